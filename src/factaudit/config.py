@@ -1,0 +1,41 @@
+"""Typed settings with named defaults."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Largest input accepted (bytes read from a file, URL or stdin).
+MAX_INPUT_BYTES = 60 * 1024 * 1024
+#: Largest normalised text audited; longer text is truncated with a stated skip.
+MAX_TEXT_CHARS = 2_000_000
+#: A "sentence" longer than this is cut into pieces of this size before NLP.
+MAX_SENTENCE_CHARS = 2_000
+#: Languages the pipeline supports (ISO 639-1).
+SUPPORTED_LANGUAGES = ("en",)
+
+
+@dataclass
+class FetchSettings:
+    timeout_s: float = 15.0
+    max_bytes: int = MAX_INPUT_BYTES
+    max_redirects: int = 5
+    user_agent: str = "factaudit (+https://github.com/factaudit/factaudit)"
+
+
+@dataclass
+class Settings:
+    """Everything that changes what an audit produces; recorded in every report's run record."""
+
+    max_input_bytes: int = MAX_INPUT_BYTES
+    max_text_chars: int = MAX_TEXT_CHARS
+    max_sentence_chars: int = MAX_SENTENCE_CHARS
+    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    #: Below this py3langid confidence on short text, assume English rather than refuse.
+    min_language_confidence: float = 0.5
+    #: Check-worthiness decision threshold (None: the model card's tuned value).
+    checkworthiness_threshold: float | None = None
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,321 @@
+"""The data model: one :class:`Article` that every stage reads and extends.
+
+Every span is a pair of character offsets ``[start, end)`` into ``Article.text`` (the
+normalised text), so ``article.text[x.start:x.end]`` is always the exact text of ``x``.
+Objects refer to each other by id (``"b3"``, ``"s12"``, ``"a7"``, ``"c2"``, ``"src1"``), never by
+text, so a report can always point back at the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["title", "heading", "paragraph", "question", "answer", "reference", "list_item"]
+HolderKind = Literal["author", "named", "unnamed_group", "agentless"]
+Modality = Literal["factual", "opinion", "question", "prediction"]
+Specificity = Literal["home_page", "section", "article", "unknown"]
+CitationKind = Literal["reference_list", "inline_link", "footnote", "named_outlet"]
+VerdictLabel = Literal["SUPPORTED", "REFUTED", "NOT ENOUGH EVIDENCE", "CONFLICTING"]
+Severity = Literal["info", "warning", "problem"]
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Link:
+    """A hyperlink found by ingest (HTML, Markdown): anchor text span and target URL."""
+
+    start: int
+    end: int
+    url: str
+    text: str
+
+
+@dataclass
+class Block:
+    """A structural unit: title, heading, paragraph, FAQ question/answer, reference line."""
+
+    id: str
+    kind: BlockKind
+    start: int
+    end: int
+    text: str
+    #: For an ``answer``: the id of its question block (an answer is read in its question's context).
+    question_id: str | None = None
+    #: Other places where the same text occurs (the seed repeats its title); merged here.
+    duplicates: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Sentence:
+    id: str
+    block_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class QAPair:
+    question_block: str
+    answer_block: str
+    question: str
+    answer: str
+
+
+@dataclass
+class Holder:
+    """Who asserts a statement."""
+
+    kind: HolderKind
+    #: "the author", "Elon Musk", "critics", "(agentless)"
+    name: str
+    start: int | None = None
+    end: int | None = None
+    #: For a pronoun ("they argue"): the span of the pronoun; ``name`` is what it resolved to.
+    resolved_from: str | None = None
+    #: Named holder type from NER when known (PERSON, ORG, GPE, NORP).
+    entity_type: str | None = None
+
+
+@dataclass
+class Hedge:
+    cue: str
+    start: int
+    end: int
+    #: "modal" (may, could), "adverb" (potentially, reportedly), "verb" (suggest, appear),
+    #: "evidential" (reportedly, allegedly), "agentless" (concerns are raised).
+    kind: str = "modal"
+
+
+@dataclass
+class Assertion:
+    """One clause-level statement with its attribution; repeated statements are merged."""
+
+    id: str
+    sentence_id: str
+    block_id: str
+    start: int
+    end: int
+    text: str
+    holder: Holder
+    reporting_verb: str | None = None
+    hedges: list[Hedge] = field(default_factory=list)
+    modality: Modality = "factual"
+    #: For FAQ answers: the question it answers (context for reading it).
+    context: str | None = None
+    #: All other spans where the same statement occurs.
+    occurrences: list[Span] = field(default_factory=list)
+    citation_ids: list[str] = field(default_factory=list)
+    #: True when the statement is sourced (a specific cited source or a named holder).
+    attributed: bool = False
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.hedges)
+
+
+@dataclass
+class Credibility:
+    """A prior on a domain's trustworthiness from shipped ratings tables."""
+
+    #: 0..1 (Lin et al. 2023 pc1 where rated), None when the domain is not rated.
+    score: float | None
+    label: str
+    ratings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Citation:
+    """A source the article cites (reference list line, footnote, inline link, named outlet)."""
+
+    id: str
+    kind: CitationKind
+    start: int
+    end: int
+    text: str
+    outlet: str | None = None
+    url: str | None = None
+    domain: str | None = None
+    specificity: Specificity = "unknown"
+    #: True when an in-text anchor ties it to a statement (inline link, footnote marker, named outlet).
+    anchored: bool = False
+    assertion_ids: list[str] = field(default_factory=list)
+    credibility: Credibility | None = None
+
+    @property
+    def supports_claims(self) -> bool:
+        """A home-page citation supports no claim."""
+        return self.anchored and self.specificity not in ("home_page", "unknown")
+
+
+@dataclass
+class Evidence:
+    source: str
+    passage: str
+    quote: str
+    start: int | None = None
+    end: int | None = None
+    score: float | None = None
+    label: str | None = None
+
+
+@dataclass
+class Verdict:
+    label: VerdictLabel
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    searched: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass
+class Claim:
+    """A check-worthy, stand-alone claim derived from an assertion."""
+
+    id: str
+    assertion_id: str
+    text: str
+    start: int
+    end: int
+    checkworthiness: float | None = None
+    check_worthy: bool | None = None
+    rank: int | None = None
+    verdict: Verdict | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    type: str
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Relation:
+    source: str
+    target: str
+    relation: str
+    claim_ids: list[str] = field(default_factory=list)
+    holder: str | None = None
+    risks: list[str] = field(default_factory=list)
+    benefits: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """An article-level observation (e.g. "sources are home pages only")."""
+
+    code: str
+    severity: Severity
+    message: str
+    refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """The one document object every stage reads and extends."""
+
+    #: Where it came from: a path, a URL, "-" for stdin, or "<text>".
+    source: str
+    #: The input bytes before ingest (stdin, uploads); ingest reads and clears it.
+    raw: bytes | None = field(default=None, repr=False)
+    #: Normalised text; all offsets point into it.
+    text: str = ""
+    #: Declared or sniffed input format: text, markdown, html, pdf.
+    format: str = "text"
+    title: str | None = None
+    language: str | None = None
+    language_confidence: float | None = None
+    #: False when the language is unsupported: structure is kept, assertions and claims are not made.
+    auditable: bool = True
+    meta: dict[str, Any] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    qa_pairs: list[QAPair] = field(default_factory=list)
+    assertions: list[Assertion] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: What a stage chose not to do and why ("language 'de' is not supported: no assertions").
+    skipped: list[str] = field(default_factory=list)
+    #: Seconds spent per stage.
+    timings: dict[str, float] = field(default_factory=dict)
+    #: Names of stages that have run, in order.
+    stages_run: list[str] = field(default_factory=list)
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def block(self, block_id: str) -> Block:
+        for b in self.blocks:
+            if b.id == block_id:
+                return b
+        raise KeyError(block_id)
+
+    def sentence(self, sentence_id: str) -> Sentence:
+        for s in self.sentences:
+            if s.id == sentence_id:
+                return s
+        raise KeyError(sentence_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("raw", None)
+        for a, ad in zip(self.assertions, d["assertions"], strict=True):
+            ad["hedged"] = a.hedged
+        for c, cd in zip(self.citations, d["citations"], strict=True):
+            cd["supports_claims"] = c.supports_claims
+        return d
+
+
+#: Bumped on any incompatible change to the JSON report.
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    version: str
+    sha256: str | None = None
+    path: str | None = None
+
+
+@dataclass
+class RunRecord:
+    """How a report was made: enough to reproduce it."""
+
+    package_version: str
+    started_at: str
+    duration_s: float
+    stages: list[str] = field(default_factory=list)
+    models: list[ModelInfo] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    python: str = ""
+    platform: str = ""
+
+
+@dataclass
+class Report:
+    """What ``factaudit.audit()`` returns: the audited Article plus its run record."""
+
+    article: Article
+    run: RunRecord
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "run": asdict(self.run),
+            "article": self.article.to_dict(),
+        }

@@ -1,0 +1,114 @@
+"""The Auditor: an ordered list of named stages over one Article.
+
+Each stage declares the Article fields it ``requires`` and ``assigns``; the Auditor checks at
+construction that every requirement is assigned by an earlier stage, and at run time that every
+stage hands back the Article (spaCy's ``Language`` does the same for its components).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from .config import Settings
+from .document import Article
+from .errors import PipelineError
+
+
+@runtime_checkable
+class Stage(Protocol):
+    name: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+    def warm_up(self) -> None:
+        """Load models; called once before the first article (not in the constructor)."""
+
+    def __call__(self, article: Article) -> Article: ...
+
+
+#: What an Article holds before any stage ran.
+INITIAL_FIELDS = ("source", "raw")
+
+
+def default_stages(settings: Settings) -> list[Stage]:
+    from .stages.attribution import AttributionStage
+    from .stages.ingest import IngestStage
+    from .stages.segment import SegmentStage
+    from .stages.sources import SourcesStage
+
+    stages: list[Stage] = [
+        IngestStage(settings),
+        SegmentStage(settings),
+        AttributionStage(settings),
+        SourcesStage(settings),
+    ]
+    return stages
+
+
+class Auditor:
+    """Runs the ordered stages over an Article; reusable across articles (models stay loaded)."""
+
+    def __init__(self, settings: Settings | None = None, stages: Sequence[Stage] | None = None) -> None:
+        self.settings = settings or Settings()
+        self.stages: list[Stage] = list(stages) if stages is not None else default_stages(self.settings)
+        self._check_contracts()
+        self._warm = False
+
+    @property
+    def stage_names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    def _check_contracts(self) -> None:
+        available = set(INITIAL_FIELDS)
+        names: set[str] = set()
+        for stage in self.stages:
+            if not isinstance(stage, Stage):
+                raise PipelineError(f"{stage!r} is not a Stage (needs name, requires, assigns, __call__)")
+            if stage.name in names:
+                raise PipelineError(f"two stages are named {stage.name!r}")
+            names.add(stage.name)
+            missing = [f for f in stage.requires if f not in available]
+            if missing:
+                raise PipelineError(
+                    f"stage {stage.name!r} requires {', '.join(missing)}, which no earlier stage assigns"
+                )
+            available.update(stage.assigns)
+
+    def warm_up(self) -> None:
+        if not self._warm:
+            for stage in self.stages:
+                stage.warm_up()
+            self._warm = True
+
+    def run(self, article: Article) -> Article:
+        """Run every stage over ``article`` in order, timing each."""
+        self.warm_up()
+        for stage in self.stages:
+            t0 = time.perf_counter()
+            out = stage(article)
+            if not isinstance(out, Article):
+                raise PipelineError(f"stage {stage.name!r} returned {type(out).__name__}, not an Article")
+            article = out
+            article.timings[stage.name] = round(time.perf_counter() - t0, 6)
+            article.stages_run.append(stage.name)
+        return article
+
+    def audit(self, source: str | Path | bytes, *, name: str | None = None) -> Article:
+        """Audit one source: a path, a URL, ``-`` (stdin), raw bytes, or text given as ``text:...``."""
+        return self.run(make_article(source, name=name))
+
+    def audit_text(self, text: str, *, name: str = "<text>") -> Article:
+        return self.run(Article(source=name, raw=text.encode("utf-8"), format="text"))
+
+    def audit_many(self, sources: Iterable[str | Path]) -> Iterable[Article]:
+        for s in sources:
+            yield self.audit(s)
+
+
+def make_article(source: str | Path | bytes, *, name: str | None = None) -> Article:
+    if isinstance(source, bytes):
+        return Article(source=name or "<bytes>", raw=source)
+    return Article(source=str(source) if name is None else name, raw=None, meta={"location": str(source)})

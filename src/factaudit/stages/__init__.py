@@ -1,0 +1,23 @@
+"""The named stages. Each module holds one stage class; stages import only the core, never an edge."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..document import Article
+
+
+class BaseStage:
+    """Shared plumbing: a name, declared requires/assigns, settings, and a no-op warm_up."""
+
+    name: str = "stage"
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    def warm_up(self) -> None:
+        """Load models here, not in ``__init__``."""
+
+    def __call__(self, article: Article) -> Article:  # pragma: no cover - abstract
+        raise NotImplementedError
