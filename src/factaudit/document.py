@@ -105,6 +105,8 @@ class Assertion:
     text: str
     holder: Holder
     reporting_verb: str | None = None
+    #: The asserted proposition inside the clause ("his collaborations may undermine U.S. interests").
+    content: Span | None = None
     hedges: list[Hedge] = field(default_factory=list)
     modality: Modality = "factual"
     #: For FAQ answers: the question it answers (context for reading it).
@@ -252,6 +254,9 @@ class Article:
     timings: dict[str, float] = field(default_factory=dict)
     #: Names of stages that have run, in order.
     stages_run: list[str] = field(default_factory=list)
+    #: Parsed spaCy docs per block id, as ``[(char offset of the doc in text, Doc), ...]``: an
+    #: analysis cache shared by the stages, never serialised; the Auditor clears it after the run.
+    nlp: dict[str, list[tuple[int, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]
@@ -269,8 +274,13 @@ class Article:
         raise KeyError(sentence_id)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        nlp, self.nlp = self.nlp, {}
+        try:
+            d = asdict(self)
+        finally:
+            self.nlp = nlp
         d.pop("raw", None)
+        d.pop("nlp", None)
         for a, ad in zip(self.assertions, d["assertions"], strict=True):
             ad["hedged"] = a.hedged
         for c, cd in zip(self.citations, d["citations"], strict=True):

@@ -8,12 +8,13 @@ stage hands back the Article (spaCy's ``Language`` does the same for its compone
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from .config import Settings
-from .document import Article
+from .document import Article, ModelInfo, Report
 from .errors import PipelineError
 
 
@@ -35,6 +36,7 @@ INITIAL_FIELDS = ("source", "raw")
 
 def default_stages(settings: Settings) -> list[Stage]:
     from .stages.attribution import AttributionStage
+    from .stages.findings import FindingsStage
     from .stages.ingest import IngestStage
     from .stages.segment import SegmentStage
     from .stages.sources import SourcesStage
@@ -44,6 +46,7 @@ def default_stages(settings: Settings) -> list[Stage]:
         SegmentStage(settings),
         AttributionStage(settings),
         SourcesStage(settings),
+        FindingsStage(settings),
     ]
     return stages
 
@@ -94,11 +97,31 @@ class Auditor:
             article = out
             article.timings[stage.name] = round(time.perf_counter() - t0, 6)
             article.stages_run.append(stage.name)
+        article.nlp = {}
         return article
 
     def audit(self, source: str | Path | bytes, *, name: str | None = None) -> Article:
         """Audit one source: a path, a URL, ``-`` (stdin), raw bytes, or text given as ``text:...``."""
         return self.run(make_article(source, name=name))
+
+    def model_info(self) -> list[ModelInfo]:
+        infos: list[ModelInfo] = []
+        for stage in self.stages:
+            fn = getattr(stage, "model_info", None)
+            if fn is not None:
+                infos.extend(fn())
+        return infos
+
+    def report(self, source: str | Path | bytes | Article, *, name: str | None = None) -> Report:
+        """Audit ``source`` and wrap the result with its run record."""
+        from .report import build_report
+
+        started = datetime.now(UTC)
+        t0 = time.perf_counter()
+        article = source if isinstance(source, Article) else make_article(source, name=name)
+        article = self.run(article)
+        return build_report(article, started_at=started, duration_s=round(time.perf_counter() - t0, 6),
+                            stages=self.stage_names, models=self.model_info(), settings=self.settings)
 
     def audit_text(self, text: str, *, name: str = "<text>") -> Article:
         return self.run(Article(source=name, raw=text.encode("utf-8"), format="text"))
@@ -109,6 +132,23 @@ class Auditor:
 
 
 def make_article(source: str | Path | bytes, *, name: str | None = None) -> Article:
+    """An un-ingested Article for a path, URL, ``-`` (stdin) or raw bytes."""
     if isinstance(source, bytes):
         return Article(source=name or "<bytes>", raw=source)
     return Article(source=str(source) if name is None else name, raw=None, meta={"location": str(source)})
+
+
+_default: Auditor | None = None
+
+
+def audit(source: str | Path | bytes, *, settings: Settings | None = None, name: str | None = None) -> Report:
+    """Audit one article (path, URL, ``-`` for stdin, or bytes) with the default stages.
+
+    The default Auditor is built once per process and reused (models stay loaded).
+    """
+    global _default
+    if settings is not None:
+        return Auditor(settings).report(source, name=name)
+    if _default is None:
+        _default = Auditor()
+    return _default.report(source, name=name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import Settings
-from ..document import Article
+from ..document import Article, ModelInfo
 
 
 class BaseStage:
@@ -18,6 +18,10 @@ class BaseStage:
 
     def warm_up(self) -> None:
         """Load models here, not in ``__init__``."""
+
+    def model_info(self) -> list[ModelInfo]:
+        """The models this stage runs, for the report's run record."""
+        return []
 
     def __call__(self, article: Article) -> Article:  # pragma: no cover - abstract
         raise NotImplementedError

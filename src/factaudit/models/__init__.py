@@ -1,0 +1,1 @@
+"""Thin, lazily loaded wrappers over the models factaudit runs (spaCy, ONNX)."""

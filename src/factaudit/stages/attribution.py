@@ -1,0 +1,458 @@
+"""Attribution and hedging, per clause: who asserts what, with which reporting verb and hedges.
+
+Reads the parse cached by the segment stage. A sentence becomes one assertion per reporting
+clause ("Critics argue X, while supporters believe Y" gives two, with two holders); a sentence with
+no reporting verb is asserted by the author. Holders are classified as the author, a named person
+or organisation (spaCy NER), an unnamed group ("critics", "some experts", "a study"), or agentless
+("concerns are raised", "it is believed"). Pronoun holders ("they argue") resolve to the latest
+group or person that held a statement. Identical statements are merged, keeping every span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..document import Article, Assertion, Hedge, Holder, Modality, Sentence, Span
+from ..models.nlp import get_nlp
+from . import BaseStage
+
+# --- lexicons -------------------------------------------------------------------------------
+
+#: Neutral reporting verbs (report what someone said).
+SAY_VERBS = (
+    "say tell state report announce add note explain write confirm reveal disclose declare "
+    "describe mention observe remark reply respond testify acknowledge admit concede deny "
+    "agree disagree point_out"
+).split()
+#: Reporting verbs that present an opinion, belief, or contested view.
+OPINION_VERBS = (
+    "argue believe think feel contend maintain insist emphasize emphasise assert stress claim "
+    "suggest warn fear worry predict expect estimate hope doubt question allege accuse caution "
+    "urge recommend speculate propose reckon consider suspect criticize criticise praise"
+).split()
+_IRREGULAR = {
+    "say": ["said", "says", "saying"],
+    "tell": ["told", "tells", "telling"],
+    "think": ["thought", "thinks", "thinking"],
+    "feel": ["felt", "feels", "feeling"],
+    "write": ["wrote", "written", "writes", "writing"],
+}
+
+
+def _inflect(verb: str) -> set[str]:
+    if verb in _IRREGULAR:
+        return {verb, *_IRREGULAR[verb]}
+    forms = {verb}
+    if verb.endswith("e"):
+        forms |= {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y") and verb[-2] not in "aeiou":
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    elif verb.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {verb + "es", verb + "ed", verb + "ing"}
+    else:
+        forms |= {verb + "s", verb + "ed", verb + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdgmnprt]$", verb) and verb not in {"question", "consider"}:
+            forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
+    return forms
+
+
+def _forms(verbs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in verbs:
+        if "_" in v:
+            continue
+        for f in _inflect(v):
+            out.setdefault(f, v)
+    return out
+
+
+SAY_FORMS = _forms(SAY_VERBS)
+OPINION_FORMS = _forms(OPINION_VERBS)
+REPORT_FORMS = {**SAY_FORMS, **OPINION_FORMS}
+
+#: Nouns that, as a holder's head, make it an unnamed group.
+GROUP_NOUNS = set(
+    (
+        "critic supporter expert analyst observer official source skeptic sceptic proponent "
+        "opponent advocate commentator scientist researcher economist insider investor activist "
+        "lawmaker politician people many some others someone experts observers detractor fan "
+        "defender believer campaigner environmentalist pundit watcher specialist authority "
+        "authorities industry insiders residents users customers employees staff sources "
+        "diplomat diplomats officials"
+    ).split()
+)
+GROUP_NOUNS |= {g + "s" for g in list(GROUP_NOUNS)}
+#: Vague documentary sources ("a study", "reports") — unnamed, too.
+SOURCE_NOUNS = set("report reports study studies survey research analysis document documents paper".split())
+#: Nouns whose raising/voicing without an agent makes an agentless attribution.
+CONCERN_NOUNS = set(
+    (
+        "concern concerns question questions fear fears doubt doubts worry worries claim claims "
+        "allegation allegations suspicion suspicions criticism criticisms speculation warnings "
+        "warning rumour rumours rumor rumors"
+    ).split()
+)
+CONCERN_VERBS = set(
+    (
+        "raise raised raises voice voiced express expressed spark sparked sparks prompt prompted "
+        "trigger triggered fuel fuelled fueled draw drawn drew provoke provoked stoke stoked "
+        "arise arises arose grow grows grew mount mounts mounted emerge emerged linger lingers "
+        "remain remains persist persists"
+    ).split()
+)
+MODAL_HEDGES = {"may", "might", "could"}
+ADVERB_HEDGES = set(
+    (
+        "potentially possibly perhaps probably likely maybe conceivably presumably arguably "
+        "seemingly apparently plausibly"
+    ).split()
+)
+EVIDENTIAL_HEDGES = set("reportedly allegedly supposedly purportedly ostensibly rumoredly".split())
+ADJ_HEDGES = set("potential possible alleged likely probable purported suspected apparent unconfirmed".split())
+VERB_HEDGES = _forms("appear seem indicate tend speculate".split())
+NORMATIVE = {"should", "must", "ought"}
+EVALUATIVE = set(
+    (
+        "important imperative crucial essential vital necessary undeniable remarkable notable "
+        "impressive unfortunate commendable troubling worrying concerning beneficial detrimental "
+        "dangerous instrumental good bad best worst wrong right fair unfair key critical"
+    ).split()
+)
+SUBORDINATE_MARKS = {"while", "although", "though", "whereas", "as", "since", "because", "if"}
+_PRONOUN_GROUP = {"they", "them", "these", "those"}
+_PRONOUN_PERSON = {"he", "she", "him", "her"}
+_AUTHOR_PRONOUNS = {"i", "we"}
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_EDGE_TRIM = {"punct", "cc", "mark", "prep"}
+
+
+@dataclass
+class _Clause:
+    tokens: set[int]
+    holder: Holder
+    verb: str | None
+    category: str  # say | opinion | agentless | author
+    content: tuple[int, int] | None = None  # token range of the asserted content
+    whole: bool = False
+
+
+class AttributionStage(BaseStage):
+    name = "attribution"
+    requires = ("blocks", "sentences", "nlp")
+    assigns = ("assertions",)
+
+    def warm_up(self) -> None:
+        get_nlp()
+
+    def __call__(self, article: Article) -> Article:
+        if not article.auditable:
+            article.skipped.append("attribution: skipped (unsupported language)")
+            return article
+        blocks = {b.id: b for b in article.blocks}
+        assertions: list[Assertion] = []
+        by_key: dict[str, Assertion] = {}
+        recent: list[Holder] = []
+        for sent in article.sentences:
+            block = blocks[sent.block_id]
+            if block.kind in ("question", "heading", "reference"):
+                continue
+            if sent.text.rstrip().endswith("?") or not _LETTERS.search(sent.text):
+                continue
+            span = _sentence_span(article, sent)
+            clauses = self._clauses(span, recent) if span is not None else []
+            if not clauses:
+                clauses = []
+            context = None
+            if block.kind == "answer" and block.question_id:
+                context = blocks[block.question_id].text
+            for clause in clauses or [None]:
+                a = self._make_assertion(article, sent, span, clause, context, len(assertions) + 1)
+                if a is None:
+                    continue
+                key = re.sub(r"[\W_]+", " ", a.text.casefold()).strip()
+                if key in by_key:
+                    by_key[key].occurrences.append(Span(a.start, a.end))
+                    continue
+                # A repeated block (merged by segment) repeats each of its statements.
+                for dup in block.duplicates:
+                    off = dup.start - block.start
+                    a.occurrences.append(Span(a.start + off, a.end + off))
+                by_key[key] = a
+                assertions.append(a)
+                if a.holder.kind in ("named", "unnamed_group"):
+                    recent.append(a.holder)
+        article.assertions = assertions
+        return article
+
+    # -- clause analysis ---------------------------------------------------------------------
+
+    def _clauses(self, span: Any, recent: list[Holder]) -> list[_Clause]:
+        reporters: list[tuple[Any, Any]] = []  # (verb token, subject token or None)
+        agentless: list[tuple[Any, str]] = []
+        according: list[Any] = []
+        for tok in span:
+            low = tok.lower_
+            if low == "according" and tok.i + 1 < span.end and tok.doc[tok.i + 1].lower_ == "to":
+                pobj = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
+                if pobj:
+                    according.append(pobj[0])
+                continue
+            if tok.pos_ not in ("VERB", "AUX"):
+                if low in CONCERN_VERBS and tok.pos_ == "NOUN":
+                    continue
+            children = list(tok.children)
+            deps = {c.dep_ for c in children}
+            if low in REPORT_FORMS and tok.pos_ == "VERB":
+                subj = next((c for c in children if c.dep_ == "nsubj"), None)
+                passive = "auxpass" in deps or "nsubjpass" in deps
+                if passive and "agent" not in deps:
+                    agentless.append((tok, f"{_phrase(tok)}"))
+                elif subj is not None:
+                    reporters.append((tok, subj))
+                continue
+            if low in CONCERN_VERBS and tok.pos_ == "VERB":
+                nouns = [c for c in children if c.dep_ in ("nsubjpass", "nsubj", "dobj")]
+                hit = next((c for c in nouns if c.lower_ in CONCERN_NOUNS), None)
+                has_holder = any(
+                    c.dep_ == "prep" and c.lower_ in ("among", "from", "by") for c in children
+                ) or ("agent" in deps)
+                if hit is not None and not has_holder:
+                    if hit.dep_ == "nsubj" and tok.lower_ in ("raise", "raised", "raises", "voice", "voiced"):
+                        continue  # "critics raised concerns": an agent, handled as a subject elsewhere
+                    agentless.append((tok, _concern_phrase(tok, hit)))
+        clauses: list[_Clause] = []
+        sent_ids = set(range(span.start, span.end))
+        reporter_tokens = {v.i for v, _ in reporters}
+        for verb, subj in reporters:
+            holder = self._holder(subj, recent)
+            category = "opinion" if verb.lower_ in OPINION_FORMS else "say"
+            subtree = {t.i for t in verb.subtree}
+            # Nested reporting clauses belong to their own holder.
+            for other in reporters:
+                ov = other[0]
+                if ov.i != verb.i and ov.i in subtree and ov.i != verb.head.i:
+                    subtree -= {t.i for t in ov.subtree}
+            # A concessive clause before the subject ("While X did Y, critics argue ...") is the author's.
+            for child in verb.children:
+                if child.dep_ == "advcl" and child.i < subj.i and child.i not in reporter_tokens:
+                    marks = {c.lower_ for c in child.children if c.dep_ == "mark"}
+                    if marks & SUBORDINATE_MARKS:
+                        subtree -= {t.i for t in child.subtree}
+            small = len([t for t in verb.subtree if not t.is_punct]) <= 3
+            whole = verb.dep_ == "parataxis" or small or (verb.dep_ == "ROOT" and _has_outer_ccomp(verb))
+            content = None
+            comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if comp is not None:
+                toks = [t.i for t in comp.subtree if t.i in subtree]
+                while toks and (span.doc[toks[0]].dep_ == "mark" or span.doc[toks[0]].is_punct):
+                    toks = toks[1:]
+                while toks and span.doc[toks[-1]].is_punct:
+                    toks = toks[:-1]
+                if toks:
+                    content = (min(toks), max(toks) + 1)
+            clauses.append(_Clause(tokens=sent_ids if whole else subtree, holder=holder,
+                                   verb=verb.text, category=category, content=content, whole=whole))
+        if not clauses and according:
+            holder = self._holder(according[0], recent)
+            clauses.append(_Clause(tokens=sent_ids, holder=holder, verb="according to",
+                                   category="say", whole=True))
+        if not clauses and agentless:
+            tok, phrase = agentless[0]
+            clauses.append(_Clause(
+                tokens=sent_ids,
+                holder=Holder(kind="agentless", name="(agentless)", start=tok.idx,
+                              end=tok.idx + len(tok.text)),
+                verb=phrase, category="agentless", whole=True,
+            ))
+        if clauses and not any(c.whole for c in clauses):
+            covered = set().union(*(c.tokens for c in clauses))
+            rest = [i for i in sorted(sent_ids - covered) if not span.doc[i].is_punct]
+            if len(rest) >= 4:
+                clauses.append(_Clause(tokens=set(rest), holder=_author(), verb=None, category="author"))
+        return clauses
+
+    def _holder(self, tok: Any, recent: list[Holder]) -> Holder:
+        doc = tok.doc
+        low = tok.lower_
+        sub = list(tok.subtree)
+        start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+        phrase = doc.text[start - doc[0].idx:end - doc[0].idx] if sub else tok.text
+        phrase = phrase.strip(" ,")
+        if low in _AUTHOR_PRONOUNS:
+            return Holder(kind="author", name="the author", start=start, end=end)
+        if low in _PRONOUN_GROUP or low in _PRONOUN_PERSON or low == "it":
+            want_group = low in _PRONOUN_GROUP
+            for h in reversed(recent[-6:]):
+                if want_group and (h.kind == "unnamed_group" or h.entity_type in ("ORG", "NORP")):
+                    return Holder(kind=h.kind, name=h.name, start=start, end=end, resolved_from=tok.text,
+                                  entity_type=h.entity_type)
+                if not want_group and low != "it" and h.entity_type == "PERSON":
+                    return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=tok.text,
+                                  entity_type="PERSON")
+                if low == "it" and h.entity_type == "ORG":
+                    return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=tok.text,
+                                  entity_type="ORG")
+            return Holder(kind="unnamed_group", name=tok.text.lower(), start=start, end=end)
+        ents = [e for e in doc.ents if e.start >= sub[0].i and e.end <= sub[-1].i + 1
+                and e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
+        head_low = tok.lower_
+        if head_low in GROUP_NOUNS and not any(e.label_ in ("PERSON", "ORG") and tok.i in range(e.start, e.end)
+                                               for e in ents):
+            name = re.sub(r"^(?:the|some|many|most|several|a|an)\s+", "", phrase, flags=re.I)
+            return Holder(kind="unnamed_group", name=name.lower() if not ents else name, start=start, end=end)
+        if ents:
+            e = next((e for e in ents if tok.i in range(e.start, e.end)), ents[0])
+            return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char, entity_type=e.label_)
+        if tok.pos_ == "PROPN":
+            return Holder(kind="named", name=phrase, start=start, end=end)
+        if head_low in SOURCE_NOUNS:
+            return Holder(kind="unnamed_group", name=phrase.lower(), start=start, end=end)
+        if head_low in ("company", "firm", "group", "government", "ministry", "agency", "bank"):
+            for h in reversed(recent[-6:]):
+                if h.entity_type == "ORG":
+                    return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=phrase,
+                                  entity_type="ORG")
+        return Holder(kind="named", name=phrase, start=start, end=end)
+
+    # -- assertion building --------------------------------------------------------------------
+
+    def _make_assertion(self, article: Article, sent: Sentence, span: Any, clause: _Clause | None,
+                        context: str | None, n: int) -> Assertion | None:
+        if clause is None or span is None:
+            start, end = sent.start, sent.end
+            holder, verb, category, content = _author(), None, "author", None
+        else:
+            doc = span.doc
+            toks = _main_runs(doc, sorted(clause.tokens))
+            lo, hi = toks[0], toks[-1] + 1
+            while lo < hi and (doc[lo].dep_ in _EDGE_TRIM and doc[lo].is_punct or doc[lo].lower_ in
+                               SUBORDINATE_MARKS | {"and", "but", ","}):
+                lo += 1
+            while hi > lo and (
+                (doc[hi - 1].is_punct and doc[hi - 1].text not in (".", "!", "”", '"', ")"))
+                or doc[hi - 1].dep_ in ("cc", "mark")
+            ):
+                hi -= 1
+            if hi <= lo:
+                return None
+            base = _doc_offset(article, sent, span)
+            start = base + doc[lo].idx
+            end = base + doc[hi - 1].idx + len(doc[hi - 1].text)
+            holder, verb, category = clause.holder, clause.verb, clause.category
+            content = None
+            if clause.content is not None:
+                cs, ce = clause.content
+                content = (base + doc[cs].idx, base + doc[ce - 1].idx + len(doc[ce - 1].text))
+            if holder.start is not None and holder.end is not None:
+                holder.start += base
+                holder.end += base
+            if clause.whole:
+                start, end = sent.start, sent.end
+        text = article.text[start:end]
+        if not text.strip():
+            return None
+        hedges = _hedges(article, span, start, end, sent) if span is not None else []
+        modality = _modality(article.text[start:end], category, span, start, end, article, sent)
+        a = Assertion(
+            id=f"a{n}", sentence_id=sent.id, block_id=sent.block_id, start=start, end=end, text=text,
+            holder=holder, reporting_verb=verb, hedges=hedges, modality=modality, context=context,
+            attributed=holder.kind == "named",
+        )
+        if content is not None:
+            a.content = Span(*content)
+        return a
+
+
+def _main_runs(doc: Any, toks: list[int]) -> list[int]:
+    """Drop contiguous runs made only of punctuation (the final "." after a cut-out clause)."""
+    runs: list[list[int]] = []
+    for i in toks:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    kept = [r for r in runs if any(not doc[i].is_punct for i in r)] or runs
+    return [i for r in kept for i in r]
+
+
+def _author() -> Holder:
+    return Holder(kind="author", name="the author")
+
+
+def _phrase(verb: Any) -> str:
+    aux = [c.text for c in verb.children if c.dep_ in ("auxpass", "aux")]
+    subj = [c.text for c in verb.children if c.dep_ in ("nsubjpass",)]
+    return " ".join([*subj, *aux, verb.text])
+
+
+def _concern_phrase(verb: Any, noun: Any) -> str:
+    if noun.i < verb.i:
+        aux = [c.text for c in verb.children if c.dep_ in ("auxpass", "aux")]
+        return " ".join([noun.text, *aux, verb.text])
+    return f"{verb.text} {noun.text}"
+
+
+def _has_outer_ccomp(verb: Any) -> bool:
+    """'"We are pleased," said X' — the content precedes the verb: the holder covers the sentence."""
+    return any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children)
+
+
+def _doc_offset(article: Article, sent: Sentence, span: Any) -> int:
+    for off, doc in article.nlp.get(sent.block_id, []):
+        if doc is span.doc:
+            return int(off)
+    return sent.start - span.start_char
+
+
+def _sentence_span(article: Article, sent: Sentence) -> Any:
+    for off, doc in article.nlp.get(sent.block_id, []):
+        if off <= sent.start and sent.end <= off + len(doc.text):
+            return doc.char_span(sent.start - off, sent.end - off, alignment_mode="expand")
+    return None
+
+
+def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -> list[Hedge]:
+    base = _doc_offset(article, sent, span)
+    out: list[Hedge] = []
+    for tok in span:
+        s = base + tok.idx
+        if s < start or s >= end:
+            continue
+        low = tok.lower_
+        kind = None
+        if low in MODAL_HEDGES and tok.tag_ == "MD":
+            kind = "modal"
+        elif low in EVIDENTIAL_HEDGES:
+            kind = "evidential"
+        elif low in ADVERB_HEDGES and tok.pos_ in ("ADV", "ADJ"):
+            kind = "adverb"
+        elif low in ADJ_HEDGES and tok.pos_ == "ADJ":
+            kind = "adjective"
+        elif low in VERB_HEDGES and tok.pos_ == "VERB":
+            kind = "verb"
+        if kind:
+            out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
+    return out
+
+
+def _modality(text: str, category: str, span: Any, start: int, end: int, article: Article,
+              sent: Sentence) -> Modality:
+    if category == "opinion":
+        return "opinion"
+    if span is None:
+        return "factual"
+    base = _doc_offset(article, sent, span)
+    toks = [t for t in span if start <= base + t.idx < end]
+    lows = {t.lower_ for t in toks}
+    if lows & NORMATIVE:
+        return "opinion"
+    for t in toks:
+        if t.lower_ in EVALUATIVE and t.dep_ in ("acomp", "attr", "oprd", "amod") and (
+            t.dep_ != "amod" or t.head.dep_ in ("attr", "acomp")
+        ):
+            return "opinion"
+    if "will" in lows and any(t.lower_ == "will" and t.tag_ == "MD" for t in toks):
+        return "prediction"
+    return "factual"

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from factaudit.document import Article, Assertion
+
+from .helpers import analyse, seed_text
+
+
+@pytest.fixture(scope="module")
+def seed() -> Article:
+    return analyse(seed_text())
+
+
+def _find(a: Article, needle: str) -> list[Assertion]:
+    return [x for x in a.assertions if needle in x.text]
+
+
+def test_critics_sentences_are_held_by_critics_and_hedged(seed: Article) -> None:
+    critics = [x for x in seed.assertions if x.holder.kind == "unnamed_group" and x.holder.name == "critics"]
+    texts = [x.text for x in critics]
+    assert any("may not always align" in t for t in texts)
+    assert any("may undermine U.S. interests" in t for t in texts)
+    assert any("may inadvertently compromise" in t for t in texts)
+    for x in critics:
+        assert x.reporting_verb == "argue"
+        assert x.hedged and "may" in [h.cue for h in x.hedges]
+        assert x.modality == "opinion"
+
+
+def test_opinions_vary_sentence_splits_into_two_holders(seed: Article) -> None:
+    sent = next(s for s in seed.sentences if s.text.startswith("Critics argue that his collaborations"))
+    parts = [x for x in seed.assertions if x.sentence_id == sent.id]
+    assert [(p.holder.name, p.reporting_verb) for p in parts] == [("critics", "argue"), ("supporters", "believe")]
+    assert parts[0].text == "Critics argue that his collaborations may undermine U.S. interests"
+    assert parts[1].text == "supporters believe they foster global cooperation"
+    assert parts[1].content is not None
+    assert seed.text[parts[1].content.start:parts[1].content.end] == "they foster global cooperation"
+    # Both are FAQ answer statements, read in their question's context.
+    assert parts[0].context == "Is Musk’s cooperation detrimental to U.S. interests?"
+
+
+def test_supporters_sentence_and_they_argue_resolve_to_supporters(seed: Article) -> None:
+    (emph,) = _find(seed, "emphasize the importance of global cooperation")
+    assert (emph.holder.kind, emph.holder.name) == ("unnamed_group", "supporters")
+    (they,) = _find(seed, "they argue, should transcend")
+    assert they.holder.name == "supporters" and they.holder.resolved_from == "they"
+
+
+def test_concerns_are_raised_is_agentless(seed: Article) -> None:
+    (x,) = _find(seed, "concerns are raised over the transfer")
+    assert x.holder.kind == "agentless"
+    assert x.reporting_verb == "concerns are raised"
+
+
+def test_plain_statements_are_the_authors(seed: Article) -> None:
+    (x,) = _find(seed, "Tesla has developed partnerships with Russian energy companies")
+    assert x.holder.kind == "author" and not x.hedged and x.modality == "factual"
+
+
+def test_questions_and_references_make_no_assertions(seed: Article) -> None:
+    assert not [x for x in seed.assertions if x.text.endswith("?")]
+    assert not _find(seed, "URL:")
+
+
+def test_named_holders_and_according_to() -> None:
+    a = analyse(
+        "Time Warner said on Friday that it now owns 8% of search-engine Google. "
+        "The company's profits rose 5%, according to Reuters. "
+        '"We are very pleased," said chief executive Richard Parsons.'
+    )
+    holders = [(x.holder.kind, x.holder.name, x.holder.entity_type) for x in a.assertions]
+    assert holders == [
+        ("named", "Time Warner", "ORG"),
+        ("named", "Reuters", "ORG"),
+        ("named", "Richard Parsons", "PERSON"),
+    ]
+    assert all(x.attributed for x in a.assertions)
+
+
+def test_agentless_it_is_believed_and_hedge_cues() -> None:
+    a = analyse("It is believed that the deal will close next year. The firm reportedly lost money.")
+    first, second = a.assertions
+    assert first.holder.kind == "agentless"
+    assert [(h.cue, h.kind) for h in second.hedges] == [("reportedly", "evidential")]
+
+
+def test_repeated_statements_are_merged_with_every_span() -> None:
+    text = "Tesla builds cars in China.\n\nSomething else happens here.\n\nTesla builds cars in China."
+    a = analyse(text)
+    merged = [x for x in a.assertions if x.text == "Tesla builds cars in China."]
+    assert len(merged) == 1
+    occ = merged[0].occurrences
+    assert len(occ) == 1 and a.text[occ[0].start:occ[0].end] == "Tesla builds cars in China."

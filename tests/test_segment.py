@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factaudit.config import Settings
+from factaudit.document import Article
+from factaudit.stages.segment import SegmentStage
+
+from .helpers import analyse, seed_text
+
+
+def test_seed_structure_title_faq_and_references() -> None:
+    a = analyse(seed_text())
+    kinds = [b.kind for b in a.blocks]
+    assert kinds[0] == "title"
+    # The title is repeated in the seed: merged into one block that keeps both spans.
+    title = a.blocks[0]
+    assert len(title.duplicates) == 1
+    dup = title.duplicates[0]
+    assert a.text[dup.start:dup.end] == title.text
+    assert a.title == title.text
+    assert len(a.qa_pairs) == 5
+    questions = [p.question for p in a.qa_pairs]
+    assert questions[0] == "Is Elon Musk collaborating with Russia and China?"
+    assert a.qa_pairs[0].answer == "Yes, Elon Musk has engaged in collaborations with both Russia and China."
+    for p in a.qa_pairs:
+        assert a.block(p.answer_block).question_id == p.question_block
+    refs = [b for b in a.blocks if b.kind == "reference"]
+    assert [r.text for r in refs] == [
+        "– The Guardian. (URL: www.theguardian.com)",
+        "– Financial Times. (URL: www.ft.com)",
+    ]
+
+
+def test_every_span_maps_back_to_its_text() -> None:
+    a = analyse(seed_text())
+    for obj in [*a.blocks, *a.sentences, *a.assertions, *a.citations]:
+        assert a.text[obj.start:obj.end] == obj.text
+
+
+def test_footnote_marker_stays_with_its_sentence() -> None:
+    a = analyse("Shares fell sharply on Monday, according to Reuters [1]. The bank said rates would rise.")
+    assert [s.text for s in a.sentences] == [
+        "Shares fell sharply on Monday, according to Reuters [1].",
+        "The bank said rates would rise.",
+    ]
+
+
+def test_sources_heading_marks_following_lines_as_references() -> None:
+    a = analyse("Body text here is long enough to be a paragraph.\n\nSources:\n- Reuters\n- AP News")
+    assert [b.kind for b in a.blocks] == ["paragraph", "heading", "reference", "reference"]
+
+
+def test_a_100k_character_sentence_is_cut_not_crashed() -> None:
+    text = "word " * 20_000 + "end."
+    stage = SegmentStage(Settings(max_sentence_chars=2000))
+    a = stage(Article(source="<t>", text=text.strip()))
+    assert all(len(s.text) <= 2000 for s in a.sentences)
+    assert "".join(s.text for s in a.sentences).replace(" ", "") == text.strip().replace(" ", "")
+    assert any("cut into pieces" in m for m in a.skipped)
+
+
+def test_text_without_sentences_gives_no_assertions() -> None:
+    a = analyse("—— ... ——")
+    assert a.assertions == []
+
+
+_words = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")) | st.just("\n"),
+                 min_size=0, max_size=400)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_words)
+def test_property_sentence_and_block_spans_are_exact(text: str) -> None:
+    text = text.strip()
+    a = SegmentStage()(Article(source="<h>", text=text))
+    for b in a.blocks:
+        assert text[b.start:b.end] == b.text and b.text.strip() == b.text and b.text
+    last = -1
+    for s in a.sentences:
+        assert text[s.start:s.end] == s.text
+        assert s.start >= last
+        last = s.end
+        blk = a.block(s.block_id)
+        assert blk.start <= s.start and s.end <= blk.end
