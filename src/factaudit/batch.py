@@ -73,7 +73,7 @@ def expand_sources(sources: Iterable[str]) -> Iterator[BatchItem]:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES:
-                    yield BatchItem(id=str(f.relative_to(p)), location=str(f))
+                    yield BatchItem(id=str(f), location=str(f))
         elif p.suffix.lower() == ".jsonl":
             yield from _jsonl_items(p)
         else:

@@ -182,9 +182,14 @@ class Claim:
 
     id: str
     assertion_id: str
+    #: The stand-alone claim (rewritten: pronouns and "this collaboration" resolved, one conjunct).
     text: str
+    #: The source assertion's span in the article.
     start: int
     end: int
+    sentence_id: str | None = None
+    #: For FAQ answers: the question the claim answers.
+    context: str | None = None
     checkworthiness: float | None = None
     check_worthy: bool | None = None
     rank: int | None = None

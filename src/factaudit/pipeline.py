@@ -36,8 +36,10 @@ INITIAL_FIELDS = ("source", "raw")
 
 def default_stages(settings: Settings) -> list[Stage]:
     from .stages.attribution import AttributionStage
+    from .stages.claims import ClaimsStage
     from .stages.findings import FindingsStage
     from .stages.ingest import IngestStage
+    from .stages.relations import RelationsStage
     from .stages.segment import SegmentStage
     from .stages.sources import SourcesStage
 
@@ -46,6 +48,8 @@ def default_stages(settings: Settings) -> list[Stage]:
         SegmentStage(settings),
         AttributionStage(settings),
         SourcesStage(settings),
+        ClaimsStage(settings),
+        RelationsStage(settings),
         FindingsStage(settings),
     ]
     return stages
