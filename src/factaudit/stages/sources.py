@@ -52,6 +52,14 @@ class SourcesStage(BaseStage):
         for block in article.blocks:
             if block.kind == "reference":
                 ref_ranges.append((block.start, block.end))
+                links = [lk for lk in article.links if block.start <= lk.start < block.end]
+                if links:
+                    # HTML/Markdown reference lists carry their URLs in Link records.
+                    for lk in links:
+                        outlet = lk.text.strip() or _outlet_before(block.text, lk.start - block.start)
+                        c = add("reference_list", lk.start, lk.end, outlet, lk.url)
+                        self._anchor_by_name(article, c, outlet or "")
+                    continue
                 for c_start, c_end, outlet, url, footnote in _parse_reference(block):
                     c = add("footnote" if footnote else "reference_list", c_start, c_end, outlet, url)
                     if footnote:
