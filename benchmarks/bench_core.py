@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import ClassVar
 
 from factaudit.batch import BatchItem, ItemResult, map_batches
 from factaudit.config import Settings
@@ -28,7 +29,7 @@ CORE = ("ingest", "segment", "attribution", "sources", "findings")
 class _Run:
     """Picklable worker: audits one BBC file with the chosen stage subset (auditor kept per process)."""
 
-    auditors: dict[str, Auditor] = {}
+    auditors: ClassVar[dict[str, Auditor]] = {}
 
     def __init__(self, which: str) -> None:
         self.which = which
@@ -42,8 +43,12 @@ class _Run:
     def __call__(self, item: BatchItem) -> ItemResult:
         t0 = time.perf_counter()
         a = self.auditor().audit(str(item.location))
-        return ItemResult(id=item.id, status="ok", seconds=time.perf_counter() - t0,
-                          counts={"assertions": len(a.assertions), "claims": len(a.claims)})
+        return ItemResult(
+            id=item.id,
+            status="ok",
+            seconds=time.perf_counter() - t0,
+            counts={"assertions": len(a.assertions), "claims": len(a.claims)},
+        )
 
 
 def make_auditor(which: str) -> Auditor:
@@ -58,8 +63,22 @@ def cold_seed(runs: int = 3) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(runs):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "factaudit", "audit", str(SEED), "-f", "json", "-o",
-                            f"{tmp}/r.json", "-q"], check=True, cwd=ROOT)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "factaudit",
+                    "audit",
+                    str(SEED),
+                    "-f",
+                    "json",
+                    "-o",
+                    f"{tmp}/r.json",
+                    "-q",
+                ],
+                check=True,
+                cwd=ROOT,
+            )
             times.append(time.perf_counter() - t0)
     return statistics.median(times)
 

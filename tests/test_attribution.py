@@ -31,11 +31,14 @@ def test_critics_sentences_are_held_by_critics_and_hedged(seed: Article) -> None
 def test_opinions_vary_sentence_splits_into_two_holders(seed: Article) -> None:
     sent = next(s for s in seed.sentences if s.text.startswith("Critics argue that his collaborations"))
     parts = [x for x in seed.assertions if x.sentence_id == sent.id]
-    assert [(p.holder.name, p.reporting_verb) for p in parts] == [("critics", "argue"), ("supporters", "believe")]
+    assert [(p.holder.name, p.reporting_verb) for p in parts] == [
+        ("critics", "argue"),
+        ("supporters", "believe"),
+    ]
     assert parts[0].text == "Critics argue that his collaborations may undermine U.S. interests"
     assert parts[1].text == "supporters believe they foster global cooperation"
     assert parts[1].content is not None
-    assert seed.text[parts[1].content.start:parts[1].content.end] == "they foster global cooperation"
+    assert seed.text[parts[1].content.start : parts[1].content.end] == "they foster global cooperation"
     # Both are FAQ answer statements, read in their question's context.
     assert parts[0].context == "Is Musk’s cooperation detrimental to U.S. interests?"
 
@@ -91,4 +94,4 @@ def test_repeated_statements_are_merged_with_every_span() -> None:
     merged = [x for x in a.assertions if x.text == "Tesla builds cars in China."]
     assert len(merged) == 1
     occ = merged[0].occurrences
-    assert len(occ) == 1 and a.text[occ[0].start:occ[0].end] == "Tesla builds cars in China."
+    assert len(occ) == 1 and a.text[occ[0].start : occ[0].end] == "Tesla builds cars in China."

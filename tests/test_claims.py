@@ -43,7 +43,7 @@ def test_claims_keep_their_source_assertion_and_span(seed: Article) -> None:
     for c in seed.claims:
         a = by_id[c.assertion_id]
         assert (c.start, c.end) == (a.start, a.end)
-        assert seed.text[c.start:c.end] == a.text
+        assert seed.text[c.start : c.end] == a.text
     held = [c for c in seed.claims if by_id[c.assertion_id].holder.name == "critics"]
     assert held and all(by_id[c.assertion_id].hedged for c in held)
 
@@ -74,8 +74,9 @@ def test_relation_map_links_musk_and_tesla_to_russia_and_china(seed: Article) ->
     assert ("Tesla", "partners with", "Russian energy companies") in edges
     assert ("Elon Musk", "partners with", "Chinese government") in edges
     assert any(s == "Elon Musk" and "gigafactories" in rel and t == "China" for s, rel, t in edges)
-    musk_russia = next(r for r in seed.relations
-                       if names[r.source] == "Elon Musk" and names[r.target] == "Russia")
+    musk_russia = next(
+        r for r in seed.relations if names[r.source] == "Elon Musk" and names[r.target] == "Russia"
+    )
     assert musk_russia.claim_ids
     assert any("critics:" in r and "undermine" in r for r in musk_russia.risks)
     assert any("supporters:" in b for b in musk_russia.benefits)

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.integration
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "factaudit", *args], input=stdin.decode() if stdin else None,
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "factaudit", *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def test_json_report_for_the_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,7 +40,7 @@ def test_json_report_for_the_seed(tmp_path: Path, capsys: pytest.CaptureFixture[
     codes = {f["code"] for f in art["findings"]}
     assert "sources_home_pages_only" in codes and "references_tied_to_no_claim" in codes
     for a in art["assertions"]:
-        assert art["text"][a["start"]:a["end"]] == a["text"]
+        assert art["text"][a["start"] : a["end"]] == a["text"]
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "text"])
@@ -60,8 +66,13 @@ def test_stdin_and_terminal_view() -> None:
     ],
 )
 def test_bad_stdin_gets_one_line_error(payload: bytes, code: int, needle: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "factaudit", "audit", "-"], input=payload,
-                          capture_output=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "factaudit", "audit", "-"],
+        input=payload,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     err = proc.stderr.decode()
     assert proc.returncode == code, err
     assert needle in err.lower() and "Traceback" not in err
@@ -95,7 +106,9 @@ def test_batch_over_a_jsonl_corpus_records_errors_and_resumes(tmp_path: Path) ->
         json.dumps({"id": "seed", "text": SEED.read_text(encoding="utf-8")}),
         "{not json",
         json.dumps({"id": "empty", "text": "   "}),
-        json.dumps({"id": "short", "title": "Rates rise", "text": "The Bank of England said rates would rise."}),
+        json.dumps(
+            {"id": "short", "title": "Rates rise", "text": "The Bank of England said rates would rise."}
+        ),
     ]
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "reports"
@@ -117,13 +130,18 @@ def test_batch_resume_after_a_killed_run(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     for i in range(4):
-        (docs / f"a{i}.txt").write_text(f"Story {i}\n\nThe council said it would build {i + 2} new schools.",
-                                        encoding="utf-8")
+        (docs / f"a{i}.txt").write_text(
+            f"Story {i}\n\nThe council said it would build {i + 2} new schools.", encoding="utf-8"
+        )
     out = tmp_path / "out"
     out.mkdir()
     # What a run killed after one article leaves: one report, one manifest line, a torn line.
-    assert main(["audit", str(docs / "a0.txt"), str(docs / "a1.txt"), "-o", str(out), "-f", "md", "-q",
-                 "-j", "1"]) == 0
+    assert (
+        main(
+            ["audit", str(docs / "a0.txt"), str(docs / "a1.txt"), "-o", str(out), "-f", "md", "-q", "-j", "1"]
+        )
+        == 0
+    )
     with open(out / "manifest.jsonl", "a", encoding="utf-8") as fh:
         fh.write('{"id": "torn')
     assert main(["audit", str(docs), "-o", str(out), "-f", "md", "-q", "-j", "2"]) == 0

@@ -18,7 +18,7 @@ def test_seed_structure_title_faq_and_references() -> None:
     title = a.blocks[0]
     assert len(title.duplicates) == 1
     dup = title.duplicates[0]
-    assert a.text[dup.start:dup.end] == title.text
+    assert a.text[dup.start : dup.end] == title.text
     assert a.title == title.text
     assert len(a.qa_pairs) == 5
     questions = [p.question for p in a.qa_pairs]
@@ -36,7 +36,7 @@ def test_seed_structure_title_faq_and_references() -> None:
 def test_every_span_maps_back_to_its_text() -> None:
     a = analyse(seed_text())
     for obj in [*a.blocks, *a.sentences, *a.assertions, *a.citations]:
-        assert a.text[obj.start:obj.end] == obj.text
+        assert a.text[obj.start : obj.end] == obj.text
 
 
 def test_footnote_marker_stays_with_its_sentence() -> None:
@@ -66,8 +66,9 @@ def test_text_without_sentences_gives_no_assertions() -> None:
     assert a.assertions == []
 
 
-_words = st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")) | st.just("\n"),
-                 min_size=0, max_size=400)
+_words = st.text(
+    alphabet=st.characters(exclude_categories=("Cs", "Cc")) | st.just("\n"), min_size=0, max_size=400
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -76,10 +77,10 @@ def test_property_sentence_and_block_spans_are_exact(text: str) -> None:
     text = text.strip()
     a = SegmentStage()(Article(source="<h>", text=text))
     for b in a.blocks:
-        assert text[b.start:b.end] == b.text and b.text.strip() == b.text and b.text
+        assert text[b.start : b.end] == b.text and b.text.strip() == b.text and b.text
     last = -1
     for s in a.sentences:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
         assert s.start >= last
         last = s.end
         blk = a.block(s.block_id)

@@ -15,8 +15,13 @@ def test_seed_references_are_home_pages_tied_to_no_claim() -> None:
     ]
     assert not any(c.supports_claims for c in a.citations)
     codes = {f.code for f in a.findings}
-    assert {"sources_home_pages_only", "references_tied_to_no_claim", "faq_answers_unsourced",
-            "agentless_attributions", "unnamed_group_attributions"} <= codes
+    assert {
+        "sources_home_pages_only",
+        "references_tied_to_no_claim",
+        "faq_answers_unsourced",
+        "agentless_attributions",
+        "unnamed_group_attributions",
+    } <= codes
     ft = a.citations[1].credibility
     assert ft is not None and ft.score is not None and ft.label == "high"
 

@@ -27,7 +27,14 @@ from .errors import BatchError, FactauditError, InputError
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".text"}
 TEXT_KEYS = ("text", "content", "body", "article", "html")
-EXTENSIONS = {"text": "txt", "json": "json", "md": "md", "html": "html"}
+EXTENSIONS = {
+    "text": "txt",
+    "json": "json",
+    "md": "md",
+    "html": "html",
+    "claimreview": "claimreview.json",
+    "annotations": "annotations.jsonld",
+}
 MANIFEST = "manifest.jsonl"
 
 
@@ -82,7 +89,7 @@ def expand_sources(sources: Iterable[str]) -> Iterator[BatchItem]:
 
 def _jsonl_items(path: Path) -> Iterator[BatchItem]:
     try:
-        fh = open(path, encoding="utf-8", errors="replace")
+        fh = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - opened here, closed below
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
     with fh:
@@ -102,7 +109,9 @@ def _jsonl_items(path: Path) -> Iterator[BatchItem]:
             text = next((obj[k] for k in TEXT_KEYS if isinstance(obj.get(k), str)), None)
             url = obj.get("url") if isinstance(obj.get("url"), str) else None
             if text is None and url is None:
-                yield BatchItem(id=item_id, error=f"line {n} has no text field ({', '.join(TEXT_KEYS)}) or url")
+                yield BatchItem(
+                    id=item_id, error=f"line {n} has no text field ({', '.join(TEXT_KEYS)}) or url"
+                )
                 continue
             title = obj.get("title")
             if text is not None and isinstance(title, str) and title.strip() and not text.startswith(title):
@@ -140,12 +149,20 @@ def audit_item(item: BatchItem, fmt: str, settings: Settings | None = None) -> I
             report = auditor.report(str(item.location))
         res.output = render(report, fmt)
         a = report.article
-        res.counts = {"assertions": len(a.assertions), "citations": len(a.citations),
-                      "claims": len(a.claims), "findings": len(a.findings)}
+        res.counts = {
+            "assertions": len(a.assertions),
+            "citations": len(a.citations),
+            "claims": len(a.claims),
+            "findings": len(a.findings),
+        }
     except FactauditError as exc:
         res.status, res.error_code, res.error = "error", exc.code, exc.message
     except Exception as exc:  # a bug must not stop a corpus run: record it and go on
-        res.status, res.error_code, res.error = "error", "FA000", f"internal error: {type(exc).__name__}: {exc}"
+        res.status, res.error_code, res.error = (
+            "error",
+            "FA000",
+            f"internal error: {type(exc).__name__}: {exc}",
+        )
     res.seconds = round(time.perf_counter() - t0, 4)
     return res
 
@@ -180,14 +197,20 @@ def map_batches(
                     pending.add(pool.submit(fn, nxt))
 
 
-def _map_ray(fn: Callable[[BatchItem], ItemResult], items: list[BatchItem], jobs: int) -> Iterator[ItemResult]:
+def _map_ray(
+    fn: Callable[[BatchItem], ItemResult], items: list[BatchItem], jobs: int
+) -> Iterator[ItemResult]:
     try:
         import ray
     except ImportError as exc:
         raise BatchError("engine 'ray' needs the ray extra: pip install 'factaudit[ray]'") from exc
     if not ray.is_initialized():
-        ray.init(address=os.environ.get("RAY_ADDRESS"), ignore_reinit_error=True, log_to_driver=False,
-                 num_cpus=None if os.environ.get("RAY_ADDRESS") else max(jobs, 1))
+        ray.init(
+            address=os.environ.get("RAY_ADDRESS"),
+            ignore_reinit_error=True,
+            log_to_driver=False,
+            num_cpus=None if os.environ.get("RAY_ADDRESS") else max(jobs, 1),
+        )
     remote = ray.remote(fn)
     pending = [remote.remote(it) for it in items]
     while pending:
@@ -250,16 +273,18 @@ def run_batch(
     except OSError as exc:
         raise BatchError(f"cannot create output folder {out_dir}: {exc.strerror}") from exc
     previous = read_manifest(out_dir) if resume else {}
-    todo = [it for it in items if not (
-        it.id in previous and (previous[it.id].get("status") == "ok" or not retry_errors))]
+    todo = [
+        it
+        for it in items
+        if not (it.id in previous and (previous[it.id].get("status") == "ok" or not retry_errors))
+    ]
     summary = BatchSummary(total=len(items), skipped_done=len(items) - len(todo), out_dir=str(out_dir))
     if on_start:
         on_start(len(items), summary.skipped_done)
     if todo and engine == "local" and jobs > 1:
         _auditor(settings)  # warm once in the parent: forked workers inherit the loaded models
     t0 = time.perf_counter()
-    manifest = open(out_dir / MANIFEST, "a" if resume else "w", encoding="utf-8")
-    with manifest:
+    with open(out_dir / MANIFEST, "a" if resume else "w", encoding="utf-8") as manifest:
         for res in map_batches(_Audit(fmt, settings), todo, jobs=jobs, engine=engine):
             rec = asdict(res)
             text = rec.pop("output")

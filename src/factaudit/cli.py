@@ -17,6 +17,7 @@ import click
 import typer
 
 from . import __version__
+from .config import Settings
 from .errors import EXIT_CODES, FactauditError, InputError
 
 EXIT_HELP = "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
@@ -31,14 +32,21 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score factaudit's models on your own labelled data.", no_args_is_help=True)
 train_app = typer.Typer(help="Train factaudit's models (needs the 'train' extra).", no_args_is_help=True)
+token_app = typer.Typer(
+    help="API tokens for 'factaudit serve' (stored hashed in the audit store).", no_args_is_help=True
+)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
+app.add_typer(token_app, name="token")
+
 
 class Format(StrEnum):
     text = "text"
     json = "json"
     md = "md"
     html = "html"
+    claimreview = "claimreview"
+    annotations = "annotations"
 
 
 class Engine(StrEnum):
@@ -54,8 +62,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """factaudit command line."""
 
@@ -69,26 +78,54 @@ def _is_batch(sources: list[str]) -> bool:
 
 @app.command()
 def audit(
-    sources: Annotated[list[str], typer.Argument(
-        help="Files, URLs, '-' for stdin, directories, or JSONL files (one article per line).")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, URLs, '-' for stdin, directories, or JSONL files (one article per line)."
+        ),
+    ],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o",
-        help="Write the report here (one article), or the folder for a batch's reports.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1,
-                                      help="Parallel workers for a batch.")] = max(1, os.cpu_count() or 1),
-    engine: Annotated[Engine, typer.Option(help="Batch engine: a local process pool, or Ray.")] = Engine.local,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report here (one article), or the folder for a batch's reports."
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel workers for a batch.")] = max(
+        1, os.cpu_count() or 1
+    ),
+    engine: Annotated[
+        Engine, typer.Option(help="Batch engine: a local process pool, or Ray.")
+    ] = Engine.local,
     resume: Annotated[bool, typer.Option(help="Skip articles a previous batch run finished.")] = True,
     retry_errors: Annotated[bool, typer.Option(help="On resume, retry articles that failed.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    verify: Annotated[bool, typer.Option(help="Verify check-worthy claims against evidence.")] = True,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="Evidence store folder (default: the shipped packs, built on first use).",
+            envvar="FACTAUDIT_STORE",
+        ),
+    ] = None,
 ) -> None:
     """Audit articles and print or write their reports."""
     fmt_s, engine_s = fmt.value, engine.value
+    settings = Settings(verify=verify, store=str(store) if store else None)
     if "-" in sources and len(sources) > 1:
         raise InputError("'-' (stdin) cannot be combined with other sources")
     if _is_batch(sources):
-        _audit_batch(sources, fmt_s, output or Path("factaudit-reports"), jobs, engine_s, resume,
-                     retry_errors, quiet)
+        _audit_batch(
+            sources,
+            fmt_s,
+            output or Path("factaudit-reports"),
+            jobs,
+            engine_s,
+            resume,
+            retry_errors,
+            quiet,
+            settings,
+        )
         return
     from .pipeline import audit as run_audit
     from .report import render
@@ -96,9 +133,9 @@ def audit(
     src = sources[0]
     if src == "-":
         data = sys.stdin.buffer.read()
-        report = run_audit(data, name="<stdin>")
+        report = run_audit(data, name="<stdin>", settings=settings)
     else:
-        report = run_audit(src)
+        report = run_audit(src, settings=settings)
     if fmt_s == "text" and output is None:
         from rich.console import Console
 
@@ -125,8 +162,17 @@ def _write(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror}") from exc
 
 
-def _audit_batch(sources: list[str], fmt: str, out_dir: Path, jobs: int, engine: str, resume: bool,
-                 retry_errors: bool, quiet: bool) -> None:
+def _audit_batch(
+    sources: list[str],
+    fmt: str,
+    out_dir: Path,
+    jobs: int,
+    engine: str,
+    resume: bool,
+    retry_errors: bool,
+    quiet: bool,
+    settings: Settings,
+) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -136,9 +182,15 @@ def _audit_batch(sources: list[str], fmt: str, out_dir: Path, jobs: int, engine:
     if not items:
         raise InputError("no articles found in " + ", ".join(sources))
     console = Console(stderr=True, quiet=quiet)
-    progress = Progress(TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[errors]} errors"), TimeRemainingColumn(),
-                        console=console, disable=quiet)
+    progress = Progress(
+        TextColumn("[bold]auditing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[errors]} errors"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+    )
     task = progress.add_task("audit", total=len(items), errors=0)
     errors = 0
 
@@ -154,13 +206,82 @@ def _audit_batch(sources: list[str], fmt: str, out_dir: Path, jobs: int, engine:
         progress.update(task, advance=1, errors=errors)
 
     with progress:
-        summary = run_batch(items, out_dir, fmt=fmt, jobs=jobs, resume=resume, retry_errors=retry_errors,
-                            engine=engine, on_result=on_result, on_start=on_start)
+        summary = run_batch(
+            items,
+            out_dir,
+            fmt=fmt,
+            jobs=jobs,
+            resume=resume,
+            retry_errors=retry_errors,
+            engine=engine,
+            settings=settings,
+            on_result=on_result,
+            on_start=on_start,
+        )
     console.print(
         f"{summary.done} audited, {summary.errors} failed, {summary.skipped_done} already done "
-        f"({summary.seconds:.1f} s) → {out_dir}/ (manifest.jsonl lists every article)")
+        f"({summary.seconds:.1f} s) → {out_dir}/ (manifest.jsonl lists every article)"
+    )
     if summary.errors:
         raise typer.Exit(8)
+
+
+class PackChoice(StrEnum):
+    wiki_vital = "wiki-vital"
+    factbook = "factbook"
+    all = "all"
+
+
+@app.command()
+def index(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Folders or files to index: .txt/.md/.html/.pdf, JSONL/CSV, Wikipedia XML dumps, "
+            "WikiExtractor output, FEVER wiki-pages, .zim (with the 'zim' extra).",
+            show_default=False,
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            envvar="FACTAUDIT_STORE",
+            help="Evidence store folder (default: the user data dir's factaudit/stores/default).",
+        ),
+    ] = None,
+    pack: Annotated[
+        PackChoice | None,
+        typer.Option("--pack", help="Also index a default pack: wiki-vital, factbook or all."),
+    ] = None,
+    corpus: Annotated[
+        str | None,
+        typer.Option(
+            "--corpus", help="Name recorded for SOURCE's documents (default: the file or folder name)."
+        ),
+    ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Build a fresh store and swap it in when done (the old one stays usable until then).",
+        ),
+    ] = False,
+    list_: Annotated[bool, typer.Option("--list", help="Show what the store holds and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Build or extend an evidence store for claim verification."""
+    from .evidence._cli import run_index
+
+    run_index(
+        sources or [],
+        store=store,
+        pack=pack.value if pack else None,
+        corpus=corpus,
+        rebuild=rebuild,
+        list_only=list_,
+        quiet=quiet,
+    )
 
 
 @eval_app.command("checkworthiness")
@@ -175,8 +296,47 @@ def eval_checkworthiness(
     if as_json:
         typer.echo(json.dumps(res))
     else:
-        typer.echo(f"n={res['n']}  precision={res['precision']:.4f}  recall={res['recall']:.4f}  "
-                   f"f1={res['f1']:.4f}  (threshold {res.get('threshold', 0):.3f})")
+        typer.echo(
+            f"n={res['n']}  precision={res['precision']:.4f}  recall={res['recall']:.4f}  "
+            f"f1={res['f1']:.4f}  (threshold {res.get('threshold', 0):.3f})"
+        )
+
+
+def _print_eval(res: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(res))
+        return
+    typer.echo("  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in res.items()))
+
+
+@eval_app.command("verification")
+def eval_verification(
+    data: Annotated[
+        Path, typer.Option("--data", help="FEVER-Symmetric-style JSONL (claim, evidence, label).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    predictions: Annotated[
+        Path | None, typer.Option(help="Also write FEVER-format predictions here.")
+    ] = None,
+) -> None:
+    """Accuracy, macro-F1 and ECE of the verifier on claim + gold evidence pairs."""
+    from .evaluation.verification import evaluate_pairs
+
+    _print_eval(evaluate_pairs(data, predictions=predictions), as_json)
+
+
+@eval_app.command("climate-fever")
+def eval_climate_fever(
+    data: Annotated[
+        Path, typer.Option("--data", help="Climate-FEVER-style JSONL (claim, claim_label, evidences).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    predictions: Annotated[Path | None, typer.Option(help="Also write predictions JSONL here.")] = None,
+) -> None:
+    """End to end: pooled evidence → retrieval → claim verdicts; macro-F1 over 3 labels."""
+    from .evaluation.verification import evaluate_climate_fever
+
+    _print_eval(evaluate_climate_fever(data, predictions=predictions), as_json)
 
 
 @train_app.command("checkworthiness")
@@ -192,6 +352,122 @@ def train_checkworthiness(
         raise InputError("training needs the 'train' extra: pip install 'factaudit[train]'") from exc
     res = train(data, out, epochs=epochs)
     typer.echo(json.dumps(res, indent=2, default=str))
+
+
+WebStore = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        envvar="FACTAUDIT_WEB_STORE",
+        help="Audit database (SQLite) of the web app (default: the user data dir's factaudit/web/audits.sqlite3).",
+    ),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but loopback requires API tokens.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    store: WebStore = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Audit worker processes (default: one per core).")
+    ] = None,
+    require_token: Annotated[
+        bool | None,
+        typer.Option(
+            "--require-token/--no-require-token",
+            help="Require API tokens (default: only when bound beyond localhost).",
+        ),
+    ] = None,
+    max_upload_mb: Annotated[float, typer.Option(min=0.01, help="Largest request body in MiB.")] = 10.0,
+    public_url: Annotated[
+        str | None, typer.Option(help="Base URL used in exports (ClaimReview urls).")
+    ] = None,
+    publisher: Annotated[
+        str, typer.Option(help="Organisation named as the ClaimReview author.")
+    ] = "factaudit",
+    auditor_factory: Annotated[
+        str,
+        typer.Option(
+            envvar="FACTAUDIT_AUDITOR_FACTORY",
+            hidden=True,
+            help="module:callable returning the Auditor each worker uses.",
+        ),
+    ] = "factaudit.pipeline:Auditor",
+) -> None:
+    """Run the web app and REST API (FastAPI) over the same Auditor as 'audit'."""
+    import logging
+
+    from .web.app import WebSettings, default_store_path
+    from .web.app import serve as run_server
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    settings = WebSettings(
+        store=store or default_store_path(),
+        host=host,
+        require_token=require_token,
+        workers=workers,
+        auditor_factory=auditor_factory,
+        max_body_bytes=int(max_upload_mb * 1024 * 1024),
+        public_url=public_url,
+        publisher=publisher,
+    )
+    run_server(settings, port=port)
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="A name for the token (shown as the reviewer).")],
+    store: WebStore = None,
+) -> None:
+    """Create an API token; it is printed once (only a salted scrypt hash is stored)."""
+    from .web.app import default_store_path
+    from .web.security import create_token
+    from .web.storage import SQLiteStore
+
+    db = SQLiteStore(store or default_store_path())
+    try:
+        token = create_token(db, name)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    finally:
+        db.close()
+    typer.echo(token)
+    typer.echo(f"token {name!r} created; keep it secret: it cannot be shown again", err=True)
+
+
+@token_app.command("list")
+def token_list(store: WebStore = None) -> None:
+    """List the names of active API tokens."""
+    from .web.app import default_store_path
+    from .web.storage import SQLiteStore
+
+    db = SQLiteStore(store or default_store_path())
+    try:
+        for t in db.list_tokens():
+            typer.echo(f"{t.name}\tcreated {t.created_at}")
+    finally:
+        db.close()
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name.")], store: WebStore = None
+) -> None:
+    """Revoke an API token (effective immediately)."""
+    from .web.app import default_store_path
+    from .web.storage import SQLiteStore
+
+    db = SQLiteStore(store or default_store_path())
+    try:
+        n = db.revoke_token(name)
+    finally:
+        db.close()
+    if not n:
+        raise InputError(f"no active token named {name!r}")
+    typer.echo(f"revoked {name!r}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,8 +491,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("FACTAUDIT_DEBUG"):
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set FACTAUDIT_DEBUG=1 for a traceback; "
-                   "please report it)", err=True)
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set FACTAUDIT_DEBUG=1 for a traceback; "
+            "please report it)",
+            err=True,
+        )
         return 1
     return rv if isinstance(rv, int) else 0
 

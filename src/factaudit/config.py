@@ -41,6 +41,16 @@ class Settings:
     #: Check-worthiness decision threshold (None: the model card's tuned value).
     checkworthiness_threshold: float | None = None
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    #: Verify check-worthy claims against evidence.
+    verify: bool = True
+    #: Verify every claim, not only the check-worthy ones.
+    verify_all: bool = False
+    #: At most this many claims (best ranked first) are verified per article.
+    verify_max_claims: int = 25
+    #: Passages retrieved per claim.
+    evidence_k: int = 5
+    #: Evidence store folder (None: the default store with the shipped packs, built on first use).
+    store: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

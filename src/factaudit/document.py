@@ -158,13 +158,29 @@ class Citation:
 
 @dataclass
 class Evidence:
+    """A quoted evidence sentence: where it came from, and what the verifier made of it."""
+
+    #: Document title (or URL) the passage belongs to.
     source: str
     passage: str
+    #: The sentence the verdict rests on (a substring of ``passage``).
     quote: str
+    #: Offsets of ``quote`` inside ``passage``.
     start: int | None = None
     end: int | None = None
     score: float | None = None
+    #: How this sentence bears on the claim: SUPPORTED / REFUTED / NOT ENOUGH EVIDENCE, or "nearest miss".
     label: str | None = None
+    #: Evidence pack or corpus ("wiki-vital", "factbook", a user corpus).
+    pack: str | None = None
+    url: str | None = None
+    #: As-of date of the evidence (e.g. "2025" for a Factbook estimate).
+    date: str | None = None
+    licence: str | None = None
+    #: Calibrated P(SUPPORTED, REFUTED, NOT ENOUGH EVIDENCE) for this sentence.
+    probabilities: list[float] = field(default_factory=list)
+    #: Rule that overrode the model (e.g. "number mismatch: 89.5 billion vs more than 100 billion").
+    rule: str | None = None
 
 
 @dataclass

@@ -8,8 +8,8 @@ stage hands back the Article (spaCy's ``Language`` does the same for its compone
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -30,6 +30,9 @@ class Stage(Protocol):
     def __call__(self, article: Article) -> Article: ...
 
 
+#: ``on_stage(stage_name, stages_done, stages_total)``: progress reported by :meth:`Auditor.run`.
+StageCallback = Callable[[str, int, int], None]
+
 #: What an Article holds before any stage ran.
 INITIAL_FIELDS = ("source", "raw")
 
@@ -42,6 +45,7 @@ def default_stages(settings: Settings) -> list[Stage]:
     from .stages.relations import RelationsStage
     from .stages.segment import SegmentStage
     from .stages.sources import SourcesStage
+    from .stages.verify import VerifyStage
 
     stages: list[Stage] = [
         IngestStage(settings),
@@ -50,6 +54,7 @@ def default_stages(settings: Settings) -> list[Stage]:
         SourcesStage(settings),
         ClaimsStage(settings),
         RelationsStage(settings),
+        VerifyStage(settings),
         FindingsStage(settings),
     ]
     return stages
@@ -90,10 +95,14 @@ class Auditor:
                 stage.warm_up()
             self._warm = True
 
-    def run(self, article: Article) -> Article:
-        """Run every stage over ``article`` in order, timing each."""
+    def run(self, article: Article, *, on_stage: StageCallback | None = None) -> Article:
+        """Run every stage over ``article`` in order, timing each.
+
+        ``on_stage(name, done, total)`` is called after each stage (progress for long audits).
+        """
         self.warm_up()
-        for stage in self.stages:
+        total = len(self.stages)
+        for done, stage in enumerate(self.stages, 1):
             t0 = time.perf_counter()
             out = stage(article)
             if not isinstance(out, Article):
@@ -101,6 +110,8 @@ class Auditor:
             article = out
             article.timings[stage.name] = round(time.perf_counter() - t0, 6)
             article.stages_run.append(stage.name)
+            if on_stage is not None:
+                on_stage(stage.name, done, total)
         article.nlp = {}
         return article
 
@@ -116,16 +127,28 @@ class Auditor:
                 infos.extend(fn())
         return infos
 
-    def report(self, source: str | Path | bytes | Article, *, name: str | None = None) -> Report:
-        """Audit ``source`` and wrap the result with its run record."""
+    def report(
+        self,
+        source: str | Path | bytes | Article,
+        *,
+        name: str | None = None,
+        on_stage: StageCallback | None = None,
+    ) -> Report:
+        """Audit ``source`` and wrap the result with its run record (``on_stage``: see :meth:`run`)."""
         from .report import build_report
 
         started = datetime.now(UTC)
         t0 = time.perf_counter()
         article = source if isinstance(source, Article) else make_article(source, name=name)
-        article = self.run(article)
-        return build_report(article, started_at=started, duration_s=round(time.perf_counter() - t0, 6),
-                            stages=self.stage_names, models=self.model_info(), settings=self.settings)
+        article = self.run(article, on_stage=on_stage)
+        return build_report(
+            article,
+            started_at=started,
+            duration_s=round(time.perf_counter() - t0, 6),
+            stages=self.stage_names,
+            models=self.model_info(),
+            settings=self.settings,
+        )
 
     def audit_text(self, text: str, *, name: str = "<text>") -> Article:
         return self.run(Article(source=name, raw=text.encode("utf-8"), format="text"))
@@ -151,8 +174,6 @@ def audit(source: str | Path | bytes, *, settings: Settings | None = None, name:
     The default Auditor is built once per process and reused (models stay loaded).
     """
     global _default
-    if settings is not None:
-        return Auditor(settings).report(source, name=name)
-    if _default is None:
-        _default = Auditor()
+    if _default is None or (settings is not None and settings != _default.settings):
+        _default = Auditor(settings)
     return _default.report(source, name=name)

@@ -21,17 +21,73 @@ from . import BaseStage
 # --- lexicons -------------------------------------------------------------------------------
 
 #: Neutral reporting verbs (report what someone said).
-SAY_VERBS = (
-    "say tell state report announce add note explain write confirm reveal disclose declare "
-    "describe mention observe remark reply respond testify acknowledge admit concede deny "
-    "agree disagree point_out"
-).split()
+SAY_VERBS = [
+    "say",
+    "tell",
+    "state",
+    "report",
+    "announce",
+    "add",
+    "note",
+    "explain",
+    "write",
+    "confirm",
+    "reveal",
+    "disclose",
+    "declare",
+    "describe",
+    "mention",
+    "observe",
+    "remark",
+    "reply",
+    "respond",
+    "testify",
+    "acknowledge",
+    "admit",
+    "concede",
+    "deny",
+    "agree",
+    "disagree",
+    "point_out",
+]
 #: Reporting verbs that present an opinion, belief, or contested view.
-OPINION_VERBS = (
-    "argue believe think feel contend maintain insist emphasize emphasise assert stress claim "
-    "suggest warn fear worry predict expect estimate hope doubt question allege accuse caution "
-    "urge recommend speculate propose reckon consider suspect criticize criticise praise"
-).split()
+OPINION_VERBS = [
+    "argue",
+    "believe",
+    "think",
+    "feel",
+    "contend",
+    "maintain",
+    "insist",
+    "emphasize",
+    "emphasise",
+    "assert",
+    "stress",
+    "claim",
+    "suggest",
+    "warn",
+    "fear",
+    "worry",
+    "predict",
+    "expect",
+    "estimate",
+    "hope",
+    "doubt",
+    "question",
+    "allege",
+    "accuse",
+    "caution",
+    "urge",
+    "recommend",
+    "speculate",
+    "propose",
+    "reckon",
+    "consider",
+    "suspect",
+    "criticize",
+    "criticise",
+    "praise",
+]
 _IRREGULAR = {
     "say": ["said", "says", "saying"],
     "tell": ["told", "tells", "telling"],
@@ -74,51 +130,215 @@ REPORT_FORMS = {**SAY_FORMS, **OPINION_FORMS}
 
 #: Nouns that, as a holder's head, make it an unnamed group.
 GROUP_NOUNS = set(
-    (
-        "critic supporter expert analyst observer official source skeptic sceptic proponent "
-        "opponent advocate commentator scientist researcher economist insider investor activist "
-        "lawmaker politician people many some others someone experts observers detractor fan "
-        "defender believer campaigner environmentalist pundit watcher specialist authority "
-        "authorities industry insiders residents users customers employees staff sources "
-        "diplomat diplomats officials"
-    ).split()
+    [
+        "critic",
+        "supporter",
+        "expert",
+        "analyst",
+        "observer",
+        "official",
+        "source",
+        "skeptic",
+        "sceptic",
+        "proponent",
+        "opponent",
+        "advocate",
+        "commentator",
+        "scientist",
+        "researcher",
+        "economist",
+        "insider",
+        "investor",
+        "activist",
+        "lawmaker",
+        "politician",
+        "people",
+        "many",
+        "some",
+        "others",
+        "someone",
+        "experts",
+        "observers",
+        "detractor",
+        "fan",
+        "defender",
+        "believer",
+        "campaigner",
+        "environmentalist",
+        "pundit",
+        "watcher",
+        "specialist",
+        "authority",
+        "authorities",
+        "industry",
+        "insiders",
+        "residents",
+        "users",
+        "customers",
+        "employees",
+        "staff",
+        "sources",
+        "diplomat",
+        "diplomats",
+        "officials",
+    ]
 )
 GROUP_NOUNS |= {g + "s" for g in list(GROUP_NOUNS)}
 #: Vague documentary sources ("a study", "reports") — unnamed, too.
-SOURCE_NOUNS = set("report reports study studies survey research analysis document documents paper".split())
+SOURCE_NOUNS = set(
+    [
+        "report",
+        "reports",
+        "study",
+        "studies",
+        "survey",
+        "research",
+        "analysis",
+        "document",
+        "documents",
+        "paper",
+    ]
+)
 #: Nouns whose raising/voicing without an agent makes an agentless attribution.
 CONCERN_NOUNS = set(
-    (
-        "concern concerns question questions fear fears doubt doubts worry worries claim claims "
-        "allegation allegations suspicion suspicions criticism criticisms speculation warnings "
-        "warning rumour rumours rumor rumors"
-    ).split()
+    [
+        "concern",
+        "concerns",
+        "question",
+        "questions",
+        "fear",
+        "fears",
+        "doubt",
+        "doubts",
+        "worry",
+        "worries",
+        "claim",
+        "claims",
+        "allegation",
+        "allegations",
+        "suspicion",
+        "suspicions",
+        "criticism",
+        "criticisms",
+        "speculation",
+        "warnings",
+        "warning",
+        "rumour",
+        "rumours",
+        "rumor",
+        "rumors",
+    ]
 )
 CONCERN_VERBS = set(
-    (
-        "raise raised raises voice voiced express expressed spark sparked sparks prompt prompted "
-        "trigger triggered fuel fuelled fueled draw drawn drew provoke provoked stoke stoked "
-        "arise arises arose grow grows grew mount mounts mounted emerge emerged linger lingers "
-        "remain remains persist persists"
-    ).split()
+    [
+        "raise",
+        "raised",
+        "raises",
+        "voice",
+        "voiced",
+        "express",
+        "expressed",
+        "spark",
+        "sparked",
+        "sparks",
+        "prompt",
+        "prompted",
+        "trigger",
+        "triggered",
+        "fuel",
+        "fuelled",
+        "fueled",
+        "draw",
+        "drawn",
+        "drew",
+        "provoke",
+        "provoked",
+        "stoke",
+        "stoked",
+        "arise",
+        "arises",
+        "arose",
+        "grow",
+        "grows",
+        "grew",
+        "mount",
+        "mounts",
+        "mounted",
+        "emerge",
+        "emerged",
+        "linger",
+        "lingers",
+        "remain",
+        "remains",
+        "persist",
+        "persists",
+    ]
 )
 MODAL_HEDGES = {"may", "might", "could"}
 ADVERB_HEDGES = set(
-    (
-        "potentially possibly perhaps probably likely maybe conceivably presumably arguably "
-        "seemingly apparently plausibly"
-    ).split()
+    [
+        "potentially",
+        "possibly",
+        "perhaps",
+        "probably",
+        "likely",
+        "maybe",
+        "conceivably",
+        "presumably",
+        "arguably",
+        "seemingly",
+        "apparently",
+        "plausibly",
+    ]
 )
-EVIDENTIAL_HEDGES = set("reportedly allegedly supposedly purportedly ostensibly rumoredly".split())
-ADJ_HEDGES = set("potential possible alleged likely probable purported suspected apparent unconfirmed".split())
-VERB_HEDGES = _forms("appear seem indicate tend speculate".split())
+EVIDENTIAL_HEDGES = set(["reportedly", "allegedly", "supposedly", "purportedly", "ostensibly", "rumoredly"])
+ADJ_HEDGES = set(
+    [
+        "potential",
+        "possible",
+        "alleged",
+        "likely",
+        "probable",
+        "purported",
+        "suspected",
+        "apparent",
+        "unconfirmed",
+    ]
+)
+VERB_HEDGES = _forms(["appear", "seem", "indicate", "tend", "speculate"])
 NORMATIVE = {"should", "must", "ought"}
 EVALUATIVE = set(
-    (
-        "important imperative crucial essential vital necessary undeniable remarkable notable "
-        "impressive unfortunate commendable troubling worrying concerning beneficial detrimental "
-        "dangerous instrumental good bad best worst wrong right fair unfair key critical"
-    ).split()
+    [
+        "important",
+        "imperative",
+        "crucial",
+        "essential",
+        "vital",
+        "necessary",
+        "undeniable",
+        "remarkable",
+        "notable",
+        "impressive",
+        "unfortunate",
+        "commendable",
+        "troubling",
+        "worrying",
+        "concerning",
+        "beneficial",
+        "detrimental",
+        "dangerous",
+        "instrumental",
+        "good",
+        "bad",
+        "best",
+        "worst",
+        "wrong",
+        "right",
+        "fair",
+        "unfair",
+        "key",
+        "critical",
+    ]
 )
 SUBORDINATE_MARKS = {"while", "although", "though", "whereas", "as", "since", "because", "if"}
 _PRONOUN_GROUP = {"they", "them", "these", "those"}
@@ -140,8 +360,8 @@ class _Clause:
 
 class AttributionStage(BaseStage):
     name = "attribution"
-    requires = ("blocks", "sentences", "nlp")
-    assigns = ("assertions",)
+    requires: tuple[str, ...] = ("blocks", "sentences", "nlp")
+    assigns: tuple[str, ...] = ("assertions",)
 
     def warm_up(self) -> None:
         get_nlp()
@@ -162,12 +382,11 @@ class AttributionStage(BaseStage):
                 continue
             span = _sentence_span(article, sent)
             clauses = self._clauses(span, recent) if span is not None else []
-            if not clauses:
-                clauses = []
             context = None
             if block.kind == "answer" and block.question_id:
                 context = blocks[block.question_id].text
-            for clause in clauses or [None]:
+            todo: list[_Clause | None] = list(clauses) or [None]
+            for clause in todo:
                 a = self._make_assertion(article, sent, span, clause, context, len(assertions) + 1)
                 if a is None:
                     continue
@@ -199,9 +418,8 @@ class AttributionStage(BaseStage):
                 if pobj:
                     according.append(pobj[0])
                 continue
-            if tok.pos_ not in ("VERB", "AUX"):
-                if low in CONCERN_VERBS and tok.pos_ == "NOUN":
-                    continue
+            if tok.pos_ == "NOUN" and low in CONCERN_VERBS:
+                continue
             children = list(tok.children)
             deps = {c.dep_ for c in children}
             if low in REPORT_FORMS and tok.pos_ == "VERB":
@@ -252,20 +470,34 @@ class AttributionStage(BaseStage):
                     toks = toks[:-1]
                 if toks:
                     content = (min(toks), max(toks) + 1)
-            clauses.append(_Clause(tokens=sent_ids if whole else subtree, holder=holder,
-                                   verb=verb.text, category=category, content=content, whole=whole))
+            clauses.append(
+                _Clause(
+                    tokens=sent_ids if whole else subtree,
+                    holder=holder,
+                    verb=verb.text,
+                    category=category,
+                    content=content,
+                    whole=whole,
+                )
+            )
         if not clauses and according:
             holder = self._holder(according[0], recent)
-            clauses.append(_Clause(tokens=sent_ids, holder=holder, verb="according to",
-                                   category="say", whole=True))
+            clauses.append(
+                _Clause(tokens=sent_ids, holder=holder, verb="according to", category="say", whole=True)
+            )
         if not clauses and agentless:
             tok, phrase = agentless[0]
-            clauses.append(_Clause(
-                tokens=sent_ids,
-                holder=Holder(kind="agentless", name="(agentless)", start=tok.idx,
-                              end=tok.idx + len(tok.text)),
-                verb=phrase, category="agentless", whole=True,
-            ))
+            clauses.append(
+                _Clause(
+                    tokens=sent_ids,
+                    holder=Holder(
+                        kind="agentless", name="(agentless)", start=tok.idx, end=tok.idx + len(tok.text)
+                    ),
+                    verb=phrase,
+                    category="agentless",
+                    whole=True,
+                )
+            )
         if clauses and not any(c.whole for c in clauses):
             covered = set().union(*(c.tokens for c in clauses))
             rest = [i for i in sorted(sent_ids - covered) if not span.doc[i].is_punct]
@@ -278,7 +510,7 @@ class AttributionStage(BaseStage):
         low = tok.lower_
         sub = list(tok.subtree)
         start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-        phrase = doc.text[start - doc[0].idx:end - doc[0].idx] if sub else tok.text
+        phrase = doc.text[start - doc[0].idx : end - doc[0].idx] if sub else tok.text
         phrase = phrase.strip(" ,")
         if low in _AUTHOR_PRONOUNS:
             return Holder(kind="author", name="the author", start=start, end=end)
@@ -286,20 +518,44 @@ class AttributionStage(BaseStage):
             want_group = low in _PRONOUN_GROUP
             for h in reversed(recent[-6:]):
                 if want_group and (h.kind == "unnamed_group" or h.entity_type in ("ORG", "NORP")):
-                    return Holder(kind=h.kind, name=h.name, start=start, end=end, resolved_from=tok.text,
-                                  entity_type=h.entity_type)
+                    return Holder(
+                        kind=h.kind,
+                        name=h.name,
+                        start=start,
+                        end=end,
+                        resolved_from=tok.text,
+                        entity_type=h.entity_type,
+                    )
                 if not want_group and low != "it" and h.entity_type == "PERSON":
-                    return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=tok.text,
-                                  entity_type="PERSON")
+                    return Holder(
+                        kind="named",
+                        name=h.name,
+                        start=start,
+                        end=end,
+                        resolved_from=tok.text,
+                        entity_type="PERSON",
+                    )
                 if low == "it" and h.entity_type == "ORG":
-                    return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=tok.text,
-                                  entity_type="ORG")
+                    return Holder(
+                        kind="named",
+                        name=h.name,
+                        start=start,
+                        end=end,
+                        resolved_from=tok.text,
+                        entity_type="ORG",
+                    )
             return Holder(kind="unnamed_group", name=tok.text.lower(), start=start, end=end)
-        ents = [e for e in doc.ents if e.start >= sub[0].i and e.end <= sub[-1].i + 1
-                and e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
+        ents = [
+            e
+            for e in doc.ents
+            if e.start >= sub[0].i
+            and e.end <= sub[-1].i + 1
+            and e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")
+        ]
         head_low = tok.lower_
-        if head_low in GROUP_NOUNS and not any(e.label_ in ("PERSON", "ORG") and tok.i in range(e.start, e.end)
-                                               for e in ents):
+        if head_low in GROUP_NOUNS and not any(
+            e.label_ in ("PERSON", "ORG") and tok.i in range(e.start, e.end) for e in ents
+        ):
             name = re.sub(r"^(?:the|some|many|most|several|a|an)\s+", "", phrase, flags=re.I)
             return Holder(kind="unnamed_group", name=name.lower() if not ents else name, start=start, end=end)
         if ents:
@@ -312,14 +568,21 @@ class AttributionStage(BaseStage):
         if head_low in ("company", "firm", "group", "government", "ministry", "agency", "bank"):
             for h in reversed(recent[-6:]):
                 if h.entity_type == "ORG":
-                    return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=phrase,
-                                  entity_type="ORG")
+                    return Holder(
+                        kind="named",
+                        name=h.name,
+                        start=start,
+                        end=end,
+                        resolved_from=phrase,
+                        entity_type="ORG",
+                    )
         return Holder(kind="named", name=phrase, start=start, end=end)
 
     # -- assertion building --------------------------------------------------------------------
 
-    def _make_assertion(self, article: Article, sent: Sentence, span: Any, clause: _Clause | None,
-                        context: str | None, n: int) -> Assertion | None:
+    def _make_assertion(
+        self, article: Article, sent: Sentence, span: Any, clause: _Clause | None, context: str | None, n: int
+    ) -> Assertion | None:
         if clause is None or span is None:
             start, end = sent.start, sent.end
             holder, verb, category, content = _author(), None, "author", None
@@ -327,8 +590,10 @@ class AttributionStage(BaseStage):
             doc = span.doc
             toks = _main_runs(doc, sorted(clause.tokens))
             lo, hi = toks[0], toks[-1] + 1
-            while lo < hi and (doc[lo].dep_ in _EDGE_TRIM and doc[lo].is_punct or doc[lo].lower_ in
-                               SUBORDINATE_MARKS | {"and", "but", ","}):
+            while lo < hi and (
+                (doc[lo].dep_ in _EDGE_TRIM and doc[lo].is_punct)
+                or doc[lo].lower_ in SUBORDINATE_MARKS | {"and", "but", ","}
+            ):
                 lo += 1
             while hi > lo and (
                 (doc[hi - 1].is_punct and doc[hi - 1].text not in (".", "!", "”", '"', ")"))
@@ -356,8 +621,17 @@ class AttributionStage(BaseStage):
         hedges = _hedges(article, span, start, end, sent) if span is not None else []
         modality = _modality(article.text[start:end], category, span, start, end, article, sent)
         a = Assertion(
-            id=f"a{n}", sentence_id=sent.id, block_id=sent.block_id, start=start, end=end, text=text,
-            holder=holder, reporting_verb=verb, hedges=hedges, modality=modality, context=context,
+            id=f"a{n}",
+            sentence_id=sent.id,
+            block_id=sent.block_id,
+            start=start,
+            end=end,
+            text=text,
+            holder=holder,
+            reporting_verb=verb,
+            hedges=hedges,
+            modality=modality,
+            context=context,
             attributed=holder.kind == "named",
         )
         if content is not None:
@@ -437,8 +711,9 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
     return out
 
 
-def _modality(text: str, category: str, span: Any, start: int, end: int, article: Article,
-              sent: Sentence) -> Modality:
+def _modality(
+    text: str, category: str, span: Any, start: int, end: int, article: Article, sent: Sentence
+) -> Modality:
     if category == "opinion":
         return "opinion"
     if span is None:
@@ -449,8 +724,10 @@ def _modality(text: str, category: str, span: Any, start: int, end: int, article
     if lows & NORMATIVE:
         return "opinion"
     for t in toks:
-        if t.lower_ in EVALUATIVE and t.dep_ in ("acomp", "attr", "oprd", "amod") and (
-            t.dep_ != "amod" or t.head.dep_ in ("attr", "acomp")
+        if (
+            t.lower_ in EVALUATIVE
+            and t.dep_ in ("acomp", "attr", "oprd", "amod")
+            and (t.dep_ != "amod" or t.head.dep_ in ("attr", "acomp"))
         ):
             return "opinion"
     if "will" in lows and any(t.lower_ == "will" and t.tag_ == "MD" for t in toks):

@@ -22,19 +22,59 @@ from . import BaseStage
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW")
 #: Heads of noun phrases that "this ..." / "these ..." commonly points back to.
 REFERRING_NOUNS = {
-    "collaboration": "collab", "collaborations": "collab", "cooperation": "collab",
-    "partnership": "collab", "partnerships": "collab", "relationship": "collab",
-    "relationships": "collab", "connection": "collab", "connections": "collab", "ties": "collab",
-    "dealings": "collab", "alliance": "collab",
-    "deal": "deal", "deals": "deal", "agreement": "deal", "agreements": "deal", "contract": "deal",
-    "plan": "plan", "plans": "plan", "project": "plan", "projects": "plan", "policy": "plan",
-    "decision": "decision", "move": "decision", "step": "decision",
+    "collaboration": "collab",
+    "collaborations": "collab",
+    "cooperation": "collab",
+    "partnership": "collab",
+    "partnerships": "collab",
+    "relationship": "collab",
+    "relationships": "collab",
+    "connection": "collab",
+    "connections": "collab",
+    "ties": "collab",
+    "dealings": "collab",
+    "alliance": "collab",
+    "deal": "deal",
+    "deals": "deal",
+    "agreement": "deal",
+    "agreements": "deal",
+    "contract": "deal",
+    "plan": "plan",
+    "plans": "plan",
+    "project": "plan",
+    "projects": "plan",
+    "policy": "plan",
+    "decision": "decision",
+    "move": "decision",
+    "step": "decision",
 }
 CONTEXT_NOUNS = {"matter", "issue", "question", "topic", "subject"}
 OPENERS = {
-    "however", "similarly", "nevertheless", "nonetheless", "moreover", "furthermore", "additionally",
-    "meanwhile", "indeed", "thus", "therefore", "consequently", "still", "also", "besides", "likewise",
-    "yes", "no", "well", "so", "instead", "overall", "ultimately", "importantly", "notably",
+    "however",
+    "similarly",
+    "nevertheless",
+    "nonetheless",
+    "moreover",
+    "furthermore",
+    "additionally",
+    "meanwhile",
+    "indeed",
+    "thus",
+    "therefore",
+    "consequently",
+    "still",
+    "also",
+    "besides",
+    "likewise",
+    "yes",
+    "no",
+    "well",
+    "so",
+    "instead",
+    "overall",
+    "ultimately",
+    "importantly",
+    "notably",
 }
 _SPACE = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r"\s+([,.;:!?’”)])")
@@ -54,8 +94,8 @@ class _Ctx:
 
 class ClaimsStage(BaseStage):
     name = "claims"
-    requires = ("assertions", "sentences", "blocks", "nlp")
-    assigns = ("claims",)
+    requires: tuple[str, ...] = ("assertions", "sentences", "blocks", "nlp")
+    assigns: tuple[str, ...] = ("claims",)
 
     #: At most this many claims per article are scored (the rest keep score None).
     max_claims = 2_000
@@ -65,8 +105,14 @@ class ClaimsStage(BaseStage):
 
     def model_info(self) -> list[ModelInfo]:
         info = get_model().info()
-        return [ModelInfo(name=str(info.get("name")), version=str(info.get("version")),
-                          sha256=info.get("sha256"), path=info.get("path"))]
+        return [
+            ModelInfo(
+                name=str(info.get("name")),
+                version=str(info.get("version")),
+                sha256=info.get("sha256"),
+                path=info.get("path"),
+            )
+        ]
 
     def __call__(self, article: Article) -> Article:
         if not article.auditable:
@@ -83,12 +129,23 @@ class ClaimsStage(BaseStage):
             q_text = blocks[question].text if question else None
             texts = _standalone(article, a, span, ctx, q_text)
             for t in texts:
-                claims.append(Claim(id=f"c{len(claims) + 1}", assertion_id=a.id, text=t, start=a.start,
-                                    end=a.end, sentence_id=a.sentence_id, context=a.context))
+                claims.append(
+                    Claim(
+                        id=f"c{len(claims) + 1}",
+                        assertion_id=a.id,
+                        text=t,
+                        start=a.start,
+                        end=a.end,
+                        sentence_id=a.sentence_id,
+                        context=a.context,
+                    )
+                )
             _update_ctx(article, span, ctx)
         scored = claims[: self.max_claims]
         if len(claims) > self.max_claims:
-            article.skipped.append(f"claims: only the first {self.max_claims} of {len(claims)} claims were scored")
+            article.skipped.append(
+                f"claims: only the first {self.max_claims} of {len(claims)} claims were scored"
+            )
         if scored:
             model = get_model()
             threshold = self.settings.checkworthiness_threshold
@@ -166,7 +223,7 @@ def _antecedent_phrase(noun: Any, span: Any, ctx: _Ctx) -> str | None:
     if not toks:
         return None
     first = span.doc[toks[0]]
-    phrase = span.doc[toks[0]:toks[-1] + 1].text
+    phrase = span.doc[toks[0] : toks[-1] + 1].text
     if first.is_sent_start and first.pos_ != "PROPN":
         phrase = phrase[0].lower() + phrase[1:]
     if len(phrase.split()) > 14:
@@ -177,7 +234,7 @@ def _antecedent_phrase(noun: Any, span: Any, ctx: _Ctx) -> str | None:
         verb = noun.head if noun.dep_ == "dobj" else noun.head.head
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.pos_ == "PROPN":
-            owner = span.doc[subj.left_edge.i:subj.i + 1].text
+            owner = span.doc[subj.left_edge.i : subj.i + 1].text
             phrase = f"{owner}’s {phrase}"
     return phrase
 
@@ -189,20 +246,26 @@ def _standalone(article: Article, a: Assertion, span: Any, ctx: _Ctx, question: 
     toks = list(span)
     # Leading answer particles and discourse openers ("Yes,", "However,").
     i = 0
-    while i < len(toks) and (toks[i].lower_ in OPENERS and toks[i].dep_ in ("intj", "advmod", "cc")
-                             or toks[i].is_punct):
+    while i < len(toks) and (
+        (toks[i].lower_ in OPENERS and toks[i].dep_ in ("intj", "advmod", "cc")) or toks[i].is_punct
+    ):
         drop.add(toks[i].i)
         i += 1
     for tok in toks:
         low = tok.lower_
         named_before = ctx.person is not None and any(
-            t.text == ctx.person or t.text in ctx.aliases.values() for t in doc[span.start:tok.i])
+            t.text == ctx.person or t.text in ctx.aliases.values() for t in doc[span.start : tok.i]
+        )
         if low in ("his", "her") and tok.dep_ == "poss" and ctx.person and not named_before:
             repl[tok.i] = f"{ctx.person}’s"
         elif low in ("he", "she") and tok.dep_ in ("nsubj", "nsubjpass") and ctx.person and not named_before:
             repl[tok.i] = ctx.person
-        elif (low == "they" and tok.dep_ == "nsubj" and "collab" in ctx.antecedents
-              and ctx.antecedent_sentence == span.sent.start):
+        elif (
+            low == "they"
+            and tok.dep_ == "nsubj"
+            and "collab" in ctx.antecedents
+            and ctx.antecedent_sentence == span.sent.start
+        ):
             repl[tok.i] = ctx.antecedents["collab"]
         elif low in ("this", "these", "that", "those") and tok.dep_ == "det":
             head = tok.head
@@ -264,6 +327,6 @@ def _finish(text: str) -> str:
     text = _SPACE_PUNCT.sub(r"\1", _SPACE.sub(" ", text)).strip(" ,;:")
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
-    if text and text[-1] not in ".!?”\"":
+    if text and text[-1] not in '.!?”"':
         text += "."
     return text

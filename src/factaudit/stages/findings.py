@@ -12,8 +12,8 @@ def _ids(items: list[str], limit: int = 50) -> list[str]:
 
 class FindingsStage(BaseStage):
     name = "findings"
-    requires = ("blocks", "assertions", "citations")
-    assigns = ("findings",)
+    requires: tuple[str, ...] = ("blocks", "assertions", "citations")
+    assigns: tuple[str, ...] = ("findings",)
 
     def __call__(self, article: Article) -> Article:
         f = article.findings
@@ -23,62 +23,115 @@ class FindingsStage(BaseStage):
         with_url = [c for c in cits if c.url]
         home = [c for c in with_url if c.specificity == "home_page"]
         if with_url and len(home) == len(with_url):
-            f.append(Finding(
-                "sources_home_pages_only", "problem",
-                f"All {len(with_url)} cited URLs are outlets' home pages: they support no specific claim.",
-                [c.id for c in home]))
+            f.append(
+                Finding(
+                    "sources_home_pages_only",
+                    "problem",
+                    f"All {len(with_url)} cited URLs are outlets' home pages: "
+                    "they support no specific claim.",
+                    [c.id for c in home],
+                )
+            )
         elif home:
-            f.append(Finding("home_page_citations", "warning",
-                             f"{len(home)} of {len(with_url)} cited URLs are home pages.", [c.id for c in home]))
+            f.append(
+                Finding(
+                    "home_page_citations",
+                    "warning",
+                    f"{len(home)} of {len(with_url)} cited URLs are home pages.",
+                    [c.id for c in home],
+                )
+            )
         unanchored = [c for c in cits if c.kind in ("reference_list", "footnote") and not c.assertion_ids]
         if unanchored:
-            f.append(Finding(
-                "references_tied_to_no_claim", "problem" if len(unanchored) == len(cits) else "warning",
-                f"{len(unanchored)} reference(s) have no in-text anchor and are tied to no claim.",
-                [c.id for c in unanchored]))
+            f.append(
+                Finding(
+                    "references_tied_to_no_claim",
+                    "problem" if len(unanchored) == len(cits) else "warning",
+                    f"{len(unanchored)} reference(s) have no in-text anchor and are tied to no claim.",
+                    [c.id for c in unanchored],
+                )
+            )
         if not cits and article.assertions:
             f.append(Finding("no_sources", "problem", "The article cites no sources at all.", []))
         low = [c for c in cits if c.credibility and c.credibility.label in ("low", "satire")]
         if low:
-            f.append(Finding("low_credibility_sources", "problem",
-                             f"{len(low)} cited source(s) have a low credibility rating or are satire.",
-                             [c.id for c in low]))
+            f.append(
+                Finding(
+                    "low_credibility_sources",
+                    "problem",
+                    f"{len(low)} cited source(s) have a low credibility rating or are satire.",
+                    [c.id for c in low],
+                )
+            )
 
         supported = {aid for c in cits if c.supports_claims for aid in c.assertion_ids}
         factual = [a for a in article.assertions if a.modality == "factual"]
-        unattributed = [a.id for a in factual
-                        if a.holder.kind == "author" and a.id not in supported]
+        unattributed = [a.id for a in factual if a.holder.kind == "author" and a.id not in supported]
         if unattributed:
-            f.append(Finding(
-                "unattributed_factual_assertions", "warning",
-                f"{len(unattributed)} of {len(factual)} factual assertions are stated in the author's "
-                "voice with no source.", _ids(unattributed)))
+            f.append(
+                Finding(
+                    "unattributed_factual_assertions",
+                    "warning",
+                    f"{len(unattributed)} of {len(factual)} factual assertions are stated in the author's "
+                    "voice with no source.",
+                    _ids(unattributed),
+                )
+            )
         blocks = {b.id: b for b in article.blocks}
-        faq = [a.id for a in article.assertions
-               if blocks[a.block_id].kind == "answer" and a.id not in supported]
+        faq = [
+            a.id for a in article.assertions if blocks[a.block_id].kind == "answer" and a.id not in supported
+        ]
         if faq:
-            f.append(Finding(
-                "faq_answers_unsourced", "problem",
-                f"{len(faq)} FAQ answer statement(s) are asserted without any source.", _ids(faq)))
+            f.append(
+                Finding(
+                    "faq_answers_unsourced",
+                    "problem",
+                    f"{len(faq)} FAQ answer statement(s) are asserted without any source.",
+                    _ids(faq),
+                )
+            )
         agentless = [a.id for a in article.assertions if a.holder.kind == "agentless"]
         if agentless:
-            f.append(Finding(
-                "agentless_attributions", "warning",
-                f"{len(agentless)} statement(s) attribute views to no one ("
-                + "; ".join(sorted({str(a.reporting_verb) for a in article.assertions
-                                    if a.holder.kind == "agentless"})[:5]) + ").",
-                _ids(agentless)))
+            f.append(
+                Finding(
+                    "agentless_attributions",
+                    "warning",
+                    f"{len(agentless)} statement(s) attribute views to no one ("
+                    + "; ".join(
+                        sorted(
+                            {
+                                str(a.reporting_verb)
+                                for a in article.assertions
+                                if a.holder.kind == "agentless"
+                            }
+                        )[:5]
+                    )
+                    + ").",
+                    _ids(agentless),
+                )
+            )
         groups = [a for a in article.assertions if a.holder.kind == "unnamed_group"]
         if groups:
             names = sorted({a.holder.name for a in groups})
-            f.append(Finding(
-                "unnamed_group_attributions", "warning",
-                f"{len(groups)} statement(s) are put in the mouths of unnamed groups: "
-                + ", ".join(f"“{n}”" for n in names[:6]) + ".", _ids([a.id for a in groups])))
+            f.append(
+                Finding(
+                    "unnamed_group_attributions",
+                    "warning",
+                    f"{len(groups)} statement(s) are put in the mouths of unnamed groups: "
+                    + ", ".join(f"“{n}”" for n in names[:6])
+                    + ".",
+                    _ids([a.id for a in groups]),
+                )
+            )
         if article.assertions:
             hedged = [a.id for a in article.assertions if a.hedged]
             if len(hedged) * 3 >= len(article.assertions):
-                f.append(Finding("heavily_hedged", "info",
-                                 f"{len(hedged)} of {len(article.assertions)} statements are hedged.",
-                                 _ids(hedged)))
+                f.append(
+                    Finding(
+                        "heavily_hedged",
+                        "info",
+                        f"{len(hedged)} of {len(article.assertions)} statements are hedged.",
+                        _ids(hedged),
+                    )
+                )
         return article

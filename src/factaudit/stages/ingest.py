@@ -822,8 +822,8 @@ class IngestStage(BaseStage):
     """
 
     name = "ingest"
-    requires = ("source", "raw")
-    assigns = ("text", "format", "title", "language", "links", "meta")
+    requires: tuple[str, ...] = ("source", "raw")
+    assigns: tuple[str, ...] = ("text", "format", "title", "language", "links", "meta")
 
     def __init__(
         self,

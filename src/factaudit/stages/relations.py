@@ -20,28 +20,99 @@ from . import BaseStage
 
 NODE_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
 GROUP_HEADS = {
-    "company", "companies", "government", "governments", "firm", "firms", "authorities", "ministry",
-    "officials", "bank", "banks", "regulator", "regulators", "manufacturer", "manufacturers",
-    "automakers", "industry", "military", "agencies", "agency", "startups", "suppliers", "investors",
-    "powers", "countries", "nations", "state", "states", "leaders", "businesses", "corporations",
+    "company",
+    "companies",
+    "government",
+    "governments",
+    "firm",
+    "firms",
+    "authorities",
+    "ministry",
+    "officials",
+    "bank",
+    "banks",
+    "regulator",
+    "regulators",
+    "manufacturer",
+    "manufacturers",
+    "automakers",
+    "industry",
+    "military",
+    "agencies",
+    "agency",
+    "startups",
+    "suppliers",
+    "investors",
+    "powers",
+    "countries",
+    "nations",
+    "state",
+    "states",
+    "leaders",
+    "businesses",
+    "corporations",
 }
 PARTNER_NOUNS = {
-    "partnership", "partnerships", "collaboration", "collaborations", "cooperation", "relationship",
-    "relationships", "connection", "connections", "ties", "dealings", "alliance", "deal", "deals",
-    "agreement", "agreements", "venture", "ventures", "presence", "investment", "investments",
+    "partnership",
+    "partnerships",
+    "collaboration",
+    "collaborations",
+    "cooperation",
+    "relationship",
+    "relationships",
+    "connection",
+    "connections",
+    "ties",
+    "dealings",
+    "alliance",
+    "deal",
+    "deals",
+    "agreement",
+    "agreements",
+    "venture",
+    "ventures",
+    "presence",
+    "investment",
+    "investments",
 }
 PARTNER_VERBS = {
-    "collaborate", "collaborated", "collaborates", "collaborating", "partner", "partnered", "partners",
-    "partnering", "cooperate", "cooperated", "cooperates", "cooperating", "work", "worked", "works",
-    "working", "team", "teamed", "ally", "allied", "deal", "dealt", "engage", "engaged", "engages",
+    "collaborate",
+    "collaborated",
+    "collaborates",
+    "collaborating",
+    "partner",
+    "partnered",
+    "partners",
+    "partnering",
+    "cooperate",
+    "cooperated",
+    "cooperates",
+    "cooperating",
+    "work",
+    "worked",
+    "works",
+    "working",
+    "team",
+    "teamed",
+    "ally",
+    "allied",
+    "deal",
+    "dealt",
+    "engage",
+    "engaged",
+    "engages",
 }
 RELATION_PREPS = {"with", "in", "into", "to", "from", "for", "against", "between", "across", "within"}
 RISK_CUES = re.compile(
     r"\b(risks?|concerns?|undermin\w*|compromis\w*|threat\w*|detrimental|exploit\w*|danger\w*|"
-    r"vulnerab\w*|harm\w*|challenges?|jeopardi\w*|security)\b", re.I)
+    r"vulnerab\w*|harm\w*|challenges?|jeopardi\w*|security)\b",
+    re.I,
+)
 BENEFIT_CUES = re.compile(
     r"\b(benefit\w*|advantages?|foster\w*|enabl\w*|promot\w*|contribut\w*|strengthen\w*|secur(?:e|ing)|"
-    r"bolster\w*|facilitat\w*|boost\w*|improv\w*)\b", re.I)
+    r"bolster\w*|facilitat\w*|boost\w*|improv\w*)\b",
+    re.I,
+)
 TIE_WORDS = re.compile(r"\b(partnership|collaboration|cooperation|relationship|ties|dealings)s?\b", re.I)
 
 
@@ -52,8 +123,8 @@ def _clean(name: str) -> str:
 
 class RelationsStage(BaseStage):
     name = "relations"
-    requires = ("assertions", "claims", "nlp")
-    assigns = ("entities", "relations")
+    requires: tuple[str, ...] = ("assertions", "claims", "nlp")
+    assigns: tuple[str, ...] = ("entities", "relations")
 
     def __call__(self, article: Article) -> Article:
         if not article.auditable:
@@ -130,7 +201,7 @@ class _Graph:
             mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
             if any(m.ent_type_ in ("NORP", "GPE") for m in mods):
                 left = min([tok.i, *[m.left_edge.i for m in mods]])
-                phrase = doc[left:tok.i + 1]
+                phrase = doc[left : tok.i + 1]
                 return self.node(phrase.text, "group", off + phrase.start_char, off + phrase.end_char)
         if tok.ent_type_ in NODE_LABELS:
             ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
@@ -251,8 +322,11 @@ class _Graph:
             about_ties = TIE_WORDS.search(text) or (c.context and TIE_WORDS.search(c.context))
             targets = own or (partner_edges if about_ties else [])
             note = f"{a.holder.name}: {text}" if a.holder.kind != "author" else text
-            named = {n.id for n in self.nodes.values()
-                     if n.type in ("country", "group") and n.name.lower() in text.lower()}
+            named = {
+                n.id
+                for n in self.nodes.values()
+                if n.type in ("country", "group") and n.name.lower() in text.lower()
+            }
             for r in targets:
                 if named and r.target not in named and self.nodes[r.target].type in ("country", "group"):
                     continue  # the claim is about another country's ties
@@ -263,8 +337,10 @@ class _Graph:
 
     def entities(self) -> list[Entity]:
         used = {r.source for r in self.edges.values()} | {r.target for r in self.edges.values()}
-        return sorted((e for e in self.nodes.values() if e.id in used or e.type == "person"),
-                      key=lambda e: (-len(e.mentions), e.name))
+        return sorted(
+            (e for e in self.nodes.values() if e.id in used or e.type == "person"),
+            key=lambda e: (-len(e.mentions), e.name),
+        )
 
     def relations(self) -> list[Relation]:
         return list(self.edges.values())

@@ -9,6 +9,7 @@ are cached on ``Article.nlp`` for the later stages.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -91,12 +92,7 @@ def _is_heading_like(t: str) -> bool:
 
 def _is_question(t: str) -> bool:
     t = _QA_PREFIX_Q.sub("", t)
-    return (
-        "\n" not in t
-        and t.endswith("?")
-        and len(t) <= 300
-        and not _INNER_SENT_END.search(t[:-1])
-    )
+    return "\n" not in t and t.endswith("?") and len(t) <= 300 and not _INNER_SENT_END.search(t[:-1])
 
 
 def _is_reference_line(t: str) -> bool:
@@ -107,8 +103,8 @@ def _is_reference_line(t: str) -> bool:
 
 class SegmentStage(BaseStage):
     name = "segment"
-    requires = ("text",)
-    assigns = ("blocks", "sentences", "qa_pairs", "nlp")
+    requires: tuple[str, ...] = ("text",)
+    assigns: tuple[str, ...] = ("blocks", "sentences", "qa_pairs", "nlp")
 
     def warm_up(self) -> None:
         get_nlp()
@@ -137,14 +133,17 @@ class SegmentStage(BaseStage):
         kinds = self._classify([text[s:e] for s, e in kept])
         blocks: list[Block] = []
         for i, ((s, e), kind) in enumerate(zip(kept, kinds, strict=True)):
-            blocks.append(Block(id=f"b{i + 1}", kind=kind, start=s, end=e, text=text[s:e],
-                                duplicates=dups.get(i, [])))
+            blocks.append(
+                Block(id=f"b{i + 1}", kind=kind, start=s, end=e, text=text[s:e], duplicates=dups.get(i, []))
+            )
 
         qa_pairs: list[QAPair] = []
-        for q, a in zip(blocks, blocks[1:], strict=False):
+        for q, a in itertools.pairwise(blocks):
             if q.kind == "question" and a.kind == "answer":
                 a.question_id = q.id
-                qa_pairs.append(QAPair(question_block=q.id, answer_block=a.id, question=q.text, answer=a.text))
+                qa_pairs.append(
+                    QAPair(question_block=q.id, answer_block=a.id, question=q.text, answer=a.text)
+                )
 
         if blocks and blocks[0].kind == "title" and not article.title:
             article.title = blocks[0].text
@@ -196,7 +195,7 @@ class SegmentStage(BaseStage):
         sentences: list[Sentence] = []
         article.nlp = {}
         long_cut = 0
-        for (block_id, us, ue), doc in zip(
+        for (block_id, us, _), doc in zip(
             units, nlp.pipe((text[s:e] for _, s, e in units), batch_size=64), strict=True
         ):
             article.nlp.setdefault(block_id, []).append((us, doc))
@@ -206,15 +205,27 @@ class SegmentStage(BaseStage):
                     if len(pieces) > 1:
                         long_cut += 1
                     prev = sentences[-1] if sentences else None
-                    if (prev is not None and prev.block_id == block_id and len(pieces) == 1
-                            and not _LETTER.search(text[s:e]) and e - prev.end <= 3 + (e - s)):
+                    if (
+                        prev is not None
+                        and prev.block_id == block_id
+                        and len(pieces) == 1
+                        and not _LETTER.search(text[s:e])
+                        and e - prev.end <= 3 + (e - s)
+                    ):
                         # A footnote marker or stray punctuation spaCy split off ("[1].").
                         prev.end = e
-                        prev.text = text[prev.start:e]
+                        prev.text = text[prev.start : e]
                         continue
                     for ps, pe in pieces:
-                        sentences.append(Sentence(id=f"s{len(sentences) + 1}", block_id=block_id,
-                                                  start=ps, end=pe, text=text[ps:pe]))
+                        sentences.append(
+                            Sentence(
+                                id=f"s{len(sentences) + 1}",
+                                block_id=block_id,
+                                start=ps,
+                                end=pe,
+                                text=text[ps:pe],
+                            )
+                        )
         if long_cut:
             article.skipped.append(
                 f"{long_cut} sentence(s) longer than {max_sent} characters were cut into pieces"

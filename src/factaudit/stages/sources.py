@@ -27,16 +27,23 @@ _SOURCES_PREFIX = re.compile(r"^\s*(?:sources?|references?|via)\s*:\s*", re.IGNO
 
 class SourcesStage(BaseStage):
     name = "sources"
-    requires = ("blocks", "sentences", "assertions", "links")
-    assigns = ("citations",)
+    requires: tuple[str, ...] = ("blocks", "sentences", "assertions", "links")
+    assigns: tuple[str, ...] = ("citations",)
 
     def __call__(self, article: Article) -> Article:
         citations: list[Citation] = []
         ref_ranges: list[tuple[int, int]] = []
 
         def add(kind: CitationKind, start: int, end: int, outlet: str | None, url: str | None) -> Citation:
-            c = Citation(id=f"src{len(citations) + 1}", kind=kind, start=start, end=end,
-                         text=article.text[start:end], outlet=outlet, url=url)
+            c = Citation(
+                id=f"src{len(citations) + 1}",
+                kind=kind,
+                start=start,
+                end=end,
+                text=article.text[start:end],
+                outlet=outlet,
+                url=url,
+            )
             domain = None
             if url:
                 host = cred.host_of(url)
@@ -81,7 +88,7 @@ class SourcesStage(BaseStage):
             if block.kind == "reference":
                 continue
             for m in _URL.finditer(block.text):
-                s, e = block.start + m.start(), block.start + m.end()
+                s = block.start + m.start()
                 if any(ls <= s < ls + 1 for ls in body_link_starts):
                     continue
                 url = m.group(0).rstrip(".,;:")
@@ -165,7 +172,9 @@ def _parse_reference(block: Block) -> list[tuple[int, int, str | None, str | Non
         part = part.strip(" .–—-")
         if part:
             off = text.find(part)
-            out.append((block.start + max(off, 0), block.start + max(off, 0) + len(part), part, None, footnote))
+            out.append(
+                (block.start + max(off, 0), block.start + max(off, 0) + len(part), part, None, footnote)
+            )
     return out
 
 
@@ -173,6 +182,5 @@ def _outlet_before(text: str, url_start: int) -> str | None:
     head = text[:url_start]
     head = _FOOTNOTE.sub("", _BULLET.sub("", head))
     head = re.sub(r"\(?\s*URL:?\s*$", "", head, flags=re.I)
-    head = _SOURCES_PREFIX.sub("", head).strip(" .,:;()–—-\"“”")
+    head = _SOURCES_PREFIX.sub("", head).strip(' .,:;()–—-"“”')
     return head or None
-

@@ -1,0 +1,192 @@
+"""Score the verifier on labelled data in the shared formats, so users can evaluate on their own.
+
+- :func:`evaluate_pairs` — FEVER-Symmetric-style JSONL (claim + one gold evidence sentence, label
+  SUPPORTS / REFUTES [/ NOT ENOUGH INFO]): the system's verdict on the pair (model + rules +
+  aggregation) against the gold label; a NOT ENOUGH EVIDENCE prediction counts as wrong.
+- :func:`evaluate_climate_fever` — Climate-FEVER-style JSONL, end to end: all evidence sentences in
+  the file are pooled into a temporary evidence store, each claim retrieves from the pool and gets a
+  claim-level verdict; macro-F1 over SUPPORTS / REFUTES / NOT_ENOUGH_INFO (CONFLICTING counts as
+  NOT_ENOUGH_INFO); DISPUTED claims are reported separately.
+Both report accuracy, macro-F1, ECE (15 bins on the verdict confidence) and n.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..document import Evidence
+from ..errors import InputError
+from ..verification import NEE, REFUTED, SUPPORTED, Scored, aggregate
+
+GOLD = {
+    "SUPPORTS": SUPPORTED,
+    "SUPPORTED": SUPPORTED,
+    "REFUTES": REFUTED,
+    "REFUTED": REFUTED,
+    "NOT ENOUGH INFO": NEE,
+    "NOT_ENOUGH_INFO": NEE,
+    "NOT ENOUGH EVIDENCE": NEE,
+    "NEI": NEE,
+}
+FEVER_NAMES = {
+    SUPPORTED: "SUPPORTS",
+    REFUTED: "REFUTES",
+    NEE: "NOT ENOUGH INFO",
+    "CONFLICTING": "NOT ENOUGH INFO",
+}
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict):
+                raise InputError(f"{path}: line {n} is not a JSON object")
+            yield n, row
+
+
+def ece(confidence: list[float], correct: list[bool], n_bins: int = 15) -> float:
+    """Expected calibration error with equal-width bins."""
+    if not confidence:
+        return 0.0
+    total = len(confidence)
+    err = 0.0
+    for b in range(n_bins):
+        lo, hi = b / n_bins, (b + 1) / n_bins
+        idx = [i for i, c in enumerate(confidence) if (lo < c <= hi) or (b == 0 and c == 0.0)]
+        if idx:
+            acc = sum(correct[i] for i in idx) / len(idx)
+            conf = sum(confidence[i] for i in idx) / len(idx)
+            err += len(idx) / total * abs(acc - conf)
+    return err
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
+    scores = []
+    for lab in labels:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p == lab)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != lab and p == lab)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p != lab)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def evaluate_pairs(path: Path, verifier: Any = None, predictions: Path | None = None) -> dict[str, Any]:
+    """FEVER-Symmetric-style evaluation (see the module docstring)."""
+    from ..models.verifier import get_verifier
+
+    verifier = verifier or get_verifier()
+    rows = []
+    for n, row in _rows(path):
+        claim = row.get("claim") or row.get("sentence2")
+        evidence = row.get("evidence") or row.get("sentence1")
+        label = str(row.get("label") or row.get("gold_label") or "").upper()
+        if not isinstance(claim, str) or not isinstance(evidence, str) or label not in GOLD:
+            raise InputError(f"{path}: line {n} needs claim, evidence and a SUPPORTS/REFUTES label")
+        rows.append((row.get("id", n), claim, evidence, GOLD[label]))
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    probs = verifier.predict([(ev, claim) for _, claim, ev, _ in rows])
+    gold, pred, conf, argmax_ok = [], [], [], []
+    preds_out = []
+    for (rid, claim, ev, g), p in zip(rows, probs, strict=True):
+        s = Scored(Evidence(source="evidence", passage=ev, quote=ev), (float(p[0]), float(p[1]), float(p[2])))
+        v = aggregate(claim, [s], searched=[])
+        gold.append(g)
+        pred.append(v.label)
+        conf.append(v.confidence)
+        argmax_ok.append((SUPPORTED, REFUTED, NEE)[int(max(range(3), key=lambda i: p[i]))] == g)
+        preds_out.append({"id": rid, "predicted_label": FEVER_NAMES[v.label], "confidence": v.confidence})
+    correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    labels = sorted(set(gold))
+    res = {
+        "accuracy": sum(correct) / len(correct),
+        "macro_f1": macro_f1(gold, pred, labels),
+        "ece": ece(conf, correct),
+        "n": len(rows),
+        "accuracy_argmax": sum(argmax_ok) / len(argmax_ok),
+        "predicted": dict(Counter(pred)),
+    }
+    if predictions is not None:
+        predictions.write_text("".join(json.dumps(x) + "\n" for x in preds_out), encoding="utf-8")
+    return res
+
+
+def evaluate_climate_fever(
+    path: Path, verifier: Any = None, k: int = 5, predictions: Path | None = None
+) -> dict[str, Any]:
+    """Climate-FEVER-style end-to-end evaluation (see the module docstring)."""
+    from ..evidence.retrieve import Retriever
+    from ..evidence.store import EvidenceStore, SourceDocument
+    from ..models.verifier import get_verifier
+    from ..stages.verify import verify_claims
+
+    verifier = verifier or get_verifier()
+    claims: list[tuple[Any, str, str]] = []
+    docs: dict[str, SourceDocument] = {}
+    for n, row in _rows(path):
+        claim, label = row.get("claim"), str(row.get("claim_label", "")).upper()
+        evs = row.get("evidences")
+        if not isinstance(claim, str) or not isinstance(evs, list) or not label:
+            raise InputError(f"{path}: line {n} needs claim, claim_label and evidences")
+        claims.append((row.get("claim_id", n), claim, label))
+        for ev in evs:
+            if isinstance(ev, dict) and isinstance(ev.get("evidence"), str):
+                key = str(ev.get("evidence_id") or ev["evidence"][:80])
+                docs.setdefault(key, SourceDocument(text=ev["evidence"], title=ev.get("article"), key=key))
+    if not claims:
+        raise InputError(f"{path}: no claims")
+    with tempfile.TemporaryDirectory(prefix="factaudit-eval-") as tmp:
+        store = EvidenceStore(Path(tmp) / "store", create=True)
+        try:
+            store.add_documents(docs.values(), corpus=path.stem, total=len(docs))
+            verdicts = verify_claims(
+                [c for _, c, _ in claims], Retriever(store), verifier, k=k, packs=[path.stem]
+            )
+        finally:
+            store.close()
+    to_cf = {
+        SUPPORTED: "SUPPORTS",
+        REFUTED: "REFUTES",
+        NEE: "NOT_ENOUGH_INFO",
+        "CONFLICTING": "NOT_ENOUGH_INFO",
+    }
+    gold, pred, conf = [], [], []
+    disputed: Counter[str] = Counter()
+    out = []
+    for (cid, _, label), v in zip(claims, verdicts, strict=True):
+        out.append(
+            {"id": cid, "predicted_label": to_cf[v.label], "verdict": v.label, "confidence": v.confidence}
+        )
+        if label == "DISPUTED":
+            disputed[v.label] += 1
+            continue
+        gold.append(label)
+        pred.append(to_cf[v.label])
+        conf.append(v.confidence)
+    correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    res = {
+        "accuracy": sum(correct) / len(correct) if correct else 0.0,
+        "macro_f1": macro_f1(gold, pred, ["SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"]),
+        "ece": ece(conf, correct),
+        "n": len(gold),
+        "disputed": {"n": sum(disputed.values()), "verdicts": dict(disputed)},
+        "predicted": dict(Counter(pred)),
+    }
+    if predictions is not None:
+        predictions.write_text("".join(json.dumps(x) + "\n" for x in out), encoding="utf-8")
+    return res

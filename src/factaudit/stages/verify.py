@@ -1,0 +1,312 @@
+"""Verify check-worthy claims: retrieve evidence, score claim–sentence pairs, aggregate to a verdict.
+
+For each check-worthy claim (best ranked first, at most ``Settings.verify_max_claims``) the
+stage retrieves passages (hybrid BM25 + dense) from the evidence store — by default the shipped
+packs (Wikipedia vital-article summaries, CIA World Factbook 2025), built on first use — splits them
+into sentences, drops sentences sharing no content word with the claim, and scores the rest with
+the project's NLI verifier in one batch. :mod:`factaudit.verification` applies the number/date rules
+and aggregates to SUPPORTED / REFUTED / NOT ENOUGH EVIDENCE / CONFLICTING with quoted evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from ..document import Article, Evidence, ModelInfo, Verdict
+from ..errors import StoreError
+from ..verification import Scored, aggregate
+from . import BaseStage
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
+_STOP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "from",
+        "than",
+        "then",
+        "into",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "not",
+        "no",
+        "yes",
+        "their",
+        "his",
+        "her",
+        "they",
+        "them",
+        "he",
+        "she",
+        "we",
+        "you",
+        "i",
+        "our",
+        "your",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "also",
+        "may",
+        "might",
+        "could",
+        "can",
+        "will",
+        "would",
+        "should",
+        "must",
+        "do",
+        "does",
+        "did",
+        "so",
+        "such",
+        "very",
+        "more",
+        "most",
+        "many",
+        "much",
+        "some",
+        "any",
+        "all",
+        "each",
+        "other",
+    ]
+)
+#: Most claims that one article can make costly: verify at most this many sentences per claim.
+MAX_SENTENCES_PER_CLAIM = 16
+
+
+class _Retriever(Protocol):
+    def search(self, query: str, k: int = 10, entities: Sequence[str] = ()) -> list[Any]: ...
+
+
+class _Verifier(Protocol):
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> Any: ...
+
+    def info(self) -> dict[str, Any]: ...
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def claim_entities(text: str) -> list[str]:
+    """Capitalised name sequences in a claim ("Elon Musk", "Russia"), sentence-initial words excepted."""
+    out: list[str] = []
+    for m in _NAME.finditer(text):
+        name = m.group(0).strip(" .’'")
+        if m.start() == 0 and " " not in name and name.lower() in _STOP:
+            continue
+        if len(name) > 1 and name not in out:
+            out.append(name)
+    return out[:6]
+
+
+class VerifyStage(BaseStage):
+    name = "verify"
+    requires: tuple[str, ...] = ("claims",)
+    assigns: tuple[str, ...] = ("verdicts",)
+
+    def __init__(
+        self, settings: Any = None, *, retriever: _Retriever | None = None, verifier: _Verifier | None = None
+    ) -> None:
+        super().__init__(settings)
+        self._retriever = retriever
+        self._verifier = verifier
+        self._store: Any = None
+        self._packs: list[str] = []
+
+    # -- models and store ---------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        self.verifier.info()
+        _ = self.retriever
+
+    @property
+    def verifier(self) -> _Verifier:
+        if self._verifier is None:
+            from ..models.verifier import get_verifier
+
+            self._verifier = get_verifier().load()
+        return self._verifier
+
+    @property
+    def retriever(self) -> _Retriever:
+        if self._retriever is None:
+            from ..evidence.packs import open_default_store
+            from ..evidence.retrieve import Retriever
+
+            path = self.settings.store
+            progress = None if path else _pack_progress()
+            self._store = open_default_store(path, progress=progress)
+            self._packs = [f"{c.name} ({c.passages} passages)" for c in self._store.corpora()]
+            self._retriever = Retriever(self._store)
+        return self._retriever
+
+    def model_info(self) -> list[ModelInfo]:
+        out: list[ModelInfo] = []
+        if self._verifier is not None:
+            info = self._verifier.info()
+            out.append(
+                ModelInfo(
+                    name=str(info.get("name")),
+                    version=str(info.get("version")),
+                    sha256=info.get("sha256"),
+                    path=info.get("path"),
+                )
+            )
+        if self._store is not None:
+            emb = self._store.embedder.info()
+            out.append(ModelInfo(name=emb.name, version=emb.version, sha256=emb.sha256))
+        return out
+
+    # -- the stage ------------------------------------------------------------------------------
+
+    def __call__(self, article: Article) -> Article:
+        if not article.auditable or not self.settings.verify:
+            if not self.settings.verify:
+                article.skipped.append("verify: skipped (verification turned off)")
+            return article
+        todo = sorted(
+            (c for c in article.claims if c.check_worthy or self.settings.verify_all),
+            key=lambda c: c.rank or 0,
+        )
+        limit = self.settings.verify_max_claims
+        if len(todo) > limit:
+            article.skipped.append(
+                f"verify: only the {limit} best-ranked of {len(todo)} check-worthy claims were verified"
+            )
+            todo = todo[:limit]
+        if not todo:
+            return article
+        try:
+            retriever = self.retriever
+        except StoreError as exc:
+            article.skipped.append(f"verify: skipped ({exc.message})")
+            return article
+        verdicts = verify_claims(
+            [c.text for c in todo], retriever, self.verifier, k=self.settings.evidence_k, packs=self._packs
+        )
+        for c, v in zip(todo, verdicts, strict=True):
+            c.verdict = v
+        return article
+
+
+def verify_claims(
+    texts: list[str], retriever: _Retriever, verifier: _Verifier, *, k: int = 5, packs: Sequence[str] = ()
+) -> list[Verdict]:
+    """Verdicts for stand-alone claim texts (shared by the stage and `factaudit eval climate-fever`)."""
+    per_claim: list[list[Scored]] = []
+    pairs: list[tuple[str, str]] = []
+    owners: list[tuple[int, Scored]] = []
+    searched: list[list[str]] = []
+    for i, text in enumerate(texts):
+        ents = claim_entities(text)
+        hits = retriever.search(text[:2000], k=k, entities=ents)
+        searched.append(
+            [f"query: {text[:300]}"]
+            + ([f"entities: {', '.join(ents)}"] if ents else [])
+            + ([f"in: {', '.join(packs)}"] if packs else [])
+            + [f"{len(hits)} passages retrieved"]
+        )
+        words = content_words(text)
+        cands: list[Scored] = []
+        for h in hits:
+            for sent in _sentences(h):
+                overlap = len(words & content_words(sent[0]))
+                if overlap == 0:
+                    continue
+                ev = Evidence(
+                    source=h.title or h.url or h.pack,
+                    passage=h.text,
+                    quote=sent[0],
+                    start=sent[1],
+                    end=sent[2],
+                    score=round(float(h.score), 5),
+                    pack=h.pack,
+                    url=h.url,
+                    date=h.date,
+                    licence=getattr(h, "licence", None),
+                )
+                cands.append(Scored(evidence=ev, probs=(0.0, 0.0, 1.0), retrieval_rank=h.rank))
+        cands = cands[:MAX_SENTENCES_PER_CLAIM]
+        per_claim.append(cands)
+        for s in cands:
+            title = s.evidence.source
+            premise = (
+                s.evidence.quote
+                if title.lower() in s.evidence.quote.lower()
+                else f"{title}: {s.evidence.quote}"
+            )
+            pairs.append((premise, text))
+            owners.append((i, s))
+    if pairs:
+        probs = verifier.predict(pairs)
+        for (_, s), p in zip(owners, probs, strict=True):
+            s.probs = (float(p[0]), float(p[1]), float(p[2]))
+    return [
+        aggregate(t, cands, searched[i]) for i, (t, cands) in enumerate(zip(texts, per_claim, strict=True))
+    ]
+
+
+def _sentences(hit: Any) -> list[tuple[str, int, int]]:
+    from ..evidence.retrieve import split_sentences
+
+    return [(s.text, s.start, s.end) for s in split_sentences(hit)] or [(hit.text, 0, len(hit.text))]
+
+
+def _pack_progress() -> Any:
+    """A stderr progress line while the default packs are built on first use."""
+    state: dict[str, float] = {}
+
+    def cb(pack: str, p: Any) -> None:
+        done = getattr(p, "documents", 0)
+        total = getattr(p, "total_documents", None) or 0
+        key = f"{pack}:{int(done * 20 / total) if total else 0}"
+        if key not in state:
+            state[key] = 1
+            sys.stderr.write(f"\rbuilding evidence pack {pack}: {done}/{total or '?'} documents ")
+            sys.stderr.flush()
+
+    return cb

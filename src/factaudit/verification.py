@@ -1,0 +1,300 @@
+"""From sentence-level NLI to a claim verdict: number/date/entity rules and aggregation.
+
+Small NLI models read "$89.5 billion" and "more than $100 billion" as near-paraphrases. The rules
+here compare the quantities and years a claim states with those an evidence sentence states:
+
+- a mismatch always blocks SUPPORTED for that sentence;
+- it yields REFUTED only when the sentence is about the same entity and attribute (a shared name
+  and a shared attribute word such as "population" or "revenue"); otherwise NOT ENOUGH EVIDENCE;
+- evidence dated to another year than the claim's (a "2025 est." figure for a 2019 claim) neither
+  supports nor refutes.
+
+:func:`aggregate` turns the per-sentence probabilities into one verdict with a confidence and the
+quotes it rests on; a NOT ENOUGH EVIDENCE verdict lists the nearest misses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from .document import Evidence, Verdict
+
+SUPPORTED: Final = "SUPPORTED"
+REFUTED: Final = "REFUTED"
+NEE: Final = "NOT ENOUGH EVIDENCE"
+CONFLICTING: Final = "CONFLICTING"
+
+#: A sentence counts for SUPPORTED / REFUTED above this calibrated probability.
+DECISION_THRESHOLD = 0.5
+#: Both a support and a refutation at least this strong (from different sentences) → CONFLICTING.
+CONFLICT_THRESHOLD = 0.6
+
+_SCALE = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "crore": 1e7,
+    "lakh": 1e5,
+}
+_NUM = re.compile(
+    r"(?P<cmp>\b(?:more than|over|above|at least|exceeding|exceeds|less than|under|below|fewer than|"
+    r"at most|about|around|nearly|almost|roughly|approximately|some|up to)\s+)?"
+    r"(?P<cur>[$£€¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s?(?P<scale>thousand|million|billion|trillion|mn|bn|tn|crore|lakh|[kmb]\b)?"
+    r"\s?(?P<pct>%|percent|per cent)?",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(1[5-9]\d{2}|20\d{2})\b")
+_EST_YEAR = re.compile(r"\((?:[^)]*?)(1[5-9]\d{2}|20\d{2})\s*(?:est\.?|estimate)\)", re.IGNORECASE)
+ATTRIBUTES = {
+    "population",
+    "inhabitants",
+    "people",
+    "gdp",
+    "revenue",
+    "revenues",
+    "profit",
+    "profits",
+    "sales",
+    "area",
+    "km",
+    "sq",
+    "square",
+    "income",
+    "debt",
+    "budget",
+    "price",
+    "prices",
+    "rate",
+    "unemployment",
+    "inflation",
+    "growth",
+    "exports",
+    "imports",
+    "emissions",
+    "deaths",
+    "cases",
+    "votes",
+    "capital",
+    "height",
+    "length",
+    "temperature",
+    "salary",
+    "wage",
+    "tax",
+    "subscribers",
+    "users",
+    "employees",
+    "spending",
+    "deficit",
+    "reserves",
+    "production",
+    "capacity",
+    "investment",
+    "market",
+    "share",
+    "life",
+    "expectancy",
+    "literacy",
+    "birth",
+    "fertility",
+    "median",
+    "age",
+    "born",
+    "founded",
+    "died",
+}
+_CAPWORD = re.compile(r"\b[A-Z][a-zA-Z’'-]{2,}\b")
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass
+class Quantity:
+    value: float
+    kind: str  # "money", "percent", "count", "year"
+    comparator: str  # "=", ">", "<", "~"
+    text: str
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers with their unit kind and comparator; years are separate (kind "year")."""
+    out: list[Quantity] = []
+    for m in _NUM.finditer(text):
+        raw = m.group("num").replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        scale = (m.group("scale") or "").lower()
+        cur, pct = m.group("cur"), m.group("pct")
+        if not cur and not pct and not scale and _YEAR.fullmatch(raw):
+            out.append(Quantity(value, "year", "=", m.group(0).strip()))
+            continue
+        if not cur and not pct and not scale and value < 10 and "." not in raw:
+            continue  # small bare integers ("two of three", list numbering) carry little
+        value *= _SCALE.get(scale, 1.0)
+        kind = "money" if cur else "percent" if pct else "count"
+        word = (m.group("cmp") or "").strip().lower()
+        comparator = (
+            ">"
+            if word in ("more than", "over", "above", "at least", "exceeding", "exceeds")
+            else "<"
+            if word in ("less than", "under", "below", "fewer than", "at most", "up to")
+            else "~"
+            if word
+            else "="
+        )
+        out.append(Quantity(value, kind, comparator, m.group(0).strip()))
+    return out
+
+
+def _matches(claim: Quantity, ev: Quantity) -> bool:
+    if claim.comparator == ">":
+        return ev.value > claim.value
+    if claim.comparator == "<":
+        return ev.value < claim.value
+    tol = 0.10 if claim.comparator == "~" or ev.comparator == "~" else 0.02
+    return abs(ev.value - claim.value) <= tol * max(abs(claim.value), 1e-9)
+
+
+@dataclass
+class RuleResult:
+    #: "ok" (no quantities conflict), "mismatch" (blocks SUPPORTED), "other_year" (neither way).
+    status: str = "ok"
+    #: True when a mismatch is about the same entity and attribute (may refute).
+    same_attribute: bool = False
+    note: str | None = None
+
+
+def compare(claim: str, evidence: str, evidence_date: str | None = None) -> RuleResult:
+    """Check the claim's quantities and years against an evidence sentence."""
+    cq = quantities(claim)
+    eq = quantities(evidence)
+    claim_years = {int(q.value) for q in cq if q.kind == "year"}
+    ev_dated = {int(y) for y in _EST_YEAR.findall(evidence)}
+    if evidence_date and evidence_date[:4].isdigit():
+        ev_dated.add(int(evidence_date[:4]))
+    if claim_years and ev_dated and not (claim_years & ev_dated):
+        return RuleResult(
+            "other_year",
+            note=(
+                f"evidence is dated {', '.join(map(str, sorted(ev_dated)))}; the claim is about "
+                f"{', '.join(map(str, sorted(claim_years)))}"
+            ),
+        )
+    shared_attr = _shared_attribute(claim, evidence)
+    for q in cq:
+        if q.kind == "year":
+            ev_years = [e for e in eq if e.kind == "year"]
+            if ev_years and not any(_matches(q, e) for e in ev_years) and shared_attr:
+                return RuleResult(
+                    "mismatch",
+                    same_attribute=True,
+                    note=f"year mismatch: {q.text} vs {', '.join(e.text for e in ev_years)}",
+                )
+            continue
+        same_kind = [e for e in eq if e.kind == q.kind]
+        if not same_kind:
+            continue
+        if not any(_matches(q, e) for e in same_kind):
+            return RuleResult(
+                "mismatch",
+                same_attribute=shared_attr,
+                note=f"number mismatch: {q.text} vs {', '.join(e.text for e in same_kind)}",
+            )
+    return RuleResult()
+
+
+def _shared_attribute(claim: str, evidence: str) -> bool:
+    """Same entity (a shared capitalised name) and same attribute (a shared attribute word)."""
+    c_names = {w.lower() for w in _CAPWORD.findall(claim)}
+    e_names = {w.lower() for w in _CAPWORD.findall(evidence)}
+    c_words = set(_WORD.findall(claim.lower()))
+    e_words = set(_WORD.findall(evidence.lower()))
+    return bool(c_names & e_names) and bool(c_words & e_words & ATTRIBUTES)
+
+
+@dataclass
+class Scored:
+    """One evidence sentence with its calibrated probabilities (SUPPORTED, REFUTED, NEE)."""
+
+    evidence: Evidence
+    probs: tuple[float, float, float]
+    retrieval_rank: int = 0
+    rule: RuleResult = field(default_factory=RuleResult)
+
+
+def apply_rules(claim: str, s: Scored) -> Scored:
+    """Move probability mass as the rules require (the model's original output stays recorded)."""
+    r = compare(claim, s.evidence.quote, s.evidence.date)
+    s.rule = r
+    p_s, p_r, p_n = s.probs
+    if r.status == "other_year":
+        s.probs = (0.0, 0.0, 1.0)
+    elif r.status == "mismatch":
+        if r.same_attribute:
+            s.probs = (0.0, max(p_r, p_s), p_n)
+        else:
+            s.probs = (0.0, 0.0, 1.0)
+        tot = sum(s.probs) or 1.0
+        s.probs = (s.probs[0] / tot, s.probs[1] / tot, s.probs[2] / tot)
+    s.evidence.rule = r.note
+    s.evidence.probabilities = [round(x, 4) for x in s.probs]
+    return s
+
+
+def aggregate(claim: str, scored: list[Scored], searched: list[str], *, max_quotes: int = 3) -> Verdict:
+    """The claim's verdict from its scored evidence sentences."""
+    scored = [apply_rules(claim, s) for s in scored]
+    sup = sorted((s for s in scored if s.probs[0] >= DECISION_THRESHOLD), key=lambda s: -s.probs[0])
+    ref = sorted((s for s in scored if s.probs[1] >= DECISION_THRESHOLD), key=lambda s: -s.probs[1])
+    best_s = sup[0].probs[0] if sup else 0.0
+    best_r = ref[0].probs[1] if ref else 0.0
+    if best_s >= CONFLICT_THRESHOLD and best_r >= CONFLICT_THRESHOLD:
+        quotes = [_quote(s, SUPPORTED) for s in sup[:2]] + [_quote(s, REFUTED) for s in ref[:2]]
+        return Verdict(
+            label=CONFLICTING,
+            confidence=round(min(best_s, best_r), 4),
+            evidence=quotes,
+            searched=searched,
+            note="strong evidence both for and against the claim",
+        )
+    if sup and best_s >= best_r:
+        return Verdict(
+            label=SUPPORTED,
+            confidence=round(best_s, 4),
+            evidence=[_quote(s, SUPPORTED) for s in sup[:max_quotes]],
+            searched=searched,
+        )
+    if ref:
+        return Verdict(
+            label=REFUTED,
+            confidence=round(best_r, 4),
+            evidence=[_quote(s, REFUTED) for s in ref[:max_quotes]],
+            searched=searched,
+        )
+    # Not enough evidence: confidence is how sure we are that nothing found supports or refutes.
+    conf = 1.0 - max([max(s.probs[0], s.probs[1]) for s in scored] or [0.0])
+    misses = sorted(scored, key=lambda s: (-max(s.probs[0], s.probs[1]), s.retrieval_rank))[:max_quotes]
+    note = "no evidence found" if not scored else "the nearest passages neither support nor refute the claim"
+    return Verdict(
+        label=NEE,
+        confidence=round(conf, 4),
+        evidence=[_quote(s, "nearest miss") for s in misses],
+        searched=searched,
+        note=note,
+    )
+
+
+def _quote(s: Scored, label: str) -> Evidence:
+    s.evidence.label = label
+    return s.evidence

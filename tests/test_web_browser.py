@@ -1,0 +1,225 @@
+"""End-to-end browser tests: the real server (``factaudit serve``) in Debian's headless Chromium.
+
+Playwright's Python package drives ``/usr/bin/chromium`` (never ``playwright install``); axe-core
+(``npm install`` → ``node_modules/axe-core/axe.min.js``) checks accessibility. The server runs as a
+subprocess on a free localhost port with its own SQLite store and one worker process; it uses the
+default Auditor when the shipped check-worthiness model is present, else the stand-in stages of
+``tests.test_web_api`` (same real structure stages, deterministic claims and verdicts).
+Screenshots go to ``runs/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from factaudit.report.claimreview import claimreview_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SEED = (ROOT / "examples" / "seed_article.txt").read_text(encoding="utf-8")
+RUNS = ROOT / "runs"
+MODEL = ROOT / "src" / "factaudit" / "models" / "files" / "checkworthiness.json"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
+                                                     "(scripts/ci_system_deps.sh installs it)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package (dev extra)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _health(base: str) -> dict[str, Any] | None:
+    try:
+        with urllib.request.urlopen(base + "/api/health", timeout=2) as r:
+            data: dict[str, Any] = json.load(r)
+            return data
+    except OSError:
+        return None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``factaudit serve`` on a free port; yields its base URL."""
+    tmp = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    env = dict(os.environ)
+    if not MODEL.exists():
+        env["FACTAUDIT_AUDITOR_FACTORY"] = "tests.test_web_api:make_test_auditor"
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    log = (tmp / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "factaudit", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--store", str(tmp / "audits.sqlite3"), "--workers", "1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 300
+    try:
+        while True:
+            health = _health(base)
+            if health and health["workers_ready"] >= 1:
+                break
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail("server did not start:\n" + (tmp / "server.log").read_text()[-3000:])
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
+    with sync_api.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1366, "height": 900}, accept_downloads=True,
+        )
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the current page (run under the page's own CSP)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run `npm install` (scripts/ci_system_deps.sh)")
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # DevTools evaluation: not blocked by the page's CSP
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad]
+
+
+def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_context: Any) -> None:
+    RUNS.mkdir(exist_ok=True)
+    page = browser_context.new_page()
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    page.goto(server + "/")
+    assert axe_violations(page) == []
+    page.fill("#text", SEED)
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="Audit").click()
+    page.wait_for_url(re.compile(r".*/audits/[0-9a-f]{16}$"), timeout=300_000)
+    audit_url = page.url
+    audit_id = audit_url.rsplit("/", 1)[1]
+    print(f"submit → audit page: {time.perf_counter() - t0:.2f} s")
+    assert "Global Pursuits" in page.title()
+    page.screenshot(path=str(RUNS / "web_audit_page_top.png"))
+    page.screenshot(path=str(RUNS / "web_audit_page.png"), full_page=True)
+
+    # Click a claim: the side panel shows holder, hedges, verdict, evidence and citations.
+    mark = page.locator("mark.has-claim").first
+    mark.click()
+    panel = page.locator("#panel")
+    assert re.match(r"Statement a\d+", page.locator("#panel-title").inner_text())
+    text = panel.inner_text()
+    for label in ("Holder", "Hedges", "Cited sources", "Check-worthiness", "Machine verdict", "Reviewer"):
+        assert label in text
+    assert mark.get_attribute("aria-expanded") == "true"
+
+    # Keyboard: focus another highlighted claim and press Enter; the panel follows and takes focus.
+    hedged = page.locator("mark.has-claim.hedged").first
+    hedged.focus()
+    page.keyboard.press("Enter")
+    hedged_id = hedged.get_attribute("data-assertion")
+    assert page.locator("#panel-title").inner_text() == f"Statement {hedged_id}"
+    assert page.evaluate("document.activeElement.id") == "panel"
+    assert "Hedges" in panel.inner_text() and "none" not in panel.locator("dd").nth(4).inner_text()
+    page.screenshot(path=str(RUNS / "web_audit_panel.png"))
+
+    # Review the first claim in the panel: change its verdict, add a note, approve it.
+    link = panel.locator("a.review-link").first
+    claim_id = link.get_attribute("data-review")
+    link.click()
+    assert page.evaluate("document.activeElement.id") == f"rv-label-{claim_id}"
+    form = page.locator(f"#review-{claim_id}")
+    form.locator("select").select_option("REFUTED")
+    form.locator("textarea").fill("Checked against the company filings.")
+    form.locator("input[name=reviewer]").fill("Browser Tester")
+    form.locator("input[type=checkbox]").check()
+    form.get_by_role("button").click()
+    page.wait_for_url(re.compile(rf".*/audits/{audit_id}#claim-{claim_id}$"))
+    item = page.locator(f"#claim-{claim_id}")
+    assert "✔ approved" in item.inner_text() and "Browser Tester" in item.inner_text()
+    assert "Checked against the company filings." in item.inner_text()
+    assert "1 of" in page.locator("#exports").inner_text()
+
+    # Export ClaimReview: one object, for the approved claim, with the fields importers need.
+    with page.expect_download() as dl:
+        page.locator("#export-claimreview").click()
+    reviews = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert len(reviews) == 1
+    cr = reviews[0]
+    assert claimreview_problems(cr) == []
+    assert cr["reviewRating"]["alternateName"] == "False"
+    assert cr["url"] == f"{server}/audits/{audit_id}#claim-{claim_id}"
+    assert cr["reviewBody"] == "Checked against the company filings."
+
+    assert axe_violations(page) == []
+    page.goto(server + "/audits?q=Musk")
+    assert audit_id in page.content()
+    assert axe_violations(page) == []
+
+    external = [u for u in requests if not u.startswith((server, "data:", "about:", "blob:"))]
+    assert external == []  # no CDN, no external requests
+    assert problems == []  # no CSP violations, no script errors
+    page.close()
+
+
+def test_exported_html_opens_offline_and_works(server: str, browser_context: Any, tmp_path: Path) -> None:
+    body = json.dumps({"text": SEED}).encode()
+    req = urllib.request.Request(server + "/api/audits", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=300) as r:
+        audit = json.load(r)
+    with urllib.request.urlopen(server + audit["links"]["exports"]["html"], timeout=60) as r:
+        html = r.read()
+    path = tmp_path / "audit.html"
+    path.write_bytes(html)
+    page = browser_context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(path.as_uri())
+    page.locator("mark.has-claim").nth(2).click()
+    assert "Machine verdict" in page.locator("#panel").inner_text()
+    assert page.locator("form").count() == 0
+    assert page.locator("#relations svg[role=img]").count() == 1
+    assert [u for u in requests if not u.startswith("file:")] == [] and errors == []
+    assert axe_violations(page) == []
+    page.close()
