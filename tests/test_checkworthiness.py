@@ -53,11 +53,13 @@ def test_scores_rank_factual_claims_above_pleasantries(model: CheckworthinessMod
     assert (scores[3:] < model.threshold).all()
 
 
-def test_score_order_and_batching_do_not_change_scores(model: CheckworthinessModel) -> None:
+def test_score_order_does_not_change_scores(model: CheckworthinessModel) -> None:
     texts = CHECKWORTHY + NOT_CHECKWORTHY
+    batched = model.score(texts)
+    np.testing.assert_allclose(model.score(texts[::-1])[::-1], batched, atol=1e-6)
+    # Dynamic int8 quantisation scales activations per batch, so batch company moves scores slightly.
     one_by_one = np.array([model.score([t])[0] for t in texts])
-    np.testing.assert_allclose(model.score(texts), one_by_one, atol=1e-4)
-    np.testing.assert_allclose(model.score(texts[::-1])[::-1], one_by_one, atol=1e-4)
+    np.testing.assert_allclose(batched, one_by_one, atol=0.02)
 
 
 def test_empty_and_overlong_inputs(model: CheckworthinessModel) -> None:

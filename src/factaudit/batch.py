@@ -125,12 +125,14 @@ _WORKER: dict[str, Any] = {}
 
 
 def _auditor(settings: Settings | None) -> Any:
+    """This process's Auditor for ``settings`` (built and warmed once, reused across items)."""
     from .pipeline import Auditor
 
-    if "auditor" not in _WORKER:
-        _WORKER["auditor"] = Auditor(settings)
-        _WORKER["auditor"].warm_up()
-    return _WORKER["auditor"]
+    key = repr(settings)
+    if key not in _WORKER:
+        _WORKER[key] = Auditor(settings)
+        _WORKER[key].warm_up()
+    return _WORKER[key]
 
 
 def audit_item(item: BatchItem, fmt: str, settings: Settings | None = None) -> ItemResult:
@@ -284,7 +286,15 @@ def run_batch(
     if todo and engine == "local" and jobs > 1:
         _auditor(settings)  # warm once in the parent: forked workers inherit the loaded models
     t0 = time.perf_counter()
-    with open(out_dir / MANIFEST, "a" if resume else "w", encoding="utf-8") as manifest:
+    manifest_path = out_dir / MANIFEST
+    if resume and manifest_path.exists() and manifest_path.stat().st_size:
+        with open(manifest_path, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            torn = fh.read(1) != b"\n"
+        if torn:  # a killed run left half a line: start ours on a fresh one
+            with open(manifest_path, "a", encoding="utf-8") as fh:
+                fh.write("\n")
+    with open(manifest_path, "a" if resume else "w", encoding="utf-8") as manifest:
         for res in map_batches(_Audit(fmt, settings), todo, jobs=jobs, engine=engine):
             rec = asdict(res)
             text = rec.pop("output")

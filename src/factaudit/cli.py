@@ -13,7 +13,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from . import __version__
@@ -359,7 +358,7 @@ WebStore = Annotated[
     typer.Option(
         "--store",
         envvar="FACTAUDIT_WEB_STORE",
-        help="Audit database (SQLite) of the web app (default: the user data dir's factaudit/web/audits.sqlite3).",
+        help="The web app's audit database (SQLite; default: <user data dir>/factaudit/web/audits.sqlite3).",
     ),
 ]
 
@@ -388,6 +387,13 @@ def serve(
     publisher: Annotated[
         str, typer.Option(help="Organisation named as the ClaimReview author.")
     ] = "factaudit",
+    rate_limit: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Requests per second per client (bursts of 12x; audits a tenth of it); 0 turns it off.",
+        ),
+    ] = 20.0,
     auditor_factory: Annotated[
         str,
         typer.Option(
@@ -413,6 +419,10 @@ def serve(
         max_body_bytes=int(max_upload_mb * 1024 * 1024),
         public_url=public_url,
         publisher=publisher,
+        rate_per_s=rate_limit,
+        rate_capacity=12 * rate_limit,
+        audit_per_s=rate_limit / 10,
+        audit_capacity=3 * rate_limit,
     )
     run_server(settings, port=port)
 
@@ -474,12 +484,16 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every expected error into one line and an exit code."""
     try:
         rv = app(args=argv, standalone_mode=False)
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("aborted", err=True)
         return 130
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+    except typer.TyperException as exc:  # Typer's (vendored click) usage errors
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"error: {exc}", err=True)
+        return int(getattr(exc, "exit_code", 2))
     except FactauditError as exc:
         typer.echo(f"error[{exc.code}]: {exc}", err=True)
         return exc.exit_code

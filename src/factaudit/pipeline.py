@@ -67,7 +67,7 @@ class Auditor:
         self.settings = settings or Settings()
         self.stages: list[Stage] = list(stages) if stages is not None else default_stages(self.settings)
         self._check_contracts()
-        self._warm = False
+        self._warmed: set[int] = set()
 
     @property
     def stage_names(self) -> list[str]:
@@ -90,19 +90,25 @@ class Auditor:
             available.update(stage.assigns)
 
     def warm_up(self) -> None:
-        if not self._warm:
-            for stage in self.stages:
-                stage.warm_up()
-            self._warm = True
+        """Load every stage's models now (batch parents do this before forking workers)."""
+        for stage in self.stages:
+            self._warm_stage(stage)
+
+    def _warm_stage(self, stage: Stage) -> None:
+        if id(stage) not in self._warmed:
+            stage.warm_up()
+            self._warmed.add(id(stage))
 
     def run(self, article: Article, *, on_stage: StageCallback | None = None) -> Article:
         """Run every stage over ``article`` in order, timing each.
 
-        ``on_stage(name, done, total)`` is called after each stage (progress for long audits).
+        Stages are warmed lazily, right before their first run, so bad input fails in ingest
+        before any model is loaded. ``on_stage(name, done, total)`` is called after each stage
+        (progress for long audits).
         """
-        self.warm_up()
         total = len(self.stages)
         for done, stage in enumerate(self.stages, 1):
+            self._warm_stage(stage)
             t0 = time.perf_counter()
             out = stage(article)
             if not isinstance(out, Article):
@@ -116,7 +122,7 @@ class Auditor:
         return article
 
     def audit(self, source: str | Path | bytes, *, name: str | None = None) -> Article:
-        """Audit one source: a path, a URL, ``-`` (stdin), raw bytes, or text given as ``text:...``."""
+        """Audit one source: a path, a URL, ``-`` (stdin) or raw bytes."""
         return self.run(make_article(source, name=name))
 
     def model_info(self) -> list[ModelInfo]:

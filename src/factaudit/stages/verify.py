@@ -160,8 +160,9 @@ class VerifyStage(BaseStage):
     # -- models and store ---------------------------------------------------------------------
 
     def warm_up(self) -> None:
-        self.verifier.info()
-        _ = self.retriever
+        if self.settings.verify:
+            self.verifier.info()
+            _ = self.retriever
 
     @property
     def verifier(self) -> _Verifier:

