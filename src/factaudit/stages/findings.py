@@ -123,6 +123,38 @@ class FindingsStage(BaseStage):
                     _ids([a.id for a in groups]),
                 )
             )
+        verdicts = [c for c in article.claims if c.verdict is not None]
+        refuted = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == "REFUTED"]
+        conflicting = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == "CONFLICTING"]
+        if refuted:
+            f.append(
+                Finding(
+                    "refuted_claims",
+                    "problem",
+                    f"{len(refuted)} check-worthy claim(s) are contradicted by the evidence found.",
+                    refuted,
+                )
+            )
+        if conflicting:
+            f.append(
+                Finding(
+                    "conflicting_evidence",
+                    "warning",
+                    f"{len(conflicting)} claim(s) have evidence both for and against them.",
+                    conflicting,
+                )
+            )
+        worthy = sorted((c for c in article.claims if c.check_worthy), key=lambda c: c.rank or 0)
+        if worthy:
+            f.append(
+                Finding(
+                    "check_first",
+                    "info",
+                    f"{len(worthy)} of {len(article.claims)} claims are check-worthy; check first: "
+                    + "; ".join(f"“{c.text[:90]}”" for c in worthy[:3]),
+                    [c.id for c in worthy[:10]],
+                )
+            )
         if article.assertions:
             hedged = [a.id for a in article.assertions if a.hedged]
             if len(hedged) * 3 >= len(article.assertions):
