@@ -43,32 +43,80 @@ def make_report(*, url: str | None = None) -> Report:
     if url:
         art.meta["url"] = url
     specs: list[tuple[str, tuple[int, int], Holder, Verdict | None]] = [
-        ("a1", _span(REPEATED, 0), Holder(kind="named", name="Reuters", entity_type="ORG"),
-         Verdict(label="SUPPORTED", confidence=0.91, evidence=[
-             Evidence(source="Tesla, Inc.", passage="Tesla opened Gigafactory Shanghai in 2019.",
-                      quote="Tesla opened Gigafactory Shanghai in 2019.")])),
-        ("a2", _span("his ties may undermine U.S. interests"), Holder(kind="unnamed_group", name="critics"),
-         Verdict(label="NOT ENOUGH EVIDENCE", confidence=0.55)),
+        (
+            "a1",
+            _span(REPEATED, 0),
+            Holder(kind="named", name="Reuters", entity_type="ORG"),
+            Verdict(
+                label="SUPPORTED",
+                confidence=0.91,
+                evidence=[
+                    Evidence(
+                        source="Tesla, Inc.",
+                        passage="Tesla opened Gigafactory Shanghai in 2019.",
+                        quote="Tesla opened Gigafactory Shanghai in 2019.",
+                    )
+                ],
+            ),
+        ),
+        (
+            "a2",
+            _span("his ties may undermine U.S. interests"),
+            Holder(kind="unnamed_group", name="critics"),
+            Verdict(label="NOT ENOUGH EVIDENCE", confidence=0.55),
+        ),
         ("a3", _span(REPEATED, 1), Holder(kind="unnamed_group", name="supporters"), None),
-        ("a4", _span("Elon Musk has engaged in collaborations with both Russia and China."),
-         Holder(kind="author", name="the author"),
-         Verdict(label="REFUTED", confidence=0.8, evidence=[
-             Evidence(source="Elon Musk", passage="…", quote="No partnership with Russia is recorded.")])),
-        ("a5", _span("The factory employs 20,000 people."), Holder(kind="agentless", name="(agentless)"),
-         Verdict(label="CONFLICTING", confidence=0.4)),
+        (
+            "a4",
+            _span("Elon Musk has engaged in collaborations with both Russia and China."),
+            Holder(kind="author", name="the author"),
+            Verdict(
+                label="REFUTED",
+                confidence=0.8,
+                evidence=[
+                    Evidence(source="Elon Musk", passage="…", quote="No partnership with Russia is recorded.")
+                ],
+            ),
+        ),
+        (
+            "a5",
+            _span("The factory employs 20,000 people."),
+            Holder(kind="agentless", name="(agentless)"),
+            Verdict(label="CONFLICTING", confidence=0.4),
+        ),
     ]
     for n, (aid, (s, e), holder, verdict) in enumerate(specs, 1):
-        art.assertions.append(Assertion(id=aid, sentence_id=f"s{n}", block_id=f"b{n}", start=s, end=e,
-                                        text=TEXT[s:e], holder=holder))
-        art.claims.append(Claim(id=f"c{n}", assertion_id=aid, text=TEXT[s:e], start=s, end=e,
-                                checkworthiness=0.1 * n, check_worthy=n > 2, rank=n, verdict=verdict))
+        art.assertions.append(
+            Assertion(
+                id=aid, sentence_id=f"s{n}", block_id=f"b{n}", start=s, end=e, text=TEXT[s:e], holder=holder
+            )
+        )
+        art.claims.append(
+            Claim(
+                id=f"c{n}",
+                assertion_id=aid,
+                text=TEXT[s:e],
+                start=s,
+                end=e,
+                checkworthiness=0.1 * n,
+                check_worthy=n > 2,
+                rank=n,
+                verdict=verdict,
+            )
+        )
     art.stages_run = ["ingest", "claims", "verify"]
     return build_report(art, started_at="2026-03-01T10:00:00+00:00")
 
 
 def review(claim_id: str, *, approved: bool = True, label: Any = None, note: str | None = None) -> Review:
-    return Review(claim_id=claim_id, reviewer="Ada", reviewed_at="2026-03-02T09:30:00+00:00", label=label,
-                  note=note, approved=approved)
+    return Review(
+        claim_id=claim_id,
+        reviewer="Ada",
+        reviewed_at="2026-03-02T09:30:00+00:00",
+        label=label,
+        note=note,
+        approved=approved,
+    )
 
 
 # ----------------------------------------------------------------------------------------- ClaimReview
@@ -104,7 +152,9 @@ def test_claimreview_without_approved_reviews_publishes_nothing() -> None:
     report = make_report()
     assert to_claimreview(report) == []
     assert to_claimreview(report, [review("c1", approved=False), review("c4", approved=False)]) == []
-    assert json.loads(render(report, "claimreview")) == []  # the CLI has no reviews: machine verdicts stay private
+    assert (
+        json.loads(render(report, "claimreview")) == []
+    )  # the CLI has no reviews: machine verdicts stay private
 
 
 def test_claimreview_one_object_per_approved_claim_with_reviewer_verdict() -> None:
@@ -116,12 +166,21 @@ def test_claimreview_one_object_per_approved_claim_with_reviewer_verdict() -> No
         review("c3"),  # approved, but no verdict at all: nothing to publish
         review("c5", label="REFUTED"),  # agentless claim: the article is its author
     ]
-    out = to_claimreview(report, reviews, publisher="Example Checks", publisher_url="https://checks.example",
-                         review_url=lambda c: f"https://checks.example/a/1#claim-{c.id}")
+    out = to_claimreview(
+        report,
+        reviews,
+        publisher="Example Checks",
+        publisher_url="https://checks.example",
+        review_url=lambda c: f"https://checks.example/a/1#claim-{c.id}",
+    )
     assert [o["claimReviewed"] for o in out] == [report.article.claims[i].text for i in (0, 3, 4)]
     for o in out:
         assert_importable(o)
-        assert o["author"] == {"@type": "Organization", "name": "Example Checks", "url": "https://checks.example"}
+        assert o["author"] == {
+            "@type": "Organization",
+            "name": "Example Checks",
+            "url": "https://checks.example",
+        }
         assert o["datePublished"] == "2026-03-02"
         assert o["itemReviewed"]["appearance"][0]["url"] == "https://news.example.com/musk"
     c1, c4, c5 = out
@@ -185,7 +244,7 @@ def test_annotations_are_w3c_assessing_annotations_that_reanchor() -> None:
         quote = next(s for s in selectors if s["type"] == "TextQuoteSelector")
         pos = next(s for s in selectors if s["type"] == "TextPositionSelector")
         assert set(quote) == {"type", "exact", "prefix", "suffix"}
-        assert text[pos["start"]:pos["end"]] == quote["exact"] == claim.text
+        assert text[pos["start"] : pos["end"]] == quote["exact"] == claim.text
         # Re-anchoring by the quote selector alone (no position hint) lands on the same span, even
         # for the sentence that occurs twice: prefix and suffix tell the two apart.
         assert reanchor(text, [quote]) == (claim.start, claim.end)

@@ -54,9 +54,20 @@ class StandInClaims:
     def __call__(self, article: Article) -> Article:
         for i, a in enumerate(article.assertions):
             score = round((i * 37 % 100) / 100, 2)
-            article.claims.append(Claim(id=f"c{i + 1}", assertion_id=a.id, text=a.text, start=a.start, end=a.end,
-                                        sentence_id=a.sentence_id, context=a.context, checkworthiness=score,
-                                        check_worthy=score >= 0.5, rank=i + 1))
+            article.claims.append(
+                Claim(
+                    id=f"c{i + 1}",
+                    assertion_id=a.id,
+                    text=a.text,
+                    start=a.start,
+                    end=a.end,
+                    sentence_id=a.sentence_id,
+                    context=a.context,
+                    checkworthiness=score,
+                    check_worthy=score >= 0.5,
+                    rank=i + 1,
+                )
+            )
         return article
 
 
@@ -74,16 +85,67 @@ class StandInVerify:
         for i, c in enumerate(article.claims):
             label = LABELS[i % len(LABELS)]
             if label is not None:
-                c.verdict = Verdict(label=label, confidence=round(0.55 + 0.05 * (i % 8), 2), evidence=[  # type: ignore[arg-type]
-                    Evidence(source="Tesla, Inc. (wiki-vital)", passage="Tesla, Inc. is an American company.",
-                             quote="Tesla, Inc. is an American company.", score=0.7, label=label)])
+                c.verdict = Verdict(
+                    label=label,
+                    confidence=round(0.55 + 0.05 * (i % 8), 2),
+                    evidence=[  # type: ignore[arg-type]
+                        Evidence(
+                            source="Tesla, Inc. (wiki-vital)",
+                            passage="Tesla, Inc. is an American company.",
+                            quote="Tesla, Inc. is an American company.",
+                            score=0.7,
+                            label=label,
+                        )
+                    ],
+                )
         return article
 
 
 def make_test_auditor() -> Auditor:
     """The real structure stages with stand-in claims and verdicts (importable by worker processes)."""
-    return Auditor(stages=[IngestStage(), SegmentStage(), AttributionStage(), SourcesStage(), StandInClaims(),
-                           RelationsStage(), StandInVerify(), FindingsStage()])
+    return Auditor(
+        stages=[
+            IngestStage(),
+            SegmentStage(),
+            AttributionStage(),
+            SourcesStage(),
+            StandInClaims(),
+            RelationsStage(),
+            StandInVerify(),
+            FindingsStage(),
+        ]
+    )
+
+
+def make_model_auditor() -> Auditor:
+    """The default stages with :class:`StandInVerify` in place of verify (whose model may be absent)."""
+    from factaudit.config import Settings
+    from factaudit.pipeline import default_stages
+
+    stages = [StandInVerify() if s.name == "verify" else s for s in default_stages(Settings())]
+    if not any(s.name == "verify" for s in stages):
+        stages.insert(-1, StandInVerify())
+    return Auditor(stages=stages)
+
+
+def auditor_factory_for_tests() -> str:
+    """The most real pipeline whose model files are present: the default Auditor, the default stages
+    with stand-in verdicts, or the stand-in claims and verdicts (``FACTAUDIT_WEB_TEST_AUDITOR`` overrides)."""
+    import os
+
+    files = ROOT / "src" / "factaudit" / "models" / "files"
+    choice = os.environ.get("FACTAUDIT_WEB_TEST_AUDITOR", "")
+    if choice:
+        return {
+            "default": "factaudit.pipeline:Auditor",
+            "models": "tests.test_web_api:make_model_auditor",
+            "stand-in": "tests.test_web_api:make_test_auditor",
+        }.get(choice, choice)
+    if (files / "checkworthiness.json").exists() and (files / "verifier.json").exists():
+        return "factaudit.pipeline:Auditor"
+    if (files / "checkworthiness.json").exists():
+        return "tests.test_web_api:make_model_auditor"
+    return "tests.test_web_api:make_test_auditor"
 
 
 # ------------------------------------------------------------------------------------------ fixtures
@@ -164,14 +226,19 @@ def test_file_upload_and_raw_body_never_touch_named_paths(client: TestClient, tm
     body = r.json()
     assert body["source"] == "secret.txt" and body["input_kind"] == "file"
     assert "MUST NOT BE READ" not in json.dumps(body) and "Elon Musk" in body["report"]["article"]["text"]
-    r = client.post("/api/audits", files={"file": ("../../../../etc/passwd", b"Tesla opened a factory in 2019.")})
+    r = client.post(
+        "/api/audits", files={"file": ("../../../../etc/passwd", b"Tesla opened a factory in 2019.")}
+    )
     assert r.status_code == 201 and r.json()["source"] == "passwd"
     assert "root:" not in r.json()["report"]["article"]["text"]
     # A JSON "name" is a label only, never opened.
     r = client.post("/api/audits", json={"text": "Tesla opened a factory in Shanghai.", "name": str(secret)})
     assert r.status_code == 201 and "MUST NOT" not in r.text
-    r = client.post("/api/audits", content=b"<p>Tesla opened a factory in Shanghai in 2019.</p>",
-                    headers={"Content-Type": "text/html"})
+    r = client.post(
+        "/api/audits",
+        content=b"<p>Tesla opened a factory in Shanghai in 2019.</p>",
+        headers={"Content-Type": "text/html"},
+    )
     assert r.status_code == 201 and r.json()["report"]["article"]["format"] == "html"
     assert safe_name("C:\\Users\\x\\..\\evil name?.pdf") == "evil name_.pdf" and safe_name("..") == "upload"
 
@@ -190,13 +257,16 @@ def test_large_input_becomes_a_job_with_progress(tmp_path: Path, auditor: Audito
         r = c.post("/api/audits", json={"text": SEED})
         assert r.status_code == 202, r.text
         job = r.json()
-        assert job["status"] in ("queued", "running", "done") and r.headers["location"] == job["links"]["self"]
+        assert (
+            job["status"] in ("queued", "running", "done") and r.headers["location"] == job["links"]["self"]
+        )
         job = wait_job(c, job["id"])
         assert job["status"] == "done" and job["progress"] == 1.0 and job["error"] is None
         stages = [ch["stage"] for ch in seen if ch.get("status") == "running"]
         assert stages[:3] == ["ingest", "segment", "attribution"] and "findings" in stages
         assert [ch["progress"] for ch in seen if ch.get("status") == "running"] == sorted(
-            ch["progress"] for ch in seen if ch.get("status") == "running")
+            ch["progress"] for ch in seen if ch.get("status") == "running"
+        )
         audit = c.get(job["links"]["audit"]).json()
         assert audit["claims"] > 10
         page = c.get(f"/jobs/{job['id']}", follow_redirects=False)
@@ -237,23 +307,34 @@ def test_review_keeps_machine_and_reviewer_verdicts_and_claimreview_exports_appr
         assert c.get(f"/api/audits/{aid}/export", params={"format": "claimreview"}).json() == []
 
         first, second = checked[0], checked[1]
-        r = c.put(f"/api/audits/{aid}/claims/{first['id']}/review", json={"approved": True, "reviewer": "Ada"})
+        r = c.put(
+            f"/api/audits/{aid}/claims/{first['id']}/review", json={"approved": True, "reviewer": "Ada"}
+        )
         assert r.status_code == 200
         assert r.json()["label"] is None and r.json()["machine_label"] == first["verdict"]["label"]
-        r = c.put(f"/api/audits/{aid}/claims/{second['id']}/review",
-                  json={"label": "CONFLICTING", "note": "Partly true.", "reviewer": "Bo"})
+        r = c.put(
+            f"/api/audits/{aid}/claims/{second['id']}/review",
+            json={"label": "CONFLICTING", "note": "Partly true.", "reviewer": "Bo"},
+        )
         assert r.status_code == 200 and r.json()["approved"] is False
         r = c.put(f"/api/audits/{aid}/claims/{unchecked['id']}/review", json={"approved": True})
         assert_error(r, 422, "no_verdict")
-        r = c.put(f"/api/audits/{aid}/claims/{unchecked['id']}/review", json={"approved": True, "label": "REFUTED"})
+        r = c.put(
+            f"/api/audits/{aid}/claims/{unchecked['id']}/review", json={"approved": True, "label": "REFUTED"}
+        )
         assert r.status_code == 200 and r.json()["reviewer"] == "local reviewer"
-        r = c.put(f"/api/audits/{aid}/claims/{second['id']}/review",
-                  json={"label": "SUPPORTED", "approved": True, "reviewer": "Bo"})
+        r = c.put(
+            f"/api/audits/{aid}/claims/{second['id']}/review",
+            json={"label": "SUPPORTED", "approved": True, "reviewer": "Bo"},
+        )
         assert r.status_code == 200
 
         reviews = c.get(f"/api/audits/{aid}/reviews").json()
         assert len(reviews["history"]) == 4 and len(reviews["current"]) == 3
-        assert [h["label"] for h in reviews["history"] if h["claim_id"] == second["id"]] == ["CONFLICTING", "SUPPORTED"]
+        assert [h["label"] for h in reviews["history"] if h["claim_id"] == second["id"]] == [
+            "CONFLICTING",
+            "SUPPORTED",
+        ]
         assert all(h["reviewed_at"] and h["reviewer"] for h in reviews["history"])
         # The machine verdict inside the report is unchanged.
         again = c.get(f"/api/audits/{aid}").json()["report"]["article"]["claims"]
@@ -263,7 +344,8 @@ def test_review_keeps_machine_and_reviewer_verdicts_and_claimreview_exports_appr
         assert out.status_code == 200 and out.headers["content-type"].startswith("application/ld+json")
         crs = out.json()
         assert sorted(cr["claimReviewed"] for cr in crs) == sorted(
-            x["text"] for x in (first, second, unchecked))
+            x["text"] for x in (first, second, unchecked)
+        )
         for cr in crs:
             assert claimreview_problems(cr) == []
             assert cr["url"].startswith(f"http://localhost/audits/{aid}#claim-c")
@@ -277,8 +359,11 @@ def test_review_keeps_machine_and_reviewer_verdicts_and_claimreview_exports_appr
         page = c.get(f"/audits/{aid}").text
         assert "✔ approved" in page and "Partly true." not in page.split('id="claim-')[0]
         # The form route does the same for browsers (303 back to the claim).
-        r = c.post(f"/audits/{aid}/claims/{first['id']}/review",
-                   data={"label": "REFUTED", "note": "Checked by hand", "reviewer": "Cy"}, follow_redirects=False)
+        r = c.post(
+            f"/audits/{aid}/claims/{first['id']}/review",
+            data={"label": "REFUTED", "note": "Checked by hand", "reviewer": "Cy"},
+            follow_redirects=False,
+        )
         assert r.status_code == 303 and r.headers["location"] == f"/audits/{aid}#claim-{first['id']}"
         assert "Checked by hand" in c.get(f"/audits/{aid}").text
 
@@ -286,25 +371,37 @@ def test_review_keeps_machine_and_reviewer_verdicts_and_claimreview_exports_appr
 def test_review_errors_are_4xx(client: TestClient, seed_audit: dict[str, Any]) -> None:
     aid = seed_audit["id"]
     assert_error(client.put(f"/api/audits/{aid}/claims/c999/review", json={}), 404, "not_found")
-    assert_error(client.put(f"/api/audits/nope/claims/c1/review", json={}), 404, "not_found")
-    assert_error(client.put(f"/api/audits/{aid}/claims/c1/review", json={"label": "TRUE"}), 422, "invalid_request")
+    assert_error(client.put("/api/audits/nope/claims/c1/review", json={}), 404, "not_found")
+    assert_error(
+        client.put(f"/api/audits/{aid}/claims/c1/review", json={"label": "TRUE"}), 422, "invalid_request"
+    )
     assert_error(client.put(f"/api/audits/{aid}/claims/c1/review", json={"admin": True}), 422)
-    assert_error(client.put(f"/api/audits/{aid}/claims/c1/review", content=b"{", headers={
-        "Content-Type": "application/json"}), 422)
+    assert_error(
+        client.put(
+            f"/api/audits/{aid}/claims/c1/review", content=b"{", headers={"Content-Type": "application/json"}
+        ),
+        422,
+    )
 
 
 def test_exports_in_every_format(client: TestClient, seed_audit: dict[str, Any]) -> None:
     aid = seed_audit["id"]
     url = f"/api/audits/{aid}/export"
     r = client.get(url, params={"format": "json"})
-    assert r.status_code == 200 and r.json()["schema_version"] and "attachment" in r.headers["content-disposition"]
+    assert (
+        r.status_code == 200
+        and r.json()["schema_version"]
+        and "attachment" in r.headers["content-disposition"]
+    )
     r = client.get(url, params={"format": "md"})
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/markdown") and "# Audit" in r.text
+    assert (
+        r.status_code == 200 and r.headers["content-type"].startswith("text/markdown") and "# Audit" in r.text
+    )
     r = client.get(url, params={"format": "html"})
     assert r.status_code == 200 and r.text.startswith("<!DOCTYPE html>")
     page = r.text
     # Self-contained: no external resources, no forms, its own CSP; still has the claims and the map.
-    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=\"(?!data:)", page)
     assert "<form" not in page and 'http-equiv="Content-Security-Policy"' in page
     assert "form-action 'none'" in html.unescape(page) and "connect-src 'none'" in html.unescape(page)
     assert 'id="relations"' in page and "<svg" in page and 'class="vbadge v-refuted"' in page
@@ -320,7 +417,9 @@ def test_exports_in_every_format(client: TestClient, seed_audit: dict[str, Any])
     assert_error(client.get("/api/audits/0000000000000000/export"), 404)
 
 
-def test_audit_page_shows_claims_verdicts_panel_and_graph(client: TestClient, seed_audit: dict[str, Any]) -> None:
+def test_audit_page_shows_claims_verdicts_panel_and_graph(
+    client: TestClient, seed_audit: dict[str, Any]
+) -> None:
     r = client.get(f"/audits/{seed_audit['id']}")
     assert r.status_code == 200
     csp = r.headers["content-security-policy"]
@@ -341,7 +440,9 @@ def test_pages_render(client: TestClient, seed_audit: dict[str, Any]) -> None:
     assert home.status_code == 200 and 'enctype="multipart/form-data"' in home.text
     assert "script-src 'none'" in home.headers["content-security-policy"]
     assert home.headers["x-content-type-options"] == "nosniff"
-    r = client.post("/audits", data={"text": "Tesla opened a factory in Shanghai in 2019."}, follow_redirects=False)
+    r = client.post(
+        "/audits", data={"text": "Tesla opened a factory in Shanghai in 2019."}, follow_redirects=False
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/audits/")
     r = client.post("/audits", data={"url": "http://169.254.169.254/latest/meta-data/"})
     assert r.status_code == 422 and "link-local" in r.text and 'role="alert"' in r.text
@@ -358,7 +459,7 @@ HOSTILE_HTML = (
     b"<iframe src='http://evil.example/'></iframe><article><h1>Tesla news</h1>"
     b"<p>Tesla opened a factory in Shanghai in 2019, officials said. "
     b"&lt;script&gt;alert(document.cookie)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;</p>"
-    b"<p onclick=\"alert(2)\">Critics argue that the plant may harm local suppliers.</p>"
+    b'<p onclick="alert(2)">Critics argue that the plant may harm local suppliers.</p>'
     b"<script>document.write('x')</script></article></body></html>"
 )
 
@@ -369,14 +470,18 @@ def test_hostile_articles_are_escaped(client: TestClient) -> None:
     aid = r.json()["id"]
     text = r.json()["report"]["article"]["text"]
     assert "<script>alert(document.cookie)</script>" in text  # the article's words, kept as text
-    for page in (client.get(f"/audits/{aid}").text,
-                 client.get(f"/api/audits/{aid}/export", params={"format": "html"}).text):
+    for page in (
+        client.get(f"/audits/{aid}").text,
+        client.get(f"/api/audits/{aid}/export", params={"format": "html"}).text,
+    ):
         assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in page
         assert "<script>alert" not in page and "<img src=x" not in page and "<iframe" not in page
         assert "onerror=alert(1)&gt;" in page or "onerror=alert(1)\\u003e" in page
         assert "\\u003cscript\\u003ealert(document.cookie)" in page  # inside the JSON data island
     # Pasted text with markup is escaped too, and a </script> in it cannot break out of the data island.
-    r = client.post("/api/audits", json={"text": "Musk said </script><script>alert(1)</script> Tesla grew 5%."})
+    r = client.post(
+        "/api/audits", json={"text": "Musk said </script><script>alert(1)</script> Tesla grew 5%."}
+    )
     assert r.status_code == 201
     page = client.get(f"/audits/{r.json()['id']}").text
     assert "</script><script>alert(1)" not in page
@@ -387,12 +492,22 @@ def test_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving(tmp_path: Path,
         big = b"a" * (257 * 1024)
         assert_error(c.post("/api/audits", files={"file": ("big.txt", big, "text/plain")}), 413, "too_large")
         assert_error(c.post("/api/audits", content=big, headers={"Content-Type": "text/plain"}), 413)
+        page = c.post("/audits", files={"text": (None, big)}, headers={"Accept": "text/html"})
+        assert page.status_code == 413 and 'role="alert"' in page.text  # a form post gets a page
         assert_error(c.post("/api/audits", json={"text": "x" * 300_000}), 413)
-        assert_error(c.post("/api/audits", content=b"<x/>", headers={"Content-Type": "application/xml"}), 415,
-                     "unsupported_media_type")
+        assert_error(
+            c.post("/api/audits", content=b"<x/>", headers={"Content-Type": "application/xml"}),
+            415,
+            "unsupported_media_type",
+        )
         assert_error(c.post("/api/audits", content=b"hello"), 415)
-        assert_error(c.post("/api/audits", files={"file": ("cat.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
-                                                            "image/png")}), 415, "FA104")
+        assert_error(
+            c.post(
+                "/api/audits", files={"file": ("cat.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")}
+            ),
+            415,
+            "FA104",
+        )
         r = c.post("/api/audits", files={"file": ("cat.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)})
         assert r.status_code in (415, 422) and r.json()["error"]["code"].startswith("FA1")
         nested = b"<html><body>" + b"<div>" * 10_000 + b"deep" + b"</div>" * 10_000 + b"</body></html>"
@@ -400,19 +515,33 @@ def test_bad_input_gets_a_clear_4xx_and_the_server_keeps_serving(tmp_path: Path,
         assert r.status_code == 202, r.text  # over the synchronous size: a job, which fails cleanly
         job = wait_job(c, r.json()["id"])
         assert job["status"] == "error" and job["error"]["code"] == "FA101", job
-        for url in ("http://127.0.0.1:8000/", "http://localhost/admin", "http://169.254.169.254/latest/",
-                    "http://10.0.0.7/", "http://[::1]/", "http://0x7f.1/", "file:///etc/passwd", "ftp://x.org/a",
-                    "http://user:pw@example.com/", "javascript:alert(1)", "not a url"):
+        for url in (
+            "http://127.0.0.1:8000/",
+            "http://localhost/admin",
+            "http://169.254.169.254/latest/",
+            "http://10.0.0.7/",
+            "http://[::1]/",
+            "http://0x7f.1/",
+            "file:///etc/passwd",
+            "ftp://x.org/a",
+            "http://user:pw@example.com/",
+            "javascript:alert(1)",
+            "not a url",
+        ):
             err = assert_error(c.post("/api/audits", json={"url": url}), 422)
             assert err["code"] in ("FA201", "FA200"), (url, err)
         assert_error(c.post("/api/audits", json={}), 422, "no_input")
         assert_error(c.post("/api/audits", json={"text": "   "}), 422, "no_input")
-        assert_error(c.post("/api/audits", json={"text": "a b", "url": "https://example.com/"}), 422,
-                     "ambiguous_input")
+        assert_error(
+            c.post("/api/audits", json={"text": "a b", "url": "https://example.com/"}), 422, "ambiguous_input"
+        )
         assert_error(c.post("/api/audits", json={"text": 5}), 422, "invalid_request")
         assert_error(c.post("/api/audits", json=["text"]), 422)
-        assert_error(c.post("/api/audits", content=b"{not json", headers={"Content-Type": "application/json"}),
-                     400, "bad_json")
+        assert_error(
+            c.post("/api/audits", content=b"{not json", headers={"Content-Type": "application/json"}),
+            400,
+            "bad_json",
+        )
         assert_error(c.post("/api/audits", json={"text": "\u0000\u0001\u0002"}), 422)
         assert_error(c.get("/api/audits/x" * 40), 404)
         assert_error(c.get("/api/jobs/none"), 404)
@@ -454,8 +583,11 @@ def test_tokens_required_beyond_localhost(tmp_path: Path, auditor: Auditor) -> N
         assert r.status_code == 201
         aid = r.json()["id"]
         claim = next(x for x in r.json()["report"]["article"]["claims"] if x["verdict"])
-        r = c.put(f"/api/audits/{aid}/claims/{claim['id']}/review", json={"approved": True, "reviewer": "mallory"},
-                  headers=auth)
+        r = c.put(
+            f"/api/audits/{aid}/claims/{claim['id']}/review",
+            json={"approved": True, "reviewer": "mallory"},
+            headers=auth,
+        )
         assert r.json()["reviewer"] == "Ada Reviewer"  # who reviewed comes from the token
         assert c.get("/api/health").status_code == 200  # health needs no token
         # Pages send browsers to the sign-in form; the cookie it sets works like the header.
@@ -473,7 +605,11 @@ def test_tokens_required_beyond_localhost(tmp_path: Path, auditor: Auditor) -> N
         secret = token.split("_", 2)[2]
         db = (tmp_path / "audits.sqlite3").read_bytes() + (tmp_path / "audits.sqlite3-wal").read_bytes()
         assert secret.encode() not in db
-        row = sqlite3.connect(tmp_path / "audits.sqlite3").execute("SELECT salt, hash, params FROM tokens").fetchone()
+        row = (
+            sqlite3.connect(tmp_path / "audits.sqlite3")
+            .execute("SELECT salt, hash, params FROM tokens")
+            .fetchone()
+        )
         assert len(row[0]) == 32 and len(row[1]) == 64 and "scrypt" in row[2]
         assert store.revoke_token("Ada Reviewer") == 1
         assert_error(c.get("/api/audits", headers=auth), 401, "invalid_token")
@@ -505,22 +641,35 @@ def test_rate_limit_answers_429(tmp_path: Path, auditor: Auditor) -> None:
     assert limiter.take("k") == 0.0 and limiter.take("other") == 0.0
 
 
-def test_cross_site_posts_and_foreign_hosts_are_refused(client: TestClient, seed_audit: dict[str, Any]) -> None:
-    r = client.post(f"/audits/{seed_audit['id']}/claims/c1/review", data={"approved": "1"},
-                    headers={"Origin": "http://evil.example"})
+def test_cross_site_posts_and_foreign_hosts_are_refused(
+    client: TestClient, seed_audit: dict[str, Any]
+) -> None:
+    r = client.post(
+        f"/audits/{seed_audit['id']}/claims/c1/review",
+        data={"approved": "1"},
+        headers={"Origin": "http://evil.example"},
+    )
     assert_error(r, 403, "cross_origin")
     r = client.post("/api/audits", json={"text": "x y"}, headers={"Origin": "null"})
     assert_error(r, 403)
     assert_error(client.get("/api/audits", headers={"Host": "rebound.evil.example"}), 400, "bad_host")
-    ok = client.post("/api/audits", json={"text": "Tesla opened a factory."}, headers={"Origin": "http://localhost"})
+    ok = client.post(
+        "/api/audits", json={"text": "Tesla opened a factory."}, headers={"Origin": "http://localhost"}
+    )
     assert ok.status_code == 201
 
 
 def test_openapi_schema_describes_the_api(client: TestClient) -> None:
     schema = client.get("/api/openapi.json").json()
     paths = schema["paths"]
-    assert {"/api/audits", "/api/audits/{audit_id}", "/api/audits/{audit_id}/export", "/api/jobs/{job_id}",
-            "/api/audits/{audit_id}/claims/{claim_id}/review", "/api/audits/{audit_id}/reviews"} <= set(paths)
+    assert {
+        "/api/audits",
+        "/api/audits/{audit_id}",
+        "/api/audits/{audit_id}/export",
+        "/api/jobs/{job_id}",
+        "/api/audits/{audit_id}/claims/{claim_id}/review",
+        "/api/audits/{audit_id}/reviews",
+    } <= set(paths)
     post = paths["/api/audits"]["post"]
     assert {"application/json", "multipart/form-data", "text/plain"} <= set(post["requestBody"]["content"])
     assert {"201", "202", "413", "415", "422", "429"} <= set(post["responses"])
@@ -553,8 +702,10 @@ def test_process_runner_audits_in_worker_processes_with_progress() -> None:
     runner.start()
     try:
         progress: list[tuple[str, int, int]] = []
-        fut = runner.submit(AuditRequest(kind="text", name="seed", data=SEED.encode()),
-                            lambda s, d, t: progress.append((s, d, t)))
+        fut = runner.submit(
+            AuditRequest(kind="text", name="seed", data=SEED.encode()),
+            lambda s, d, t: progress.append((s, d, t)),
+        )
         result = fut.result(timeout=300)
         assert len(result["report"]["article"]["claims"]) > 10
         bad = runner.submit(AuditRequest(kind="url", name="u", url="/etc/passwd")).result(timeout=60)

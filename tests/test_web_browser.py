@@ -2,9 +2,9 @@
 
 Playwright's Python package drives ``/usr/bin/chromium`` (never ``playwright install``); axe-core
 (``npm install`` → ``node_modules/axe-core/axe.min.js``) checks accessibility. The server runs as a
-subprocess on a free localhost port with its own SQLite store and one worker process; it uses the
-default Auditor when the shipped check-worthiness model is present, else the stand-in stages of
-``tests.test_web_api`` (same real structure stages, deterministic claims and verdicts).
+subprocess on a free localhost port with its own SQLite store and one worker process; it runs the
+most real pipeline whose model files are present (``tests.test_web_api.auditor_factory_for_tests``:
+the default Auditor; else the default stages with stand-in verdicts; else stand-in claims too).
 Screenshots go to ``runs/`` (git-ignored).
 """
 
@@ -25,22 +25,34 @@ from typing import Any
 import pytest
 
 from factaudit.report.claimreview import claimreview_problems
+from tests.test_web_api import auditor_factory_for_tests
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEED = (ROOT / "examples" / "seed_article.txt").read_text(encoding="utf-8")
 RUNS = ROOT / "runs"
-MODEL = ROOT / "src" / "factaudit" / "models" / "files" / "checkworthiness.json"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
-                                                     "(scripts/ci_system_deps.sh installs it)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's Chromium at /usr/bin/chromium (scripts/ci_system_deps.sh installs it)",
+    ),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package (dev extra)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="needs the playwright Python package (dev extra)"
+)
 
 
 def _free_port() -> int:
@@ -65,14 +77,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("server")
     port = _free_port()
     env = dict(os.environ)
-    if not MODEL.exists():
-        env["FACTAUDIT_AUDITOR_FACTORY"] = "tests.test_web_api:make_test_auditor"
+    env["FACTAUDIT_AUDITOR_FACTORY"] = auditor_factory_for_tests()
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src"), env.get("PYTHONPATH", "")])
     log = (tmp / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "factaudit", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--store", str(tmp / "audits.sqlite3"), "--workers", "1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "factaudit",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--store",
+            str(tmp / "audits.sqlite3"),
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
@@ -99,8 +125,12 @@ def browser_context(server: str, tmp_path_factory: pytest.TempPathFactory) -> It
     profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
     with sync_api.sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1366, "height": 900}, accept_downloads=True,
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1366, "height": 900},
+            accept_downloads=True,
         )
         try:
             yield ctx
@@ -115,8 +145,15 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     page.evaluate(AXE.read_text(encoding="utf-8"))  # DevTools evaluation: not blocked by the page's CSP
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in bad
+    ]
 
 
 def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_context: Any) -> None:
@@ -133,7 +170,9 @@ def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_c
     page.fill("#text", SEED)
     t0 = time.perf_counter()
     page.get_by_role("button", name="Audit").click()
-    page.wait_for_url(re.compile(r".*/audits/[0-9a-f]{16}$"), timeout=300_000)
+    page.wait_for_url(
+        re.compile(r".*/audits/[0-9a-f]{16}$"), timeout=600_000
+    )  # the first audit may build evidence indexes
     audit_url = page.url
     audit_id = audit_url.rsplit("/", 1)[1]
     print(f"submit → audit page: {time.perf_counter() - t0:.2f} s")
@@ -158,7 +197,8 @@ def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_c
     hedged_id = hedged.get_attribute("data-assertion")
     assert page.locator("#panel-title").inner_text() == f"Statement {hedged_id}"
     assert page.evaluate("document.activeElement.id") == "panel"
-    assert "Hedges" in panel.inner_text() and "none" not in panel.locator("dd").nth(4).inner_text()
+    cue = hedged.locator(".hedge-cue").first.inner_text()
+    assert f"Hedges\n{cue}" in panel.inner_text() or f"{cue} (" in panel.inner_text()
     page.screenshot(path=str(RUNS / "web_audit_panel.png"))
 
     # Review the first claim in the panel: change its verdict, add a note, approve it.
@@ -177,6 +217,9 @@ def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_c
     assert "✔ approved" in item.inner_text() and "Browser Tester" in item.inner_text()
     assert "Checked against the company filings." in item.inner_text()
     assert "1 of" in page.locator("#exports").inner_text()
+    item.screenshot(path=str(RUNS / "web_review.png"))
+    if page.locator("#relations figure").count():
+        page.locator("#relations figure").screenshot(path=str(RUNS / "web_relation_map.png"))
 
     # Export ClaimReview: one object, for the approved claim, with the fields importers need.
     with page.expect_download() as dl:
@@ -202,7 +245,9 @@ def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_c
 
 def test_exported_html_opens_offline_and_works(server: str, browser_context: Any, tmp_path: Path) -> None:
     body = json.dumps({"text": SEED}).encode()
-    req = urllib.request.Request(server + "/api/audits", data=body, headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        server + "/api/audits", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(req, timeout=300) as r:
         audit = json.load(r)
     with urllib.request.urlopen(server + audit["links"]["exports"]["html"], timeout=60) as r:

@@ -1,3 +1,4 @@
 from .cli import run
 
-run()
+if __name__ == "__main__":  # guarded: spawned worker processes re-import the main module
+    run()

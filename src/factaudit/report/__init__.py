@@ -1,4 +1,5 @@
-"""Reports: one audited :class:`~factaudit.document.Report` rendered as text, JSON, Markdown or HTML.
+"""Reports: one audited :class:`~factaudit.document.Report` rendered as text, JSON, Markdown, HTML,
+schema.org ClaimReview or W3C Web Annotations.
 
 >>> render(report, "md")        # doctest: +SKIP
 
@@ -20,7 +21,7 @@ from ..errors import InputError
 __all__ = ["FORMATS", "build_report", "render"]
 
 #: The formats :func:`render` knows, in the order the CLI lists them.
-FORMATS: tuple[str, ...] = ("text", "json", "md", "html")
+FORMATS: tuple[str, ...] = ("text", "json", "md", "html", "claimreview", "annotations")
 
 
 def render(report: Report, fmt: str) -> str:
@@ -41,6 +42,14 @@ def render(report: Report, fmt: str) -> str:
         from .html import to_html
 
         return to_html(report)
+    if fmt == "claimreview":
+        from .claimreview import to_claimreview_json
+
+        return to_claimreview_json(report)  # approved claims only: none without a human review
+    if fmt == "annotations":
+        from .annotations import to_annotations_json
+
+        return to_annotations_json(report)
     raise InputError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 

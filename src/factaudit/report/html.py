@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -313,8 +313,19 @@ def _lang(article: Article) -> str:
     return lang if _LANG.match(lang) else "und"
 
 
-def to_html(report: Report, *, template: str = "report.html.j2") -> str:
-    """The report as one static HTML page (``template`` lets the web app extend the layout)."""
+def to_html(
+    report: Report,
+    *,
+    template: str = "report.html.j2",
+    environment: jinja2.Environment | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> str:
+    """The report as one static HTML page.
+
+    ``template``, ``environment`` (e.g. an overlay of :func:`html_environment` whose loader also
+    finds the web app's templates) and ``extra`` (added to the template context) let the web app
+    extend the layout.
+    """
     art = report.article
     citations = {c.id: c for c in art.citations}
     views = [_assertion_view(i, a, citations) for i, a in enumerate(art.assertions)]
@@ -361,4 +372,6 @@ def to_html(report: Report, *, template: str = "report.html.j2") -> str:
         "script": Markup(script),
         "script_hash": _csp_hash(script),
     }
-    return html_environment().get_template(template).render(context)
+    if extra:
+        context.update(extra)
+    return (environment or html_environment()).get_template(template).render(context)
