@@ -65,14 +65,18 @@ def specificity(url: str) -> Specificity:
         parts = urlsplit(normalize_url(url))
     except ValueError:
         return "unknown"
-    segs = [s for s in parts.path.split("/") if s and s.lower() not in
-            ("index.html", "index.htm", "index.php", "home", "en", "us", "uk", "amp")]
+    segs = [
+        s
+        for s in parts.path.split("/")
+        if s and s.lower() not in ("index.html", "index.htm", "index.php", "home", "en", "us", "uk", "amp")
+    ]
     if not segs and not parts.query:
         return "home_page"
     if not segs:
         return "article"  # a query-addressed page (?id=123)
-    sectionish = all(len(s) <= 24 and s.replace("-", "").replace("_", "").isalpha() and s.count("-") <= 1
-                     for s in segs)
+    sectionish = all(
+        len(s) <= 24 and s.replace("-", "").replace("_", "").isalpha() and s.count("-") <= 1 for s in segs
+    )
     if sectionish and len(segs) <= 3 and not parts.query:
         return "section"
     return "article"
@@ -122,10 +126,26 @@ def outlet_domain(name: str) -> str | None:
 
 #: Outlets often named in text whose names the perennial list spells differently.
 KNOWN_OUTLETS = {
-    "guardian": "theguardian.com", "financial times": "ft.com", "ft": "ft.com", "reuters": "reuters.com",
-    "associated press": "apnews.com", "ap": "apnews.com", "bbc": "bbc.co.uk", "bbc news": "bbc.co.uk",
-    "new york times": "nytimes.com", "washington post": "washingtonpost.com", "wall street journal": "wsj.com",
-    "bloomberg": "bloomberg.com", "cnn": "cnn.com", "economist": "economist.com", "times": "thetimes.co.uk",
-    "telegraph": "telegraph.co.uk", "daily mail": "dailymail.co.uk", "fox news": "foxnews.com",
-    "al jazeera": "aljazeera.com", "npr": "npr.org", "politico": "politico.com", "axios": "axios.com",
+    "guardian": "theguardian.com",
+    "financial times": "ft.com",
+    "ft": "ft.com",
+    "reuters": "reuters.com",
+    "associated press": "apnews.com",
+    "ap": "apnews.com",
+    "bbc": "bbc.co.uk",
+    "bbc news": "bbc.co.uk",
+    "new york times": "nytimes.com",
+    "washington post": "washingtonpost.com",
+    "wall street journal": "wsj.com",
+    "bloomberg": "bloomberg.com",
+    "cnn": "cnn.com",
+    "economist": "economist.com",
+    "times": "thetimes.co.uk",
+    "telegraph": "telegraph.co.uk",
+    "daily mail": "dailymail.co.uk",
+    "fox news": "foxnews.com",
+    "al jazeera": "aljazeera.com",
+    "npr": "npr.org",
+    "politico": "politico.com",
+    "axios": "axios.com",
 }
