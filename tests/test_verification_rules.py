@@ -1,0 +1,86 @@
+"""The number/date/entity rules and the verdict aggregation (no model needed: probabilities given)."""
+
+from __future__ import annotations
+
+import pytest
+
+from factaudit.document import Evidence
+from factaudit.verification import (
+    CONFLICTING,
+    NEE,
+    REFUTED,
+    SUPPORTED,
+    Scored,
+    aggregate,
+    compare,
+    quantities,
+)
+
+
+def _s(quote: str, probs: tuple[float, float, float], date: str | None = None) -> Scored:
+    return Scored(Evidence(source="t", passage=quote, quote=quote, date=date), probs)
+
+
+def test_quantities_parse_scale_currency_percent_and_comparators() -> None:
+    q = quantities("Apple earned more than $100 billion, up 5.5% on 2019, with 12,000 staff.")
+    assert [(x.kind, x.value, x.comparator) for x in q] == [
+        ("money", 100e9, ">"),
+        ("percent", 5.5, "="),
+        ("year", 2019, "="),
+        ("count", 12000, "="),
+    ]
+
+
+def test_a_number_mismatch_blocks_supported_and_refutes_only_the_same_attribute() -> None:
+    claim = "Apple earned more than $100 billion in revenue in 2019."
+    same = compare(claim, "Apple reported revenue of $89.5 billion in 2019.")
+    assert same.status == "mismatch" and same.same_attribute
+    other = compare(claim, "Microsoft spent $89.5 billion on buybacks.")
+    assert other.status == "mismatch" and not other.same_attribute
+    # The model is fooled (0.9 supported); the rule turns it into REFUTED for the same attribute...
+    v = aggregate(claim, [_s("Apple reported revenue of $89.5 billion in 2019.", (0.9, 0.05, 0.05))], [])
+    assert v.label == REFUTED and v.evidence[0].rule and "89.5 billion" in v.evidence[0].rule
+    # ...and into NOT ENOUGH EVIDENCE for another entity.
+    v = aggregate(claim, [_s("Microsoft spent $89.5 billion on buybacks.", (0.9, 0.05, 0.05))], [])
+    assert v.label == NEE
+
+
+def test_a_figure_from_another_year_neither_supports_nor_refutes() -> None:
+    claim = "The population of France was 60 million in 2005."
+    ev = "France population: 68,374,591 (2025 est.)"
+    assert compare(claim, ev, "2025").status == "other_year"
+    v = aggregate(claim, [_s(ev, (0.1, 0.85, 0.05), date="2025")], ["query: x"])
+    assert v.label == NEE and v.searched == ["query: x"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "status"),
+    [
+        ("France has about 68 million inhabitants.", "France population: 68,374,591 (2025 est.)", "ok"),
+        (
+            "France has 75 million inhabitants.",
+            "The population of France is 68,374,591 (2025 est.).",
+            "mismatch",
+        ),
+        ("Unemployment fell below 4% in Spain.", "Spain's unemployment rate was 11.4% in 2024.", "mismatch"),
+        ("Unemployment fell below 12% in Spain.", "Spain's unemployment rate was 11.4% in 2024.", "ok"),
+    ],
+)
+def test_compare_cases(claim: str, evidence: str, status: str) -> None:
+    assert compare(claim, evidence).status == status
+
+
+def test_aggregation_supported_conflicting_and_nearest_misses() -> None:
+    claim = "Paris is the capital of France."
+    v = aggregate(claim, [_s("Paris is the capital of France.", (0.95, 0.02, 0.03))], [])
+    assert v.label == SUPPORTED and v.confidence == pytest.approx(0.95)
+    both = [_s("Paris is the capital.", (0.9, 0.05, 0.05)), _s("Lyon is the capital.", (0.05, 0.9, 0.05))]
+    assert aggregate(claim, both, []).label == CONFLICTING
+    misses = [_s("Paris has many museums.", (0.2, 0.1, 0.7)), _s("France is in Europe.", (0.1, 0.1, 0.8))]
+    v = aggregate(claim, misses, ["query: Paris"])
+    assert v.label == NEE
+    assert [e.label for e in v.evidence] == ["nearest miss", "nearest miss"]
+    assert v.evidence[0].quote == "Paris has many museums."
+    assert v.confidence == pytest.approx(0.8)
+    empty = aggregate(claim, [], ["query: Paris"])
+    assert empty.label == NEE and empty.note == "no evidence found"
