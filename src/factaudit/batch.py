@@ -199,6 +199,11 @@ def map_batches(
                     pending.add(pool.submit(fn, nxt))
 
 
+def _apply(fn: Callable[[BatchItem], ItemResult], item: BatchItem) -> ItemResult:
+    """Ray task body: each Ray worker process keeps its own warmed Auditor (see ``_auditor``)."""
+    return fn(item)
+
+
 def _map_ray(
     fn: Callable[[BatchItem], ItemResult], items: list[BatchItem], jobs: int
 ) -> Iterator[ItemResult]:
@@ -213,8 +218,9 @@ def _map_ray(
             log_to_driver=False,
             num_cpus=None if os.environ.get("RAY_ADDRESS") else max(jobs, 1),
         )
-    remote = ray.remote(fn)
-    pending = [remote.remote(it) for it in items]
+    remote = ray.remote(_apply)
+    fn_ref = ray.put(fn)
+    pending = [remote.remote(fn_ref, it) for it in items]
     while pending:
         done, pending = ray.wait(pending, num_returns=1)
         for ref in done:
