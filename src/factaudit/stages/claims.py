@@ -6,7 +6,8 @@ China" → one claim each). Making it stand alone means: drop answer particles a
 openers ("Yes,", "However,"), resolve "his"/"he" to the person the article is about, replace
 "this collaboration" / "these partnerships" by what they refer to, and "this matter" in an FAQ
 answer by its question. Every claim keeps its assertion (holder, hedges) and source span. The
-trained check-worthiness model (models/checkworthiness.py) scores and ranks them.
+trained check-worthiness model (models/checkworthiness.py) scores and ranks them; a claim scores at
+least what its source statement scores.
 """
 
 from __future__ import annotations
@@ -151,7 +152,17 @@ class ClaimsStage(BaseStage):
             threshold = self.settings.checkworthiness_threshold
             if threshold is None:
                 threshold = model.threshold
-            probs = model.score([c.text for c in scored])
+            # An atomic claim is at least as check-worthy as the statement it was cut from: splitting
+            # "with both Russia and China" must not make either half less worth checking.
+            by_id = {a.id: a for a in article.assertions}
+            sources = sorted({by_id[c.assertion_id].text for c in scored})
+            texts = [c.text for c in scored] + sources
+            probs_all = model.score(texts)
+            source_score = dict(zip(sources, probs_all[len(scored) :], strict=True))
+            probs = [
+                max(float(p), float(source_score[by_id[c.assertion_id].text]))
+                for c, p in zip(scored, probs_all[: len(scored)], strict=True)
+            ]
             for c, p in zip(scored, probs, strict=True):
                 c.checkworthiness = round(float(p), 4)
                 c.check_worthy = bool(p >= threshold)
