@@ -103,8 +103,8 @@ def audit(
     store: Annotated[
         Path | None,
         typer.Option(
-            help="Evidence store folder (default: the shipped packs, built on first use).",
-            envvar="FACTAUDIT_STORE",
+            help="Evidence store folder (default: $FACTAUDIT_STORE or the user data dir, holding the "
+            "shipped packs, built on first use).",
         ),
     ] = None,
 ) -> None:
