@@ -206,10 +206,13 @@ def compare(claim: str, evidence: str, evidence_date: str | None = None) -> Rule
         if not same_kind:
             continue
         if not any(_matches(q, e) for e in same_kind):
+            # A list of figures ("11.2 million Paris, 1.8 million Lyon, ...") is about other things:
+            # it blocks SUPPORTED but cannot refute.
+            unambiguous = len(same_kind) <= 2
             return RuleResult(
                 "mismatch",
-                same_attribute=shared_attr,
-                note=f"number mismatch: {q.text} vs {', '.join(e.text for e in same_kind)}",
+                same_attribute=shared_attr and unambiguous,
+                note=f"number mismatch: {q.text} vs {', '.join(e.text for e in same_kind[:4])}",
             )
     return RuleResult()
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ..document import Article, Evidence, ModelInfo, Verdict
+from ..document import Article, Claim, Evidence, ModelInfo, Verdict
 from ..errors import StoreError
 from ..verification import Scored, aggregate
 from . import BaseStage
@@ -114,7 +114,7 @@ _STOP = set(
     ]
 )
 #: Most claims that one article can make costly: verify at most this many sentences per claim.
-MAX_SENTENCES_PER_CLAIM = 16
+MAX_SENTENCES_PER_CLAIM = 10
 
 
 class _Retriever(Protocol):
@@ -204,13 +204,18 @@ class VerifyStage(BaseStage):
 
     # -- the stage ------------------------------------------------------------------------------
 
+    def _wanted(self, article: Article, claim: Claim) -> bool:
+        """Check-worthy claims, plus unhedged factual claims in the author's voice naming an entity
+        (the check-worthiness model, trained on debates, under-rates plain facts such as capitals)."""
+        return bool(self.settings.verify_all or claim.check_worthy or _factual_named(article, claim))
+
     def __call__(self, article: Article) -> Article:
         if not article.auditable or not self.settings.verify:
             if not self.settings.verify:
                 article.skipped.append("verify: skipped (verification turned off)")
             return article
         todo = sorted(
-            (c for c in article.claims if c.check_worthy or self.settings.verify_all),
+            (c for c in article.claims if self._wanted(article, c)),
             key=lambda c: c.rank or 0,
         )
         limit = self.settings.verify_max_claims
@@ -232,6 +237,20 @@ class VerifyStage(BaseStage):
         for c, v in zip(todo, verdicts, strict=True):
             c.verdict = v
         return article
+
+
+def _factual_named(article: Article, claim: Claim) -> bool:
+    """A factual statement in the author's own voice that names something (checkable against packs)."""
+    a = next((x for x in article.assertions if x.id == claim.assertion_id), None)
+    kinds = {b.id: b.kind for b in article.blocks}
+    return (
+        a is not None
+        and kinds.get(a.block_id) not in ("title", "heading")
+        and a.modality == "factual"
+        and a.holder.kind == "author"
+        and not a.hedged
+        and bool(claim_entities(claim.text))
+    )
 
 
 def verify_claims(
