@@ -21,6 +21,7 @@ from ..verification import Scored, aggregate
 from . import BaseStage
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_PRONOUN_START = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|these)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
 _STOP = set(
     [
@@ -294,11 +295,10 @@ def verify_claims(
         per_claim.append(cands)
         for s in cands:
             title = s.evidence.source
-            premise = (
-                s.evidence.quote
-                if title.lower() in s.evidence.quote.lower()
-                else f"{title}: {s.evidence.quote}"
-            )
+            # The verifier was trained on bare evidence sentences; name the subject only where the
+            # sentence refers to it by a pronoun ("He was born ...").
+            quote = s.evidence.quote
+            premise = f"{title}: {quote}" if _PRONOUN_START.match(quote) else quote
             pairs.append((premise, text))
             owners.append((i, s))
     if pairs:
