@@ -155,14 +155,10 @@ class ClaimsStage(BaseStage):
             # An atomic claim is at least as check-worthy as the statement it was cut from: splitting
             # "with both Russia and China" must not make either half less worth checking.
             by_id = {a.id: a for a in article.assertions}
-            sources = sorted({by_id[c.assertion_id].text for c in scored})
-            texts = [c.text for c in scored] + sources
-            probs_all = model.score(texts)
-            source_score = dict(zip(sources, probs_all[len(scored) :], strict=True))
-            probs = [
-                max(float(p), float(source_score[by_id[c.assertion_id].text]))
-                for c, p in zip(scored, probs_all[: len(scored)], strict=True)
-            ]
+            # Score each distinct text once (most claims are their statement's text unchanged).
+            unique = sorted({c.text for c in scored} | {by_id[c.assertion_id].text for c in scored})
+            score_of = dict(zip(unique, (float(x) for x in model.score(unique)), strict=True))
+            probs = [max(score_of[c.text], score_of[by_id[c.assertion_id].text]) for c in scored]
             for c, p in zip(scored, probs, strict=True):
                 c.checkworthiness = round(float(p), 4)
                 c.check_worthy = bool(p >= threshold)
