@@ -29,6 +29,7 @@ import numpy as np
 
 from ..document import ModelInfo
 from ..errors import ModelError
+from ..models.checkworthiness import sha256_file
 
 #: The shipped static embedder.
 DEFAULT_EMBEDDER_DIR = (
@@ -41,15 +42,6 @@ META_FILE = "embedder.json"
 STATIC_MAX_TOKENS = 512
 #: Tokens per text for the transformer (passages are ≤ ~400 chars, ~100 tokens).
 ONNX_MAX_TOKENS = 256
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Embedder(Protocol):
