@@ -273,11 +273,18 @@ class ProcessRunner:
             except (EOFError, OSError, ValueError):  # queue closed at shutdown
                 return
             callback = self._callbacks.get(key)
+            if done >= total:  # the last stage: nothing more will come for this audit
+                self._callbacks.pop(key, None)
             if callback is not None:
                 try:
                     callback(stage, done, total)
                 except Exception:  # a progress update must never stop the drain
                     log.exception("progress callback failed")
+
+    def _forget_if_failed(self, fut: Future[dict[str, Any]], key: str) -> None:
+        failed = fut.cancelled() or fut.exception() is not None or "error" in (fut.result() or {})
+        if failed:
+            self._callbacks.pop(key, None)
 
     def submit(self, request: AuditRequest, progress: Progress | None = None) -> Future[dict[str, Any]]:
         self.start()
@@ -296,7 +303,9 @@ class ProcessRunner:
                     raise WorkerCrashed("the audit workers could not be restarted") from None
                 self._restart(pool)
         if key is not None:
-            fut.add_done_callback(lambda _f: self._callbacks.pop(key, None))
+            # A finished audit's last progress messages may still be in the queue: the drain thread
+            # drops the callback after the last stage; a failed audit sends no more, so drop it now.
+            fut.add_done_callback(lambda f: self._forget_if_failed(f, key))
         fut.add_done_callback(self._check_broken)
         return fut
 
