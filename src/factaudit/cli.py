@@ -11,7 +11,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -107,10 +107,27 @@ def audit(
             "shipped packs, built on first use).",
         ),
     ] = None,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online/--offline",
+            help="Also search Wikipedia's live API for evidence and read the article's cited pages "
+            "against the statements citing them (through the guarded fetcher). Default: offline.",
+        ),
+    ] = False,
+    verifier_model: Annotated[
+        str | None,
+        typer.Option(
+            help="Verifier to use instead of the shipped one: a local model folder, or a Hugging Face "
+            "hub id owner/name[@revision] of an NLI model exported to ONNX (needs factaudit[hub]).",
+        ),
+    ] = None,
 ) -> None:
     """Audit articles and print or write their reports."""
     fmt_s, engine_s = fmt.value, engine.value
-    settings = Settings(verify=verify, store=str(store) if store else None)
+    settings = Settings(
+        verify=verify, store=str(store) if store else None, online=online, verifier_model=verifier_model
+    )
     if "-" in sources and len(sources) > 1:
         raise InputError("'-' (stdin) cannot be combined with other sources")
     if _is_batch(sources):
@@ -317,11 +334,15 @@ def eval_verification(
     predictions: Annotated[
         Path | None, typer.Option(help="Also write FEVER-format predictions here.")
     ] = None,
+    verifier_model: Annotated[
+        str | None, typer.Option(help="A local model folder or hub id to score instead of the shipped one.")
+    ] = None,
 ) -> None:
     """Accuracy, macro-F1 and ECE of the verifier on claim + gold evidence pairs."""
     from .evaluation.verification import evaluate_pairs
 
-    _print_eval(evaluate_pairs(data, predictions=predictions), as_json)
+    _print_eval(evaluate_pairs(data, verifier=_eval_verifier(verifier_model), predictions=predictions),
+                as_json)
 
 
 @eval_app.command("climate-fever")
@@ -331,11 +352,21 @@ def eval_climate_fever(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     predictions: Annotated[Path | None, typer.Option(help="Also write predictions JSONL here.")] = None,
+    verifier_model: Annotated[
+        str | None, typer.Option(help="A local model folder or hub id to score instead of the shipped one.")
+    ] = None,
 ) -> None:
     """End to end: pooled evidence → retrieval → claim verdicts; macro-F1 over 3 labels."""
     from .evaluation.verification import evaluate_climate_fever
 
-    _print_eval(evaluate_climate_fever(data, predictions=predictions), as_json)
+    verifier = _eval_verifier(verifier_model)
+    _print_eval(evaluate_climate_fever(data, verifier=verifier, predictions=predictions), as_json)
+
+
+def _eval_verifier(spec: str | None) -> Any:
+    from .models.hub import load_verifier
+
+    return load_verifier(spec)
 
 
 @train_app.command("checkworthiness")

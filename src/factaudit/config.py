@@ -51,6 +51,16 @@ class Settings:
     evidence_k: int = 5
     #: Evidence store folder (None: the default store with the shipped packs, built on first use).
     store: str | None = None
+    #: Use the network for evidence: Wikipedia's search API next to the store, and the article's own
+    #: cited pages read against the statements that cite them (all through the guarded fetcher).
+    online: bool = False
+    #: The MediaWiki Action API searched with ``online``.
+    wikipedia_api: str = "https://en.wikipedia.org/w/api.php"
+    #: At most this many cited pages are fetched per article with ``online``.
+    max_cited_pages: int = 10
+    #: Verifier to use instead of the shipped one: a local folder (the project's files or a Hugging
+    #: Face ONNX export) or a hub id ``owner/name[@revision]`` (downloaded once; the ``hub`` extra).
+    verifier_model: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

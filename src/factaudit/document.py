@@ -149,6 +149,8 @@ class Citation:
     anchored: bool = False
     assertion_ids: list[str] = field(default_factory=list)
     credibility: Credibility | None = None
+    #: With ``--online``: what the cited page says about the statements that cite it.
+    check: CitationCheck | None = None
 
     @property
     def supports_claims(self) -> bool:
@@ -190,6 +192,32 @@ class Verdict:
     evidence: list[Evidence] = field(default_factory=list)
     searched: list[str] = field(default_factory=list)
     note: str | None = None
+
+
+CitationStatus = Literal[
+    "backs", "contradicts", "mixed", "does_not_back", "unreachable", "not_checked"
+]
+
+
+@dataclass
+class CitedBacking:
+    """Does the cited page back one statement that cites it? (The verifier's verdict on the page.)"""
+
+    assertion_id: str
+    verdict: Verdict
+
+
+@dataclass
+class CitationCheck:
+    """The cited page fetched (through the guarded fetcher) and read against its citing statements."""
+
+    #: backs (some sentence of the page supports the statement), contradicts, mixed, does_not_back,
+    #: unreachable (fetch failed: see ``error``), not_checked (see ``error`` for why).
+    status: CitationStatus
+    final_url: str | None = None
+    fetched_at: str | None = None
+    error: str | None = None
+    backing: list[CitedBacking] = field(default_factory=list)
 
 
 @dataclass

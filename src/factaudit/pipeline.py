@@ -39,6 +39,7 @@ INITIAL_FIELDS = ("source", "raw")
 
 def default_stages(settings: Settings) -> list[Stage]:
     from .stages.attribution import AttributionStage
+    from .stages.cited import CitedPagesStage
     from .stages.claims import ClaimsStage
     from .stages.findings import FindingsStage
     from .stages.ingest import IngestStage
@@ -55,6 +56,7 @@ def default_stages(settings: Settings) -> list[Stage]:
         ClaimsStage(settings),
         RelationsStage(settings),
         VerifyStage(settings),
+        *([CitedPagesStage(settings)] if settings.online else []),
         FindingsStage(settings),
     ]
     return stages

@@ -181,7 +181,10 @@ def compare(claim: str, evidence: str, evidence_date: str | None = None) -> Rule
     eq = quantities(evidence)
     claim_years = {int(q.value) for q in cq if q.kind == "year"}
     ev_dated = {int(y) for y in _EST_YEAR.findall(evidence)}
-    if evidence_date and evidence_date[:4].isdigit():
+    # A passage's as-of date dates its figures (a 2025 population estimate), not the events it
+    # narrates: "won the Nobel Prize in 1903" is not contradicted by a 2026 snapshot of Wikipedia.
+    figures = any(q.kind != "year" for q in cq) and any(q.kind != "year" for q in eq)
+    if evidence_date and evidence_date[:4].isdigit() and figures:
         ev_dated.add(int(evidence_date[:4]))
     if claim_years and ev_dated and not (claim_years & ev_dated):
         return RuleResult(

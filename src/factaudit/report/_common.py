@@ -113,6 +113,36 @@ def tied_text(citation: Citation) -> str:
     return ", ".join(citation.assertion_ids) if citation.assertion_ids else "tied to no claim"
 
 
+CHECK_LABELS = {
+    "backs": "backs",
+    "contradicts": "contradicts",
+    "mixed": "mixed",
+    "does_not_back": "does not back",
+    "unreachable": "unreachable",
+    "not_checked": "not checked",
+}
+
+
+def check_text(citation: Citation) -> str:
+    """What the cited page says about the statements citing it (``--online``), in one line:
+    ``"backs a3 (0.91)"``, ``"does not back a3, a5"``, ``"unreachable: ..."``, or ``"—"``."""
+    chk = citation.check
+    if chk is None:
+        return "—"
+    label = CHECK_LABELS.get(chk.status, chk.status)
+    if chk.status in ("unreachable", "not_checked"):
+        return f"{label}: {chk.error}" if chk.error else label
+    parts = []
+    for b in chk.backing:
+        v = b.verdict
+        parts.append(f"{b.assertion_id} {v.label.lower()} ({v.confidence:.2f})")
+    return f"{label}: " + "; ".join(parts) if parts else label
+
+
+def has_checks(citations: list[Citation]) -> bool:
+    return any(c.check is not None for c in citations)
+
+
 def truncate(text: str, limit: int = 140) -> str:
     """One line of at most ``limit`` characters, cut at a word boundary with an ellipsis."""
     line = " ".join(text.split())

@@ -12,8 +12,10 @@ from ._common import (
     SPECIFICITY_LABELS,
     TRAIT_ICONS,
     TRAIT_LABELS,
+    check_text,
     credibility_text,
     entity_names,
+    has_checks,
     hedges_text,
     holder_label,
     not_run_note,
@@ -172,6 +174,7 @@ def _sources(art: Article) -> str:
     if not art.citations:
         return "## Sources\n\n" + not_run_note(art, "sources", "cited sources")
     rows = []
+    checked = has_checks(art.citations)
     for c in art.citations:
         rows.append(
             [
@@ -184,8 +187,11 @@ def _sources(art: Article) -> str:
                 md_escape(tied_text(c)),
                 "yes" if c.supports_claims else "no",
             ]
+            + ([md_escape(check_text(c))] if checked else [])
         )
     head = ["id", "outlet", "URL", "domain", "specificity", "credibility", "tied to", "supports claims"]
+    if checked:
+        head.append("cited page")
     return "## Sources\n\n" + _table(head, rows)
 
 

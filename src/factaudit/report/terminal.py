@@ -20,8 +20,10 @@ from ._common import (
     SPECIFICITY_LABELS,
     TRAIT_ICONS,
     TRAIT_LABELS,
+    check_text,
     credibility_text,
     entity_names,
+    has_checks,
     hedges_text,
     holder_label,
     not_run_note,
@@ -234,20 +236,28 @@ def _sources(art: Article) -> Group | Text:
     table.add_column("specificity", no_wrap=True)
     table.add_column("credibility")
     table.add_column("tied to")
+    checked = has_checks(art.citations)
+    if checked:
+        table.add_column("cited page")
     for c in art.citations:
         spec = SPECIFICITY_LABELS.get(c.specificity, c.specificity)
         weak = c.specificity in ("home_page", "unknown")
         outlet = Text(c.outlet or "—")
         if c.domain:
             outlet.append(f"\n{c.domain}", style="dim")
-        table.add_row(
+        cells = [
             Text(c.id),
             outlet,
             Text(c.url or "—"),
             Text(("⚠ " if weak else "") + spec, style="yellow" if weak else "green"),
             Text(credibility_text(c.credibility)),
             Text(tied_text(c), style="red" if not c.assertion_ids else ""),
-        )
+        ]
+        if checked:
+            status = c.check.status if c.check else ""
+            style = {"backs": "green", "contradicts": "red", "does_not_back": "yellow"}.get(status, "dim")
+            cells.append(Text(check_text(c), style=style))
+        table.add_row(*cells)
     return Group(_section("Sources"), table)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..document import Article, Finding
+from ..document import Article, Finding, Severity
 from . import BaseStage
 
 
@@ -144,6 +144,7 @@ class FindingsStage(BaseStage):
                     conflicting,
                 )
             )
+        self._cited_pages(article)
         worthy = sorted((c for c in article.claims if c.check_worthy), key=lambda c: c.rank or 0)
         if worthy:
             f.append(
@@ -167,3 +168,25 @@ class FindingsStage(BaseStage):
                     )
                 )
         return article
+
+    @staticmethod
+    def _cited_pages(article: Article) -> None:
+        """Findings from reading the cited pages (``--online``)."""
+        checked = [c for c in article.citations if c.check is not None]
+        by_status: dict[str, list[str]] = {}
+        for c in checked:
+            assert c.check is not None
+            by_status.setdefault(c.check.status, []).append(c.id)
+        messages: dict[str, tuple[str, Severity, str]] = {
+            "contradicts": ("cited_page_contradicts", "problem",
+                            "cited page(s) contradict the statement that cites them."),
+            "does_not_back": ("cited_page_does_not_back", "warning",
+                              "cited page(s) do not back the statement that cites them."),
+            "mixed": ("cited_page_mixed", "warning",
+                      "cited page(s) both back and contradict the statements that cite them."),
+            "unreachable": ("cited_page_unreachable", "info", "cited page(s) could not be read."),
+        }
+        for status, (code, severity, text) in messages.items():
+            ids = by_status.get(status, [])
+            if ids:
+                article.findings.append(Finding(code, severity, f"{len(ids)} {text}", ids))

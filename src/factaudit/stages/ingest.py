@@ -47,7 +47,15 @@ from ..errors import (
 )
 from . import BaseStage
 
-__all__ = ["IngestStage", "decode_bytes", "detect_language", "normalize_text", "sniff_format"]
+__all__ = [
+    "ExtractedDocument",
+    "IngestStage",
+    "decode_bytes",
+    "detect_language",
+    "extract_document",
+    "normalize_text",
+    "sniff_format",
+]
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -805,6 +813,50 @@ _CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html", "markdown": "te
 
 
 @dataclasses.dataclass
+class ExtractedDocument:
+    """The text of one input document and what came with it."""
+
+    format: str
+    text: str
+    links: list[Link]
+    meta: dict[str, Any]
+    encoding: str | None
+    skipped: list[str]
+
+
+def extract_document(
+    data: bytes,
+    settings: Settings,
+    *,
+    name: str | None = None,
+    content_type: str | None = None,
+    url: str | None = None,
+) -> ExtractedDocument:
+    """Main text of an HTML page, PDF, Markdown or plain-text document, as ingest reads it (also
+    used for the pages an article cites). Raises an :class:`InputError` when there is no text."""
+    fmt = sniff_format(data, name=name, content_type=content_type)
+    links: list[Link] = []
+    extra: dict[str, Any] = {}
+    encoding: str | None = None
+    skipped: list[str] = []
+    if fmt == "pdf":
+        text, extra, skipped = _pdf_to_text(data, settings)
+        text = normalize_text(text)
+    elif fmt == "html":
+        text, links, extra, encoding, skipped = _html_to_text(data, content_type=content_type, base_url=url)
+    else:
+        decoded, encoding = decode_bytes(data, declared=_charset_hint(b"", content_type))
+        if fmt == "markdown":
+            text, links = _markdown_to_text(decoded)
+        else:
+            text = normalize_text(decoded)
+    if not text:
+        what = {"html": "no article text found in the HTML page"}.get(fmt, "input is only whitespace")
+        raise EmptyInputError(what)
+    return ExtractedDocument(fmt, text, links, extra, encoding, skipped)
+
+
+@dataclasses.dataclass
 class _Input:
     data: bytes
     name: str | None = None
@@ -928,27 +980,12 @@ class IngestStage(BaseStage):
         src = self._read(article)
         if not src.data.strip():
             raise EmptyInputError("input is empty" if not src.data else "input is only whitespace")
-        fmt = sniff_format(src.data, name=src.name, content_type=src.content_type)
-        links: list[Link] = []
-        extra: dict[str, Any] = {}
-        encoding: str | None = None
-        skipped: list[str] = []
-        if fmt == "pdf":
-            text, extra, skipped = _pdf_to_text(src.data, self.settings)
-            text = normalize_text(text)
-        elif fmt == "html":
-            text, links, extra, encoding, skipped = _html_to_text(
-                src.data, content_type=src.content_type, base_url=src.final_url
-            )
-        else:
-            decoded, encoding = decode_bytes(src.data, declared=_charset_hint(b"", src.content_type))
-            if fmt == "markdown":
-                text, links = _markdown_to_text(decoded)
-            else:
-                text = normalize_text(decoded)
-        if not text:
-            what = {"html": "no article text found in the HTML page"}.get(fmt, "input is only whitespace")
-            raise EmptyInputError(what)
+        doc = extract_document(
+            src.data, self.settings, name=src.name, content_type=src.content_type, url=src.final_url
+        )
+        fmt, text, links, extra, encoding, skipped = (
+            doc.format, doc.text, doc.links, doc.meta, doc.encoding, doc.skipped
+        )
 
         article.skipped.extend(skipped)
         text, links = self._truncate(text, links, article)

@@ -150,13 +150,23 @@ class VerifyStage(BaseStage):
     assigns: tuple[str, ...] = ("verdicts",)
 
     def __init__(
-        self, settings: Any = None, *, retriever: _Retriever | None = None, verifier: _Verifier | None = None
+        self,
+        settings: Any = None,
+        *,
+        retriever: _Retriever | None = None,
+        verifier: _Verifier | None = None,
+        transport: Any = None,
+        resolver: Any = None,
     ) -> None:
         super().__init__(settings)
         self._retriever = retriever
         self._verifier = verifier
         self._store: Any = None
         self._packs: list[str] = []
+        self._store_error = False
+        #: httpx transport / DNS resolver for the online retriever (tests pass fakes).
+        self.transport = transport
+        self.resolver = resolver
 
     # -- models and store ---------------------------------------------------------------------
 
@@ -168,9 +178,9 @@ class VerifyStage(BaseStage):
     @property
     def verifier(self) -> _Verifier:
         if self._verifier is None:
-            from ..models.verifier import get_verifier
+            from ..models.hub import load_verifier
 
-            self._verifier = get_verifier().load()
+            self._verifier = load_verifier(self.settings.verifier_model)
         return self._verifier
 
     @property
@@ -181,9 +191,25 @@ class VerifyStage(BaseStage):
 
             path = self.settings.store
             progress = None if path else _pack_progress()
-            self._store = open_default_store(path, progress=progress)
-            self._packs = [f"{c.name} ({c.passages} passages)" for c in self._store.corpora()]
-            self._retriever = Retriever(self._store)
+            try:
+                self._store = open_default_store(path, progress=progress)
+            except StoreError:
+                if not self.settings.online:
+                    raise
+                self._store_error = True
+            local: list[Any] = []
+            if self._store is not None:
+                self._packs = [f"{c.name} ({c.passages} passages)" for c in self._store.corpora()]
+                local = [Retriever(self._store)]
+            if self.settings.online:
+                from ..evidence.online import CombinedRetriever, WikipediaSearch
+
+                wiki = WikipediaSearch(self.settings.wikipedia_api, transport=self.transport,
+                                       resolver=self.resolver)
+                self._packs.append(f"{wiki.pack} (live search: {self.settings.wikipedia_api})")
+                self._retriever = CombinedRetriever([*local, wiki])
+            else:
+                self._retriever = local[0]
         return self._retriever
 
     def model_info(self) -> list[ModelInfo]:
@@ -232,11 +258,19 @@ class VerifyStage(BaseStage):
         except StoreError as exc:
             article.skipped.append(f"verify: skipped ({exc.message})")
             return article
+        if self._store is None and self.settings.online and self._store_error:
+            article.skipped.append(
+                "verify: the local evidence store could not be opened; searched online only"
+            )
         verdicts = verify_claims(
             [c.text for c in todo], retriever, self.verifier, k=self.settings.evidence_k, packs=self._packs
         )
         for c, v in zip(todo, verdicts, strict=True):
             c.verdict = v
+        errors = getattr(retriever, "errors", None)
+        if errors:
+            article.skipped.extend(f"verify: online evidence unavailable ({e})" for e in errors)
+            errors.clear()
         return article
 
 
@@ -272,7 +306,7 @@ def verify_claims(
             + [f"{len(hits)} passages retrieved"]
         )
         words = content_words(text)
-        cands: list[Scored] = []
+        ranked: list[tuple[int, int, Scored]] = []
         for h in hits:
             for sent in _sentences(h):
                 overlap = len(words & content_words(sent[0]))
@@ -290,8 +324,12 @@ def verify_claims(
                     date=h.date,
                     licence=getattr(h, "licence", None),
                 )
-                cands.append(Scored(evidence=ev, probs=(0.0, 0.0, 1.0), retrieval_rank=h.rank))
-        cands = cands[:MAX_SENTENCES_PER_CLAIM]
+                ranked.append((-overlap, len(ranked), Scored(evidence=ev, probs=(0.0, 0.0, 1.0),
+                                                             retrieval_rank=h.rank)))
+        # The sentences sharing most of the claim's words, retrieval order breaking ties: a long
+        # passage's later sentence can matter more than a short passage's only one.
+        ranked.sort(key=lambda x: (x[0], x[1]))
+        cands = [x[2] for x in ranked[:MAX_SENTENCES_PER_CLAIM]]
         per_claim.append(cands)
         for s in cands:
             title = s.evidence.source
