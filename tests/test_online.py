@@ -375,3 +375,11 @@ def test_verifier_model_from_a_hub_id_through_a_fake_transport(tmp_path: Path) -
         from huggingface_hub.utils._http import default_client_factory
 
         hub.set_client_factory(default_client_factory)
+
+
+def test_the_web_app_factory_for_serve_online() -> None:
+    from factaudit.web.jobs import load_factory
+
+    auditor = load_factory("factaudit.pipeline:online_auditor")()
+    assert auditor.settings.online and "cited_pages" in auditor.stage_names
+    assert "cited_pages" not in load_factory("factaudit.pipeline:Auditor")().stage_names

@@ -425,6 +425,13 @@ def serve(
             help="Requests per second per client (bursts of 12x; audits a tenth of it); 0 turns it off.",
         ),
     ] = 20.0,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online/--offline",
+            help="Audits also search Wikipedia's live API and read the cited pages (see 'audit --online').",
+        ),
+    ] = False,
     auditor_factory: Annotated[
         str,
         typer.Option(
@@ -446,7 +453,11 @@ def serve(
         host=host,
         require_token=require_token,
         workers=workers,
-        auditor_factory=auditor_factory,
+        auditor_factory=(
+            "factaudit.pipeline:online_auditor"
+            if online and auditor_factory == "factaudit.pipeline:Auditor"
+            else auditor_factory
+        ),
         max_body_bytes=int(max_upload_mb * 1024 * 1024),
         public_url=public_url,
         publisher=publisher,

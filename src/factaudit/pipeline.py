@@ -166,6 +166,11 @@ class Auditor:
             yield self.audit(s)
 
 
+def online_auditor() -> Auditor:
+    """An Auditor with ``Settings(online=True)`` (the web app's factory for ``factaudit serve --online``)."""
+    return Auditor(Settings(online=True))
+
+
 def make_article(source: str | Path | bytes, *, name: str | None = None) -> Article:
     """An un-ingested Article for a path, URL, ``-`` (stdin) or raw bytes."""
     if isinstance(source, bytes):
