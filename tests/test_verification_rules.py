@@ -13,6 +13,7 @@ from factaudit.verification import (
     Scored,
     aggregate,
     compare,
+    missing_names,
     quantities,
 )
 
@@ -84,7 +85,8 @@ def test_aggregation_supported_conflicting_and_nearest_misses() -> None:
     claim = "Paris is the capital of France."
     v = aggregate(claim, [_s("Paris is the capital of France.", (0.95, 0.02, 0.03))], [])
     assert v.label == SUPPORTED and v.confidence == pytest.approx(0.95)
-    both = [_s("Paris is the capital.", (0.9, 0.05, 0.05)), _s("Lyon is the capital.", (0.05, 0.9, 0.05))]
+    both = [_s("Paris is the capital of France.", (0.9, 0.05, 0.05)),
+            _s("Lyon is the capital of France.", (0.05, 0.9, 0.05))]
     assert aggregate(claim, both, []).label == CONFLICTING
     misses = [_s("Paris has many museums.", (0.2, 0.1, 0.7)), _s("France is in Europe.", (0.1, 0.1, 0.8))]
     v = aggregate(claim, misses, ["query: Paris"])
@@ -94,3 +96,35 @@ def test_aggregation_supported_conflicting_and_nearest_misses() -> None:
     assert v.confidence == pytest.approx(0.8)
     empty = aggregate(claim, [], ["query: Paris"])
     assert empty.label == NEE and empty.note == "no evidence found"
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "missing"),
+    [
+        ("Berlin is the capital of France.", "Paris is the capital of France.", ["Berlin"]),
+        ("The capital of Germany is Munich.", "Munich is the capital of Bavaria.", ["Germany"]),
+        # a different spelling of the same name, or a stem, still counts as a mention
+        ("Tim Roth is an English actor.", "Timothy Simon Roth is an English actor.", []),
+        ("Libya is a country in Europe.", "Libya is a country on the European continent.", []),
+        # the sentence's subject is named elsewhere (a pronoun or "The film ..."): no judgement
+        ("Marie Curie won the Nobel Prize in 1903.", "In 1903 she shared the Nobel Prize in Physics.", []),
+        ("Dilwale Dulhania Le Jayenge was shot in 1994.", "The film was shot in India in 1994.", []),
+        # nothing shared: topical retrieval noise, left to the model and the threshold
+        ("Berlin is the capital of Germany.", "Madrid hosts the Prado museum.", []),
+    ],
+)
+def test_missing_names(claim: str, evidence: str, missing: list[str]) -> None:
+    assert missing_names(claim, evidence) == missing
+
+
+def test_a_sentence_missing_a_name_of_the_claim_cannot_support_it() -> None:
+    claim = "The capital of Germany is Munich."
+    s = _s("Munich is the capital of Bavaria.", (0.93, 0.02, 0.05))
+    v = aggregate(claim, [s], ["query: x"])
+    assert v.label == NEE
+    assert v.evidence[0].rule == "the evidence does not mention Germany"
+    assert v.evidence[0].probabilities[0] == 0.0
+    # the passage title can carry the missing name
+    quote = "Berlin is the capital and largest city."
+    titled = Scored(Evidence(source="Germany", passage=quote, quote=quote), (0.9, 0.05, 0.05))
+    assert aggregate("The capital of Germany is Berlin.", [titled], []).label == SUPPORTED

@@ -7,7 +7,10 @@ here compare the quantities and years a claim states with those an evidence sent
 - it yields REFUTED only when the sentence is about the same entity and attribute (a shared name
   and a shared attribute word such as "population" or "revenue"); otherwise NOT ENOUGH EVIDENCE;
 - evidence dated to another year than the claim's (a "2025 est." figure for a 2019 claim) neither
-  supports nor refutes.
+  supports nor refutes;
+- a sentence that shares one of the claim's names but does not mention another ("Munich is the
+  capital of Bavaria" for "The capital of Germany is Munich") cannot support it: a small NLI model
+  reads the full word overlap as support.
 
 :func:`aggregate` turns the per-sentence probabilities into one verdict with a confidence and the
 quotes it rests on; a NOT ENOUGH EVIDENCE verdict lists the nearest misses.
@@ -16,6 +19,7 @@ quotes it rests on; a NOT ENOUGH EVIDENCE verdict lists the nearest misses.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -30,6 +34,8 @@ CONFLICTING: Final = "CONFLICTING"
 DECISION_THRESHOLD = 0.5
 #: Both a support and a refutation at least this strong (from different sentences) → CONFLICTING.
 CONFLICT_THRESHOLD = 0.6
+#: Apply the missing-name rule (see the module docstring).
+ENTITY_RULE = True
 
 _SCALE = {
     "thousand": 1e3,
@@ -115,6 +121,23 @@ ATTRIBUTES = {
 }
 _CAPWORD = re.compile(r"\b[A-Z][a-zA-Z’'-]{2,}\b")
 _WORD = re.compile(r"[a-z]+")
+#: Capitalised word sequences ("Elon Musk", "Bank of England"): the names a claim is about.
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w’'.-]*)*")
+#: A sentence that refers to its subject by a pronoun or a definite description ("The film was shot
+#: in ...") names it elsewhere: the missing-name rule cannot apply.
+_ANAPHOR = re.compile(
+    r"\b(?:he|she|it|they|him|them|his|her|hers|its|their|theirs)\b|^\W*(?:the|this|these|those)\s+[a-z]",
+    re.I,
+)
+#: Capitalised only because they open a sentence.
+_NOT_NAMES = frozenset(
+    [
+        "the", "a", "an", "in", "on", "at", "to", "of", "for", "from", "by", "with", "as", "after",
+        "before", "during", "since", "while", "when", "if", "although", "however", "this", "that",
+        "these", "those", "it", "he", "she", "they", "there", "his", "her", "its", "their", "some",
+        "many", "most", "all", "no", "yes", "both", "each", "every", "one", "two", "three"
+    ]
+)
 
 
 @dataclass
@@ -168,7 +191,8 @@ def _matches(claim: Quantity, ev: Quantity) -> bool:
 
 @dataclass
 class RuleResult:
-    #: "ok" (no quantities conflict), "mismatch" (blocks SUPPORTED), "other_year" (neither way).
+    #: "ok" (no quantities conflict), "mismatch" (blocks SUPPORTED), "other_year" (neither way),
+    #: "entity_missing" (blocks SUPPORTED: a name of the claim is absent from the evidence).
     status: str = "ok"
     #: True when a mismatch is about the same entity and attribute (may refute).
     same_attribute: bool = False
@@ -229,6 +253,42 @@ def _shared_attribute(claim: str, evidence: str) -> bool:
     return bool(c_names & e_names) and bool(c_words & e_words & ATTRIBUTES)
 
 
+def names(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The capitalised names in ``text`` with their lower-cased word tokens (longer than 2 letters)."""
+    out: list[tuple[str, frozenset[str]]] = []
+    for m in _NAME.finditer(text):
+        words = [w for w in re.findall(r"[^\W_]+", m.group(0).lower()) if w not in _NOT_NAMES]
+        toks = frozenset(w for w in words if len(w) > 2)
+        if toks:
+            out.append((m.group(0), toks))
+    return out
+
+
+def missing_names(claim: str, evidence: str, title: str | None = None) -> list[str]:
+    """The claim's names the evidence (or its title) never mentions, when it shares another of them.
+
+    Empty when the sentence refers to something by a pronoun or opens with a definite description
+    (its subject is named elsewhere) or names nothing.
+    """
+    if _ANAPHOR.search(evidence):
+        return []
+    ev_names = names(evidence)
+    if not ev_names:
+        return []
+    ev_tokens = set(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", f"{evidence} {title or ''}").lower()))
+
+    def mentioned(toks: frozenset[str]) -> bool:
+        # "Europe" / "European", "Norway" / "Norwegian": a shared 5-letter stem counts as a mention.
+        return bool(toks & ev_tokens) or any(
+            len(t) >= 5 and any(e.startswith(t[:5]) for e in ev_tokens) for t in toks
+        )
+
+    claim_names = [(t, frozenset(unicodedata.normalize("NFC", w) for w in toks)) for t, toks in names(claim)]
+    missing = [text for text, toks in claim_names if not mentioned(toks)]
+    shared = len(claim_names) - len(missing)
+    return missing if missing and shared else []
+
+
 @dataclass
 class Scored:
     """One evidence sentence with its calibrated probabilities (SUPPORTED, REFUTED, NEE)."""
@@ -242,9 +302,15 @@ class Scored:
 def apply_rules(claim: str, s: Scored) -> Scored:
     """Move probability mass as the rules require (the model's original output stays recorded)."""
     r = compare(claim, s.evidence.quote, s.evidence.date)
+    if r.status == "ok" and ENTITY_RULE:
+        missing = missing_names(claim, s.evidence.quote, s.evidence.source)
+        if missing:
+            r = RuleResult("entity_missing", note=f"the evidence does not mention {', '.join(missing[:3])}")
     s.rule = r
     p_s, p_r, p_n = s.probs
-    if r.status == "other_year":
+    if r.status == "entity_missing":
+        s.probs = (0.0, p_r, p_n + p_s)
+    elif r.status == "other_year":
         s.probs = (0.0, 0.0, 1.0)
     elif r.status == "mismatch":
         if r.same_attribute:
