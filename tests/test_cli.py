@@ -150,3 +150,12 @@ def test_batch_resume_after_a_killed_run(tmp_path: Path) -> None:
     ids = [r["id"] for r in recs]
     assert sorted(ids) == [str(docs / f"a{i}.txt") for i in range(4)]  # a0, a1 not audited twice
     assert len(list(out.glob("*.md"))) == 4
+
+
+def test_train_verifier_refuses_bad_steps_and_missing_work_folders(tmp_path: Path) -> None:
+    proc = run_cli("train", "verifier", "bogus")
+    assert proc.returncode == 3 and "error[FA100]: unknown step 'bogus'" in proc.stderr
+    # Without the train extra: "needs the 'train' extra"; with it: the missing checkpoint. Never a traceback.
+    proc = run_cli("train", "verifier", "export", "--out", str(tmp_path / "empty"))
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert "train' extra" in proc.stderr or "checkpoint.pt" in proc.stderr
