@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -23,25 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from factaudit.evaluation.verification import ptb_detok
 from factaudit.models.verifier import LABELS, VerifierModel, expected_calibration_error, softmax
 
 REPO = Path(__file__).resolve().parents[1]
 FEVER_SYMMETRIC = "verification/fever_symmetric_dev.jsonl"
 GOLD = {"SUPPORTS": LABELS.index("SUPPORTED"), "REFUTES": LABELS.index("REFUTED")}
-_PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
-        "-COLON-": ":", "``": '"', "''": '"'}
-
-
-def detok(text: str) -> str:
-    """Undo FEVER's PTB tokenisation: bracket tokens, quotes, spaces before punctuation."""
-    for tok, rep in _PTB.items():
-        text = text.replace(tok, rep)
-    text = re.sub(r"\s+([.,;:!?%)\]}])", r"\1", text)
-    text = re.sub(r"([(\[{$])\s+", r"\1", text)
-    text = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
-    return re.sub(r"\s+--\s+", " – ", text).strip()
-
-
 def score(model: VerifierModel, pairs: list[tuple[str, str]], gold: np.ndarray) -> dict[str, Any]:
     """Accuracy (3-way argmax, NEE wrong), S/R-only accuracy, ECE before/after the temperature."""
     logits = model.logits(pairs)
@@ -84,7 +70,7 @@ def main() -> int:
     print(f"model {info['name']} {info['version']} sha256 {info['sha256'][:12]} T={model.temperature:.3f} "
           f"max_len {model.max_len} load {load_s:.2f}s threads {args.threads}")
     results: dict[str, Any] = {"model": info}
-    for name, fix in (("detok", detok), ("raw", lambda s: s)):
+    for name, fix in (("detok", ptb_detok), ("raw", lambda s: s)):
         pairs = [(fix(r["evidence"]), fix(r["claim"])) for r in rows]
         r = score(model, pairs, gold)
         results[f"fever_symmetric_dev_{name}"] = r
@@ -93,7 +79,7 @@ def main() -> int:
               f"predicted={r['predicted']}")
 
     tok = model._tokenizer  # the model's own tokenizer, to pick ~50-token pairs
-    pairs = [(detok(r["evidence"]), detok(r["claim"])) for r in rows]
+    pairs = [(ptb_detok(r["evidence"]), ptb_detok(r["claim"])) for r in rows]
     lengths = [len(e.ids) for e in tok.encode_batch(pairs)]
     bench = [p for p, n in zip(pairs, lengths, strict=True) if 40 <= n <= 60]
     bench = (bench * (512 // max(1, len(bench)) + 1))[:512]

@@ -129,3 +129,13 @@ def test_a_sentence_missing_a_name_of_the_claim_cannot_support_it() -> None:
     quote = "Berlin is the capital and largest city."
     titled = Scored(Evidence(source="Germany", passage=quote, quote=quote), (0.9, 0.05, 0.05))
     assert aggregate("The capital of Germany is Berlin.", [titled], []).label == SUPPORTED
+
+
+def test_fever_ptb_text_is_detokenised_for_evaluation() -> None:
+    from factaudit.evaluation.verification import ptb_detok
+
+    assert ptb_detok("Hush -LRB- 2016 film -RRB- was written by Mike Flanagan .") == (
+        "Hush (2016 film) was written by Mike Flanagan."
+    )
+    assert ptb_detok("It 's done -- mostly , he said .") == "It's done – mostly, he said."
+    assert ptb_detok("Plain text stays as it is.") == "Plain text stays as it is."

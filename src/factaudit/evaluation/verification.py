@@ -2,7 +2,9 @@
 
 - :func:`evaluate_pairs` — FEVER-Symmetric-style JSONL (claim + one gold evidence sentence, label
   SUPPORTS / REFUTES [/ NOT ENOUGH INFO]): the system's verdict on the pair (model + rules +
-  aggregation) against the gold label; a NOT ENOUGH EVIDENCE prediction counts as wrong.
+  aggregation) against the gold label; a NOT ENOUGH EVIDENCE prediction counts as wrong. FEVER's
+  PTB tokenisation (``-LRB-``, `` `` ``, spaces before punctuation) is undone first, as factaudit
+  reads ordinary text (:func:`ptb_detok`; plain text passes through unchanged).
 - :func:`evaluate_climate_fever` — Climate-FEVER-style JSONL, end to end: all evidence sentences in
   the file are pooled into a temporary evidence store, each claim retrieves from the pool and gets a
   claim-level verdict; macro-F1 over SUPPORTS / REFUTES / NOT_ENOUGH_INFO (CONFLICTING counts as
@@ -13,6 +15,7 @@ Both report accuracy, macro-F1, ECE (15 bins on the verdict confidence) and n.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -33,6 +36,20 @@ GOLD = {
     "NOT ENOUGH EVIDENCE": NEE,
     "NEI": NEE,
 }
+_PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
+        "-COLON-": ":", "``": '"', "''": '"'}
+
+
+def ptb_detok(text: str) -> str:
+    """Undo FEVER's PTB tokenisation: bracket tokens, quotes, spaces before punctuation."""
+    for tok, rep in _PTB.items():
+        text = text.replace(tok, rep)
+    text = re.sub(r"\s+([.,;:!?%)\]}])", r"\1", text)
+    text = re.sub(r"([(\[{$])\s+", r"\1", text)
+    text = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
+    return re.sub(r"\s+--\s+", " – ", text).strip()
+
+
 FEVER_NAMES = {
     SUPPORTED: "SUPPORTS",
     REFUTED: "REFUTES",
@@ -97,7 +114,7 @@ def evaluate_pairs(path: Path, verifier: Any = None, predictions: Path | None = 
         label = str(row.get("label") or row.get("gold_label") or "").upper()
         if not isinstance(claim, str) or not isinstance(evidence, str) or label not in GOLD:
             raise InputError(f"{path}: line {n} needs claim, evidence and a SUPPORTS/REFUTES label")
-        rows.append((row.get("id", n), claim, evidence, GOLD[label]))
+        rows.append((row.get("id", n), ptb_detok(claim), ptb_detok(evidence), GOLD[label]))
     if not rows:
         raise InputError(f"{path}: no rows")
     probs = verifier.predict([(ev, claim) for _, claim, ev, _ in rows])
