@@ -159,3 +159,16 @@ def test_best_f1_threshold_separates_perfectly() -> None:
     threshold, f1 = best_f1_threshold(gold, scores)
     assert f1 == pytest.approx(1.0)
     assert 0.6 < threshold < 0.7
+
+
+def test_batch_size_follows_the_batch_invariance_flag(tmp_path: Path) -> None:
+    """A dynamically quantised model scores one sentence per run; one marked batch-invariant (static
+    quantisation) is batched. The flag comes from the metadata, so a wrong flag shows as score drift."""
+    shipped = CheckworthinessModel().load()
+    assert shipped.batch_size == (32 if shipped.meta.get("batch_invariant") else 1)
+    dst = _copy_files(tmp_path)
+    meta = json.loads((dst / META_FILE).read_text())
+    meta["batch_invariant"] = True
+    (dst / META_FILE).write_text(json.dumps(meta))
+    assert CheckworthinessModel(dst).load().batch_size == 32
+    assert CheckworthinessModel(dst, batch_size=4).load().batch_size == 4

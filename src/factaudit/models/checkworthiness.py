@@ -23,10 +23,14 @@ from ..errors import ModelError
 FILES_DIR = Path(__file__).with_name("files")
 META_FILE = "checkworthiness.json"
 DEFAULT_THREADS = 2
-#: One sentence per run: dynamic int8 quantisation computes activation scales over the whole batch,
-#: so batched scores depend on their batch mates (measured up to 0.13 in P(Yes)); one at a time, a
-#: sentence's score is a function of the sentence alone. Measured ~100 sentences/s on 2 loaded cores.
+#: One sentence per run for a dynamically quantised model: dynamic int8 computes activation scales
+#: over the whole batch, so batched scores depend on their batch mates (measured up to 0.13 in
+#: P(Yes)); one at a time, a sentence's score is a function of the sentence alone.
 DEFAULT_BATCH_SIZE = 1
+#: A statically quantised model (``"batch_invariant": true`` in its metadata: fixed activation
+#: ranges, mask and softmax in float) gives every sentence the same score in any batch, so it is
+#: scored in batches of this many (about 1.6x the one-at-a-time rate).
+INVARIANT_BATCH_SIZE = 32
 
 
 def sha256_file(path: Path) -> str:
@@ -109,7 +113,7 @@ class CheckworthinessModel:
         files_dir: Path | None = None,
         *,
         threads: int = DEFAULT_THREADS,
-        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_size: int | None = None,
         verify_sha256: bool = True,
         spinning: bool = False,
     ) -> None:
@@ -157,6 +161,8 @@ class CheckworthinessModel:
             except Exception as exc:  # onnxruntime / tokenizers raise their own types
                 raise ModelError(f"cannot load check-worthiness model from {self.files_dir}: {exc}") from exc
             meta["_yes_index"] = yes_index
+            if self.batch_size is None:
+                self.batch_size = INVARIANT_BATCH_SIZE if meta.get("batch_invariant") else DEFAULT_BATCH_SIZE
             self._meta, self._tokenizer, self._session = meta, tokenizer, session
             return self
 
@@ -188,7 +194,7 @@ class CheckworthinessModel:
             self._tokenizer,
             texts,
             yes_index=int(meta["_yes_index"]),
-            batch_size=self.batch_size,
+            batch_size=self.batch_size or DEFAULT_BATCH_SIZE,
         )
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
