@@ -141,6 +141,12 @@ def test_combined_retriever_keeps_local_evidence_when_online_fails() -> None:
     hits = both.search("What is the capital of France?", k=3)
     assert [h.url for h in hits] == ["local:paris"]  # the repeated passage appears once
     assert len(both.errors) == 1 and both.errors[0].startswith("wikipedia-online: ")
+    # a failed retriever is not asked again for this article: one timeout, not one per claim
+    assert both.search("How many people live in Paris?", k=3) and wiki.requests == 1
+    assert len(both.errors) == 1
+    both.reset()
+    both.search("Paris", k=3)
+    assert wiki.requests == 2
 
 
 def test_page_retriever_ranks_passages_by_shared_words() -> None:

@@ -187,25 +187,33 @@ class PageRetriever:
 class CombinedRetriever:
     """Hits from several retrievers, in order, without repeated passages.
 
-    A retriever that fails (offline, refused, timed out) is skipped for that query and its error
-    kept in :attr:`errors`, so the local store's evidence still counts.
+    A retriever that fails (offline, refused, timed out) is left out for the rest of the article
+    (until :meth:`reset`), so an offline machine pays one timeout, not one per claim; its error is
+    kept in :attr:`errors`, and the local store's evidence still counts.
     """
 
     def __init__(self, retrievers: Sequence[_Searcher]) -> None:
         self.retrievers = list(retrievers)
         self.errors: list[str] = []
+        self._failed: set[int] = set()
+
+    def reset(self) -> None:
+        """Forget failures and errors (called between articles)."""
+        self.errors.clear()
+        self._failed.clear()
 
     def search(self, query: str, k: int = 10, entities: Sequence[str] = ()) -> list[Any]:
         out: list[Any] = []
         seen: set[str] = set()
-        for r in self.retrievers:
+        for i, r in enumerate(self.retrievers):
+            if i in self._failed:
+                continue
             try:
                 hits = r.search(query, k=k, entities=entities)
             except FactauditError as exc:
                 name = getattr(r, "pack", type(r).__name__)
-                msg = f"{name}: {exc.message}"
-                if msg not in self.errors:
-                    self.errors.append(msg)
+                self.errors.append(f"{name}: {exc.message}")
+                self._failed.add(i)
                 continue
             for h in hits:
                 key = " ".join(str(h.text).lower().split())

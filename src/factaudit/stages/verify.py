@@ -270,7 +270,9 @@ class VerifyStage(BaseStage):
         errors = getattr(retriever, "errors", None)
         if errors:
             article.skipped.extend(f"verify: online evidence unavailable ({e})" for e in errors)
-            errors.clear()
+        reset = getattr(retriever, "reset", None)
+        if reset is not None:
+            reset()
         return article
 
 
