@@ -79,6 +79,20 @@ def test_named_holders_and_according_to() -> None:
         ("named", "Richard Parsons", "PERSON"),
     ]
     assert all(x.attributed for x in a.assertions)
+    reuters = a.assertions[1]
+    assert reuters.content is not None
+    assert a.text[reuters.content.start : reuters.content.end] == "The company's profits rose 5%"
+
+
+def test_according_to_content_leaves_out_the_source_phrase() -> None:
+    a = analyse(
+        "According to the World Bank, poverty fell by half between 1990 and 2015. "
+        "Poverty, according to the IMF, fell again in 2016."
+    )
+    first, second = a.assertions
+    assert first.holder.name == "the World Bank" and first.content is not None
+    assert a.text[first.content.start : first.content.end] == "poverty fell by half between 1990 and 2015"
+    assert second.holder.name.endswith("IMF") and second.content is None  # the phrase sits inside
 
 
 def test_agentless_it_is_believed_and_hedge_cues() -> None:

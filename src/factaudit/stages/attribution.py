@@ -483,7 +483,8 @@ class AttributionStage(BaseStage):
         if not clauses and according:
             holder = self._holder(according[0], recent)
             clauses.append(
-                _Clause(tokens=sent_ids, holder=holder, verb="according to", category="say", whole=True)
+                _Clause(tokens=sent_ids, holder=holder, verb="according to", category="say", whole=True,
+                        content=_outside_phrase(span, according[0].head.head))
             )
         if not clauses and agentless:
             tok, phrase = agentless[0]
@@ -733,3 +734,24 @@ def _modality(
     if "will" in lows and any(t.lower_ == "will" and t.tag_ == "MD" for t in toks):
         return "prediction"
     return "factual"
+
+
+#: Punctuation trimmed from the ends of a content span ("%" and "$" belong to the figures).
+_EDGE_PUNCT = frozenset(",.;:!?\"'“”‘’()[]—–-")
+
+
+def _outside_phrase(span: Any, head: Any) -> tuple[int, int] | None:
+    """Token range of ``span`` without the phrase headed by ``head`` ("according to a report by X"),
+    when that phrase opens or closes the sentence; None when it sits inside (no contiguous rest)."""
+    phrase = {t.i for t in head.subtree}
+    rest = [i for i in range(span.start, span.end) if i not in phrase]
+    def edge(i: int) -> bool:
+        return span.doc[i].is_space or span.doc[i].text in _EDGE_PUNCT
+
+    while rest and edge(rest[0]):
+        rest = rest[1:]
+    while rest and edge(rest[-1]):
+        rest = rest[:-1]
+    if not rest or rest[-1] - rest[0] + 1 != len(rest):
+        return None
+    return rest[0], rest[-1] + 1

@@ -12,6 +12,7 @@ fetcher's error, never a failed audit.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,8 @@ from . import BaseStage
 #: Cited pages are read for a few sentences each: a smaller cap than an audited input.
 CITED_PAGE_MAX_BYTES = 10 * 1024 * 1024
 CITED_PAGE_TIMEOUT_S = 10.0
+#: Cited pages fetched at once.
+FETCH_WORKERS = 4
 
 
 @dataclasses.dataclass
@@ -78,30 +81,32 @@ class CitedPagesStage(BaseStage):
         if not article.auditable or not self.settings.online:
             return article
         by_id = {a.id: a for a in article.assertions}
-        pages: dict[str, tuple[CitationCheck, _Page | None]] = {}
-        fetched = 0
+        todo: list[Citation] = []
+        urls: list[str] = []
         for c in article.citations:
             if not c.url:
                 continue
             reason = self._not_checkable(c)
+            if reason is None and c.url not in urls and len(urls) >= self.settings.max_cited_pages:
+                reason = f"only the first {self.settings.max_cited_pages} cited pages are fetched"
             if reason:
                 c.check = CitationCheck(status="not_checked", error=reason)
                 continue
-            statements = [by_id[i] for i in c.assertion_ids if i in by_id]
-            key = c.url
-            if key not in pages:
-                if fetched >= self.settings.max_cited_pages:
-                    c.check = CitationCheck(
-                        status="not_checked",
-                        error=f"only the first {self.settings.max_cited_pages} cited pages are fetched",
-                    )
-                    continue
-                fetched += 1
-                pages[key] = self._fetch(c.url)
-            page, content = pages[key]
+            if c.url not in urls:
+                urls.append(c.url)
+            todo.append(c)
+        if not todo:
+            return article
+        # Pages are fetched in parallel (network-bound); each has its own deadline and byte cap.
+        with ThreadPoolExecutor(max_workers=min(FETCH_WORKERS, len(urls))) as pool:
+            pages = dict(zip(urls, pool.map(self._fetch, urls), strict=True))
+        for c in todo:
+            assert c.url is not None
+            page, content = pages[c.url]
             if content is None:
                 c.check = dataclasses.replace(page, backing=[])
                 continue
+            statements = [by_id[i] for i in c.assertion_ids if i in by_id]
             c.check = self._check(article, page, content, statements)
         return article
 
