@@ -122,7 +122,7 @@ ATTRIBUTES = {
 _CAPWORD = re.compile(r"\b[A-Z][a-zA-Z’'-]{2,}\b")
 _WORD = re.compile(r"[a-z]+")
 #: Capitalised word sequences ("Elon Musk", "Bank of England"): the names a claim is about.
-_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w’'.-]*)*")
+NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
 #: A sentence that refers to its subject by a pronoun or a definite description ("The film was shot
 #: in ...") names it elsewhere: the missing-name rule cannot apply.
 _ANAPHOR = re.compile(
@@ -256,7 +256,7 @@ def _shared_attribute(claim: str, evidence: str) -> bool:
 def names(text: str) -> list[tuple[str, frozenset[str]]]:
     """The capitalised names in ``text`` with their lower-cased word tokens (longer than 2 letters)."""
     out: list[tuple[str, frozenset[str]]] = []
-    for m in _NAME.finditer(text):
+    for m in NAME.finditer(text):
         words = [w for w in re.findall(r"[^\W_]+", m.group(0).lower()) if w not in _NOT_NAMES]
         toks = frozenset(w for w in words if len(w) > 2)
         if toks:

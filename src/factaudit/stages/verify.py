@@ -17,12 +17,11 @@ from typing import Any, Protocol
 
 from ..document import Article, Claim, Evidence, ModelInfo, Verdict
 from ..errors import StoreError
-from ..verification import Scored, aggregate
+from ..verification import NAME, Scored, aggregate
 from . import BaseStage
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PRONOUN_START = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|these)\b", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*")
 _STOP = set(
     [
         "a",
@@ -135,7 +134,7 @@ def content_words(text: str) -> set[str]:
 def claim_entities(text: str) -> list[str]:
     """Capitalised name sequences in a claim ("Elon Musk", "Russia"), sentence-initial words excepted."""
     out: list[str] = []
-    for m in _NAME.finditer(text):
+    for m in NAME.finditer(text):
         name = m.group(0).strip(" .’'")
         if m.start() == 0 and " " not in name and name.lower() in _STOP:
             continue
