@@ -389,3 +389,35 @@ def test_the_web_app_factory_for_serve_online() -> None:
     auditor = load_factory("factaudit.pipeline:online_auditor")()
     assert auditor.settings.online and "cited_pages" in auditor.stage_names
     assert "cited_pages" not in load_factory("factaudit.pipeline:Auditor")().stage_names
+
+
+def test_binary_empty_and_oversized_cited_pages_are_unreachable_not_errors() -> None:
+    article = b"""<html><body><article><h1>Three sources</h1>
+<p>The museum reopened in May after a two-year renovation, according to
+<a href="https://a.example/news/2024/museum-reopens">the city</a>.</p>
+<p>Visitor numbers doubled in June, as
+<a href="https://b.example/stats/2024/june-visitors">figures show</a>.</p>
+<p>Tickets cost 12 euros this year,
+<a href="https://c.example/prices/2024/tickets.html">the museum says</a>.</p>
+</article></body></html>"""
+    web = FakeWeb({
+        ("a.example", "/news/2024/museum-reopens"): lambda _r: httpx.Response(
+            200, content=b"\x00\x01\x02\xff" * 500, headers={"content-type": "application/octet-stream"}),
+        ("b.example", "/stats/2024/june-visitors"): lambda _r: httpx.Response(
+            200, content=b"", headers={"content-type": "text/html"}),
+        ("c.example", "/prices/2024/tickets.html"): lambda _r: httpx.Response(
+            200, content=b"x", headers={"content-type": "text/html", "content-length": str(50 << 20)}),
+    })
+    settings = Settings(online=True, verify=False)
+    stages = default_stages(settings)
+    for stage in stages:
+        if hasattr(stage, "transport"):
+            stage.transport = web.transport  # type: ignore[attr-defined]
+            stage.resolver = resolver(["a.example", "b.example", "c.example"])  # type: ignore[attr-defined]
+    art = Auditor(settings, stages).run(make_article(article, name="museum.html"))
+    checks = {c.domain: c.check for c in art.citations if c.check}
+    assert {k: v.status for k, v in checks.items()} == dict.fromkeys(
+        ["a.example", "b.example", "c.example"], "unreachable"
+    )
+    assert "no readable text" in (checks["a.example"].error or "")
+    assert "larger than" in (checks["c.example"].error or "")
