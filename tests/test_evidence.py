@@ -279,6 +279,62 @@ def test_interrupted_build_leaves_the_old_store_usable(tmp_path: Path) -> None:
         assert Retriever(store).search("first woman Nobel Prize", k=1)[0].title == "Marie Curie"
 
 
+def test_a_failure_on_the_vector_thread_rolls_the_whole_add_back(tmp_path: Path) -> None:
+    """Embedding and HNSW insertion run on a worker thread; its errors must surface and roll back."""
+    real = load_embedder()
+
+    class BreaksOnThirdBatch:
+        dim, name, meta = real.dim, real.name, real.meta
+        calls = 0
+
+        def info(self) -> ModelInfo:
+            return real.info()
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            type(self).calls += 1
+            out = real.encode(texts)
+            return out[:, :-1] if self.calls == 3 else out  # wrong width: usearch refuses it
+
+    path = tmp_path / "s"
+    with EvidenceStore(path, create=True) as store:
+        store.add_documents(read_source(FIX / "wiki_00"), corpus="wx")
+        before = store.count()
+    with EvidenceStore(path, embedder=BreaksOnThirdBatch()) as store:  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="dimensions"):
+            store.add_documents(
+                read_source(FIX / "folder", on_skip=lambda f, r: None), corpus="folder", batch_size=1
+            )
+        assert store.count() == before
+    with EvidenceStore(path) as store:
+        assert [c.name for c in store.corpora()] == ["wx"]
+        hits = Retriever(store, mode="dense").search("highest mountain in Africa", k=3)
+        assert hits and all(h.pack == "wx" for h in hits)
+        assert len(store.vector_index()) == before[1]
+
+
+def test_a_store_whose_vectors_are_float16_still_searches_and_grows(tmp_path: Path) -> None:
+    """Stores built before the switch to bfloat16 keep working: the file records its element type."""
+    from usearch.index import Index
+
+    path = tmp_path / "s"
+    with EvidenceStore(path, create=True) as store:
+        store.add_documents(read_source(FIX / "wiki_00"), corpus="wx")
+        index = store.vector_index()
+        keys = np.asarray(index.keys, dtype=np.uint64)
+        vecs = np.vstack(index.get(keys, dtype=np.float32))
+    old = Index(ndim=vecs.shape[1], metric="cos", dtype="f16", connectivity=16, expansion_add=64)
+    old.add(keys, vecs)
+    old.save(str(path / "vectors.usearch"))
+    with EvidenceStore(path) as store:
+        assert str(store.vector_index().dtype).endswith("F16")
+        r = Retriever(store, mode="dense")
+        assert r.search("highest mountain in Africa", k=1)[0].title == "Mount Kilimanjaro"
+        store.add_documents(read_source(FIX / "folder", on_skip=lambda f, r: None), corpus="folder")
+        assert str(store.vector_index().dtype).endswith("F16")
+        assert len(store.vector_index()) == store.count()[1]
+        assert r.search("first woman to win a Nobel Prize", k=1)[0].title == "Marie Curie"
+
+
 def test_stale_index_entries_above_the_high_water_mark_are_ignored(tmp_path: Path) -> None:
     """Simulate a crash after tantivy committed but before SQLite did."""
     with EvidenceStore(tmp_path / "s", create=True) as store:

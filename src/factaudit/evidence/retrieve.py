@@ -14,7 +14,9 @@ tokens (lower-cased, stop words dropped), so quotes, colons, brackets or ``AND (
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -290,6 +292,10 @@ class Retriever:
         vec = self.embed_query(query) if vector is None else vector
         return self.store.dense_search(vec, k)
 
+    def _dense_side(self, text: str, n: int) -> tuple[np.ndarray, list[tuple[int, float]]]:
+        vec = self.embed_query(text)
+        return vec, self.dense(text, n, vec)
+
     def search(self, query: str, k: int = 10, entities: Sequence[str] = ()) -> list[Hit]:
         """The ``k`` best passages for ``query`` (a stand-alone claim), ``entities`` boosted in BM25."""
         query = str(query or "").strip()
@@ -300,11 +306,17 @@ class Retriever:
         bm25: list[tuple[int, float]] = []
         dense: list[tuple[int, float]] = []
         qvec: np.ndarray | None = None
-        if self.mode in ("hybrid", "bm25"):
-            bm25 = [(p, s) for p, s in self.bm25(query, n, entities) if p < hi]
+        dense_job: Future[tuple[np.ndarray, list[tuple[int, float]]]] | None = None
         if self.mode in ("hybrid", "dense"):
-            qvec = self.embed_query(query or " ".join(entities))
-            dense = [(p, s) for p, s in self.dense(query, n, qvec) if p < hi]
+            # the dense side runs on another core while BM25 runs here (both release the GIL)
+            dense_job = _search_pool().submit(self._dense_side, query or " ".join(entities), n)
+        try:
+            if self.mode in ("hybrid", "bm25"):
+                bm25 = [(p, s) for p, s in self.bm25(query, n, entities) if p < hi]
+        finally:
+            if dense_job is not None:
+                qvec, dense = dense_job.result()
+        dense = [(p, s) for p, s in dense if p < hi]
         fused: dict[int, float] = {}
         for ranked, weight in ((bm25, 1.0), (dense, self.dense_weight)):
             for rank, (pid, _) in enumerate(ranked, 1):
@@ -350,6 +362,19 @@ class Retriever:
                     if h.passage_id == pid:
                         h.dense = float(np.dot(vec, qvec) / (np.linalg.norm(vec) or 1.0))
         return hits
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _search_pool() -> ThreadPoolExecutor:
+    """The threads that run dense searches next to BM25 (shared by every Retriever)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="factaudit-dense")
+        return _POOL
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
