@@ -312,8 +312,9 @@ def test_a_failure_on_the_vector_thread_rolls_the_whole_add_back(tmp_path: Path)
         assert len(store.vector_index()) == before[1]
 
 
-def test_a_store_whose_vectors_are_float16_still_searches_and_grows(tmp_path: Path) -> None:
-    """Stores built before the switch to bfloat16 keep working: the file records its element type."""
+def test_a_store_whose_vectors_have_another_element_type_still_searches_and_grows(tmp_path: Path) -> None:
+    """The vector file records its element type: a store written with another one (float32 here)
+    opens, searches and takes new passages in that type."""
     from usearch.index import Index
 
     path = tmp_path / "s"
@@ -322,15 +323,15 @@ def test_a_store_whose_vectors_are_float16_still_searches_and_grows(tmp_path: Pa
         index = store.vector_index()
         keys = np.asarray(index.keys, dtype=np.uint64)
         vecs = np.vstack(index.get(keys, dtype=np.float32))
-    old = Index(ndim=vecs.shape[1], metric="cos", dtype="f16", connectivity=16, expansion_add=64)
+    old = Index(ndim=vecs.shape[1], metric="cos", dtype="f32", connectivity=16, expansion_add=64)
     old.add(keys, vecs)
     old.save(str(path / "vectors.usearch"))
     with EvidenceStore(path) as store:
-        assert str(store.vector_index().dtype).endswith("F16")
+        assert str(store.vector_index().dtype).endswith("F32")
         r = Retriever(store, mode="dense")
         assert r.search("highest mountain in Africa", k=1)[0].title == "Mount Kilimanjaro"
         store.add_documents(read_source(FIX / "folder", on_skip=lambda f, r: None), corpus="folder")
-        assert str(store.vector_index().dtype).endswith("F16")
+        assert str(store.vector_index().dtype).endswith("F32")
         assert len(store.vector_index()) == store.count()[1]
         assert r.search("first woman to win a Nobel Prize", k=1)[0].title == "Marie Curie"
 
