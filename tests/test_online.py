@@ -23,7 +23,13 @@ import pytest
 from factaudit.config import Settings
 from factaudit.document import Article, Citation, Report
 from factaudit.errors import BlockedURLError, FetchError, ModelError
-from factaudit.evidence.online import CombinedRetriever, PageRetriever, WikipediaSearch
+from factaudit.evidence.online import (
+    CACHE_ENV,
+    CombinedRetriever,
+    PageRetriever,
+    SearchCache,
+    WikipediaSearch,
+)
 from factaudit.models.hub import load_verifier, resolve_model_dir
 from factaudit.models.verifier import FILES_DIR, META_FILE, VerifierModel
 from factaudit.pipeline import Auditor, default_stages, make_article
@@ -36,6 +42,12 @@ PUBLIC_IP = "93.184.216.34"
 API = "https://en.wikipedia.org/w/api.php"
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with an empty Wikipedia answer cache."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
 
 
 def resolver(hosts: list[str]) -> Callable[[str, int], list[str]]:
@@ -131,6 +143,49 @@ def test_wikipedia_search_errors_are_clear() -> None:
     with pytest.raises(BlockedURLError):
         private.search("x y z")
     assert len(web.requests) == n
+
+
+def test_wikipedia_answers_are_cached_and_expire(tmp_path: Path) -> None:
+    web = FakeWeb({("en.wikipedia.org", "/w/api.php"): recorded("wikipedia_search_marie_curie.json")})
+    cache = SearchCache(tmp_path / "w.sqlite", ttl_s=3600)
+    wiki = WikipediaSearch(API, transport=web.transport, resolver=resolver(["en.wikipedia.org"]), cache=cache)
+    first = wiki.search("Marie Curie won the Nobel Prize in Physics in 1903.", k=3)
+    again = wiki.search("Marie Curie won the Nobel Prize in Physics in 1903.", k=3)
+    assert len(web.requests) == 1 and cache.hits == 1
+    assert [h.to_dict() for h in again] == [h.to_dict() for h in first]
+    # another process reading the same file, and another k, are different questions
+    other = WikipediaSearch(API, transport=web.transport, resolver=resolver(["en.wikipedia.org"]),
+                            cache=SearchCache(tmp_path / "w.sqlite", ttl_s=3600))
+    other.search("Marie Curie won the Nobel Prize in Physics in 1903.", k=3)
+    other.search("Marie Curie won the Nobel Prize in Physics in 1903.", k=2)
+    assert len(web.requests) == 2
+    expired = WikipediaSearch(API, transport=web.transport, resolver=resolver(["en.wikipedia.org"]),
+                              cache=SearchCache(tmp_path / "w.sqlite", ttl_s=0))
+    expired.search("Marie Curie won the Nobel Prize in Physics in 1903.", k=3)
+    assert len(web.requests) == 3
+    # refusals are not cached: the next search asks again
+    web.routes[("en.wikipedia.org", "/w/api.php")] = recorded("wikipedia_error.json")
+    for _ in range(2):
+        with pytest.raises(FetchError, match="refused"):
+            wiki.search("x y z")
+    assert len(web.requests) == 5
+
+
+@pytest.mark.parametrize("damage", ["garbage", "directory"])
+def test_an_unusable_cache_is_skipped_with_a_warning(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "w.sqlite"
+    if damage == "garbage":
+        path.write_bytes(b"\x00not a database" * 100)
+    else:
+        path.mkdir()
+    with pytest.warns(RuntimeWarning, match="unusable"):
+        cache = SearchCache(path, ttl_s=3600)
+        web = FakeWeb({("en.wikipedia.org", "/w/api.php"): recorded("wikipedia_search_marie_curie.json")})
+        wiki = WikipediaSearch(API, transport=web.transport, resolver=resolver(["en.wikipedia.org"]),
+                               cache=cache)
+        for _ in range(2):
+            assert wiki.search("Marie Curie", k=3)[0].title == "Marie Curie"
+    assert len(web.requests) == 2
 
 
 def test_combined_retriever_keeps_local_evidence_when_online_fails() -> None:
@@ -300,6 +355,36 @@ def test_online_with_the_network_down_still_finishes() -> None:
     assert len(checks) == 3 and all(c.error for c in checks)
     claim = next(c for c in article.claims if "Curie" in c.text)
     assert claim.verdict is not None  # the local packs still gave a verdict
+
+
+def test_a_second_online_audit_asks_wikipedia_nothing_new() -> None:
+    web = FakeWeb({
+        ("en.wikipedia.org", "/w/api.php"): wiki_by_query({"Curie": "wikipedia_search_marie_curie.json"}),
+        ("energy.example", "/reports/2024/spain-solar-capacity"): _html(ENERGY_PAGE),
+        ("grid.example", "/press/2024/annual-review"): _html(GRID_PAGE),
+    })
+
+    def audit() -> Article:
+        settings = Settings(online=True)
+        stages = default_stages(settings)
+        for stage in stages:
+            if hasattr(stage, "transport"):
+                stage.transport = web.transport  # type: ignore[attr-defined]
+                stage.resolver = resolver(["en.wikipedia.org", "energy.example", "grid.example"])  # type: ignore[attr-defined]
+        return Auditor(settings, stages).run(make_article(ARTICLE, name="solar.html"))
+
+    def wiki_requests() -> int:
+        return sum(1 for r in web.requests if r.headers["host"] == "en.wikipedia.org")
+
+    first = audit()
+    asked = wiki_requests()
+    assert asked >= 1
+    second = audit()
+    assert wiki_requests() == asked  # every search answered from the cache
+    verdicts = [(c.text, c.verdict.label if c.verdict else None) for c in first.claims]
+    assert verdicts == [(c.text, c.verdict.label if c.verdict else None) for c in second.claims]
+    curie = next(c for c in second.claims if "Curie" in c.text)
+    assert curie.verdict is not None and any(e.pack == "wikipedia-online" for e in curie.verdict.evidence)
 
 
 def test_summarise() -> None:

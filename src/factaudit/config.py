@@ -56,6 +56,9 @@ class Settings:
     online: bool = False
     #: The MediaWiki Action API searched with ``online``.
     wikipedia_api: str = "https://en.wikipedia.org/w/api.php"
+    #: Wikipedia answers are cached (``$FACTAUDIT_CACHE_DIR`` or the user cache folder) and reused
+    #: for this many days; 0 turns the cache off.
+    wikipedia_cache_days: float = 7.0
     #: At most this many cited pages are fetched per article with ``online``.
     max_cited_pages: int = 10
     #: Verifier to use instead of the shipped one: a local folder (the project's files or a Hugging

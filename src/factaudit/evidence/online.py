@@ -9,8 +9,14 @@ so the verify stage scores their sentences exactly like those of the local store
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sqlite3
+import time
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
@@ -23,10 +29,13 @@ from .retrieve import Hit, query_terms
 from .store import sentence_spans
 
 __all__ = [
+    "CACHE_ENV",
     "WIKIPEDIA_API",
     "CombinedRetriever",
     "PageRetriever",
+    "SearchCache",
     "WikipediaSearch",
+    "default_cache_path",
 ]
 
 #: The English Wikipedia's Action API.
@@ -37,6 +46,74 @@ WIKIPEDIA_LICENCE = "CC BY-SA 4.0"
 MAX_SEARCH_CHARS = 300
 #: Sentences per passage when a fetched page is cut for scoring.
 PAGE_WINDOW = 3
+
+
+#: Environment variable overriding the folder of the Wikipedia answer cache.
+CACHE_ENV = "FACTAUDIT_CACHE_DIR"
+
+
+def default_cache_path() -> Path:
+    """``$FACTAUDIT_CACHE_DIR/wikipedia.sqlite``, else under the user cache folder."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser() / "wikipedia.sqlite"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("factaudit")) / "wikipedia.sqlite"
+
+
+class SearchCache:
+    """Wikipedia's answers (the JSON body) by request URL, in one SQLite file, reused for ``ttl_s``.
+
+    Re-auditing an article, or a corpus whose articles repeat claims, then asks Wikipedia nothing
+    new. Only answers that parsed and carried no API error are stored. The cache is an optimisation:
+    a file that cannot be opened, read or written turns it off with a warning, never fails an audit.
+    """
+
+    def __init__(self, path: Path | str, *, ttl_s: float) -> None:
+        self.path = Path(path).expanduser()
+        self.ttl_s = ttl_s
+        self.hits = 0
+        self._db: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=5)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS answers (url TEXT PRIMARY KEY, body BLOB NOT NULL, "
+                       "fetched_at REAL NOT NULL)")
+            self._db = db
+        except (OSError, sqlite3.Error) as exc:
+            self._off(exc)
+
+    def _off(self, exc: Exception) -> None:
+        warnings.warn(f"Wikipedia answer cache {self.path} is unusable ({exc}); searching without it",
+                      RuntimeWarning, stacklevel=3)
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+
+    def get(self, url: str) -> bytes | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT body, fetched_at FROM answers WHERE url = ?", (url,)).fetchone()
+        except sqlite3.Error as exc:
+            self._off(exc)
+            return None
+        if row is None or time.time() - float(row[1]) > self.ttl_s:
+            return None
+        self.hits += 1
+        return bytes(row[0])
+
+    def put(self, url: str, body: bytes) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("INSERT OR REPLACE INTO answers(url, body, fetched_at) VALUES (?, ?, ?)",
+                             (url, body, time.time()))
+        except sqlite3.Error as exc:
+            self._off(exc)
 
 
 class _Searcher(Protocol):
@@ -61,11 +138,13 @@ class WikipediaSearch:
         fetch_settings: FetchSettings | None = None,
         transport: httpx.BaseTransport | None = None,
         resolver: Resolver | None = None,
+        cache: SearchCache | None = None,
     ) -> None:
         self.api_url = api_url
         self.fetch_settings = fetch_settings or FetchSettings(timeout_s=10.0, max_bytes=4_000_000)
         self.transport = transport
         self.resolver = resolver
+        self.cache = cache
         self.requests = 0
 
     def url_for(self, query: str, k: int) -> str:
@@ -87,11 +166,14 @@ class WikipediaSearch:
         return f"{self.api_url}?{urlencode(params)}"
 
     def _query(self, query: str, k: int) -> list[Hit]:
-        self.requests += 1
-        result = fetch(self.url_for(query, k), self.fetch_settings, transport=self.transport,
-                       resolver=self.resolver)
+        url = self.url_for(query, k)
+        body = self.cache.get(url) if self.cache is not None else None
+        from_cache = body is not None
+        if body is None:
+            self.requests += 1
+            body = fetch(url, self.fetch_settings, transport=self.transport, resolver=self.resolver).content
         try:
-            data = json.loads(result.content)
+            data = json.loads(body)
         except ValueError as exc:
             raise FetchError(f"Wikipedia search answered with something that is not JSON ({exc})") from None
         if not isinstance(data, dict):
@@ -100,6 +182,8 @@ class WikipediaSearch:
             err = data["error"]
             info = err.get("info") if isinstance(err, dict) else err
             raise FetchError(f"Wikipedia search refused the query: {info}")
+        if self.cache is not None and not from_cache:
+            self.cache.put(url, body)
         pages = (data.get("query") or {}).get("pages") or []
         if isinstance(pages, dict):  # formatversion=1 shape
             pages = list(pages.values())

@@ -201,10 +201,17 @@ class VerifyStage(BaseStage):
                 self._packs = [f"{c.name} ({c.passages} passages)" for c in self._store.corpora()]
                 local = [Retriever(self._store)]
             if self.settings.online:
-                from ..evidence.online import CombinedRetriever, WikipediaSearch
+                from ..evidence.online import (
+                    CombinedRetriever,
+                    SearchCache,
+                    WikipediaSearch,
+                    default_cache_path,
+                )
 
+                days = self.settings.wikipedia_cache_days
+                cache = SearchCache(default_cache_path(), ttl_s=days * 86400) if days > 0 else None
                 wiki = WikipediaSearch(self.settings.wikipedia_api, transport=self.transport,
-                                       resolver=self.resolver)
+                                       resolver=self.resolver, cache=cache)
                 self._packs.append(f"{wiki.pack} (live search: {self.settings.wikipedia_api})")
                 self._retriever = CombinedRetriever([*local, wiki])
             else:
