@@ -193,7 +193,7 @@ class WikipediaSearch:
         for rank, p in enumerate(pages[:k], 1):
             text = str(p["extract"]).strip()
             title = str(p.get("title") or "") or None
-            url = p.get("fullurl") or (
+            page_url = p.get("fullurl") or (
                 f"https://en.wikipedia.org/wiki/{title.replace(' ', '_')}" if title else None
             )
             hits.append(
@@ -202,7 +202,7 @@ class WikipediaSearch:
                     doc_id=int(p.get("pageid", -rank)),
                     title=title,
                     pack=self.pack,
-                    url=url,
+                    url=page_url,
                     date=None,
                     text=text,
                     start=0,
