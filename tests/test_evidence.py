@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -206,6 +208,33 @@ def test_hostile_queries_do_not_raise(folder_store: EvidenceStore, query: str) -
     r = Retriever(folder_store)
     assert isinstance(r.search(query, k=5), list)
     assert isinstance(r.search("Danube", k=5, entities=[query, ""]), list)
+
+
+def _titles_in_child(path: str, out: Any) -> None:
+    with EvidenceStore(path) as store:
+        out.put(_titles(Retriever(store).search("highest mountain in Africa", k=2)))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_search_in_a_forked_worker_after_the_parent_searched(tmp_path: Path) -> None:
+    """Batch workers are forked from a warmed parent; the dense-search thread pool must not be
+    inherited half-alive (its threads do not survive the fork, and queued work would never run)."""
+    import multiprocessing
+
+    path = tmp_path / "s"
+    with EvidenceStore(path, create=True) as store:
+        store.add_documents(read_source(FIX / "wiki_00"), corpus="wx")
+        parent = _titles(Retriever(store).search("highest mountain in Africa", k=2))
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_titles_in_child, args=(str(path), out))
+    child.start()
+    child.join(timeout=60)
+    hung = child.is_alive()
+    if hung:
+        child.kill()
+    assert not hung, "the forked worker's search never finished"
+    assert out.get(timeout=5) == parent and parent[0] == "Mount Kilimanjaro"
 
 
 def test_incremental_add_dedup_and_update(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ tokens (lower-cased, stop words dropped), so quotes, colons, brackets or ``AND (
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -375,6 +376,16 @@ def _search_pool() -> ThreadPoolExecutor:
         if _POOL is None:
             _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="factaudit-dense")
         return _POOL
+
+
+def _forget_pool_after_fork() -> None:
+    # A forked batch worker inherits the executor but not its threads: work queued there would
+    # never run. The child starts its own pool on first use.
+    global _POOL, _POOL_LOCK
+    _POOL, _POOL_LOCK = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool_after_fork)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
