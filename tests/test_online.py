@@ -246,20 +246,33 @@ def _html(body: bytes) -> Callable[[httpx.Request], httpx.Response]:
     return lambda _r: httpx.Response(200, content=body, headers={"content-type": "text/html; charset=utf-8"})
 
 
-@pytest.fixture(scope="module")
-def online_report() -> Iterator[tuple[Report, FakeWeb]]:
-    web = FakeWeb({
+def _solar_web() -> FakeWeb:
+    return FakeWeb({
         ("en.wikipedia.org", "/w/api.php"): wiki_by_query({"Curie": "wikipedia_search_marie_curie.json"}),
         ("energy.example", "/reports/2024/spain-solar-capacity"): _html(ENERGY_PAGE),
         ("grid.example", "/press/2024/annual-review"): _html(GRID_PAGE),
     })
-    settings = Settings(online=True)
+
+
+SOLAR_HOSTS = ("en.wikipedia.org", "energy.example", "grid.example")
+
+
+def _wired_auditor(
+    settings: Settings, transport: httpx.BaseTransport, hosts: tuple[str, ...] = SOLAR_HOSTS
+) -> Auditor:
+    """The default stages for ``settings``, every network-using stage sent through ``transport``."""
     stages = default_stages(settings)
     for stage in stages:
         if hasattr(stage, "transport"):
-            stage.transport = web.transport  # type: ignore[attr-defined]
-            stage.resolver = resolver(["en.wikipedia.org", "energy.example", "grid.example"])  # type: ignore[attr-defined]
-    report = Auditor(settings, stages).report(ARTICLE, name="solar.html")
+            stage.transport = transport  # type: ignore[attr-defined]
+            stage.resolver = resolver(list(hosts))  # type: ignore[attr-defined]
+    return Auditor(settings, stages)
+
+
+@pytest.fixture(scope="module")
+def online_report() -> Iterator[tuple[Report, FakeWeb]]:
+    web = _solar_web()
+    report = _wired_auditor(Settings(online=True), web.transport).report(ARTICLE, name="solar.html")
     yield report, web
 
 
@@ -326,14 +339,9 @@ def test_online_reports_show_the_cited_page_checks(online_report: tuple[Report, 
 
 def test_offline_audits_never_touch_the_network() -> None:
     web = FakeWeb({})
-    settings = Settings()
-    stages = default_stages(settings)
-    assert "cited_pages" not in [s.name for s in stages]
-    for stage in stages:
-        if hasattr(stage, "transport"):
-            stage.transport = web.transport  # type: ignore[attr-defined]
-            stage.resolver = resolver(["en.wikipedia.org"])  # type: ignore[attr-defined]
-    article = Auditor(settings, stages).run(make_article(ARTICLE, name="solar.html"))
+    auditor = _wired_auditor(Settings(), web.transport, ("en.wikipedia.org",))
+    assert "cited_pages" not in [s.name for s in auditor.stages]
+    article = auditor.run(make_article(ARTICLE, name="solar.html"))
     assert web.requests == []
     assert all(c.check is None for c in article.citations)
 
@@ -342,13 +350,8 @@ def test_online_with_the_network_down_still_finishes() -> None:
     def down(_req: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("network is unreachable")
 
-    settings = Settings(online=True)
-    stages = default_stages(settings)
-    for stage in stages:
-        if hasattr(stage, "transport"):
-            stage.transport = httpx.MockTransport(down)  # type: ignore[attr-defined]
-            stage.resolver = resolver(["en.wikipedia.org", "energy.example", "grid.example"])  # type: ignore[attr-defined]
-    article = Auditor(settings, stages).run(make_article(ARTICLE, name="solar.html"))
+    auditor = _wired_auditor(Settings(online=True), httpx.MockTransport(down))
+    article = auditor.run(make_article(ARTICLE, name="solar.html"))
     prefix = "verify: online evidence unavailable (wikipedia-online:"
     assert any(s.startswith(prefix) for s in article.skipped)
     checks = [c.check for c in article.citations if c.check and c.check.status == "unreachable"]
@@ -358,20 +361,11 @@ def test_online_with_the_network_down_still_finishes() -> None:
 
 
 def test_a_second_online_audit_asks_wikipedia_nothing_new() -> None:
-    web = FakeWeb({
-        ("en.wikipedia.org", "/w/api.php"): wiki_by_query({"Curie": "wikipedia_search_marie_curie.json"}),
-        ("energy.example", "/reports/2024/spain-solar-capacity"): _html(ENERGY_PAGE),
-        ("grid.example", "/press/2024/annual-review"): _html(GRID_PAGE),
-    })
+    web = _solar_web()
 
     def audit() -> Article:
-        settings = Settings(online=True)
-        stages = default_stages(settings)
-        for stage in stages:
-            if hasattr(stage, "transport"):
-                stage.transport = web.transport  # type: ignore[attr-defined]
-                stage.resolver = resolver(["en.wikipedia.org", "energy.example", "grid.example"])  # type: ignore[attr-defined]
-        return Auditor(settings, stages).run(make_article(ARTICLE, name="solar.html"))
+        auditor = _wired_auditor(Settings(online=True), web.transport)
+        return auditor.run(make_article(ARTICLE, name="solar.html"))
 
     def wiki_requests() -> int:
         return sum(1 for r in web.requests if r.headers["host"] == "en.wikipedia.org")
