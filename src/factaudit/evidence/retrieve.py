@@ -308,9 +308,11 @@ class Retriever:
         dense: list[tuple[int, float]] = []
         qvec: np.ndarray | None = None
         dense_job: Future[tuple[np.ndarray, list[tuple[int, float]]]] | None = None
-        if self.mode in ("hybrid", "dense"):
+        if self.mode == "hybrid":
             # the dense side runs on another core while BM25 runs here (both release the GIL)
             dense_job = _search_pool().submit(self._dense_side, query or " ".join(entities), n)
+        elif self.mode == "dense":
+            qvec, dense = self._dense_side(query or " ".join(entities), n)
         try:
             if self.mode in ("hybrid", "bm25"):
                 bm25 = [(p, s) for p, s in self.bm25(query, n, entities) if p < hi]
