@@ -172,20 +172,33 @@ def test_wikipedia_answers_are_cached_and_expire(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["garbage", "directory"])
-def test_an_unusable_cache_is_skipped_with_a_warning(tmp_path: Path, damage: str) -> None:
+def test_an_unusable_cache_is_skipped_and_said(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "w.sqlite"
     if damage == "garbage":
         path.write_bytes(b"\x00not a database" * 100)
     else:
         path.mkdir()
-    with pytest.warns(RuntimeWarning, match="unusable"):
-        cache = SearchCache(path, ttl_s=3600)
-        web = FakeWeb({("en.wikipedia.org", "/w/api.php"): recorded("wikipedia_search_marie_curie.json")})
-        wiki = WikipediaSearch(API, transport=web.transport, resolver=resolver(["en.wikipedia.org"]),
-                               cache=cache)
-        for _ in range(2):
-            assert wiki.search("Marie Curie", k=3)[0].title == "Marie Curie"
+    cache = SearchCache(path, ttl_s=3600)
+    web = FakeWeb({("en.wikipedia.org", "/w/api.php"): recorded("wikipedia_search_marie_curie.json")})
+    wiki = WikipediaSearch(API, transport=web.transport, resolver=resolver(["en.wikipedia.org"]), cache=cache)
+    for _ in range(2):
+        assert wiki.search("Marie Curie", k=3)[0].title == "Marie Curie"
     assert len(web.requests) == 2
+    assert cache.error is not None and "unusable" in cache.error and str(path) in cache.error
+
+
+def test_an_online_audit_with_an_unusable_cache_folder_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "a-file" / "cache"))
+    web = _solar_web()
+    auditor = _wired_auditor(Settings(online=True), web.transport)
+    article = auditor.run(make_article(ARTICLE, name="solar.html"))
+    assert any(s.startswith("verify: Wikipedia answer cache") and "searched without it" in s
+               for s in article.skipped)
+    curie = next(c for c in article.claims if "Curie" in c.text)
+    assert curie.verdict is not None and any(e.pack == "wikipedia-online" for e in curie.verdict.evidence)
 
 
 def test_combined_retriever_keeps_local_evidence_when_online_fails() -> None:

@@ -14,7 +14,6 @@ import json
 import os
 import sqlite3
 import time
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -67,13 +66,15 @@ class SearchCache:
 
     Re-auditing an article, or a corpus whose articles repeat claims, then asks Wikipedia nothing
     new. Only answers that parsed and carried no API error are stored. The cache is an optimisation:
-    a file that cannot be opened, read or written turns it off with a warning, never fails an audit.
+    a file that cannot be opened, read or written turns it off (``error`` says why; the verify stage
+    states it in the report), never fails an audit.
     """
 
     def __init__(self, path: Path | str, *, ttl_s: float) -> None:
         self.path = Path(path).expanduser()
         self.ttl_s = ttl_s
         self.hits = 0
+        self.error: str | None = None
         self._db: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,8 +87,7 @@ class SearchCache:
             self._off(exc)
 
     def _off(self, exc: Exception) -> None:
-        warnings.warn(f"Wikipedia answer cache {self.path} is unusable ({exc}); searching without it",
-                      RuntimeWarning, stacklevel=3)
+        self.error = f"Wikipedia answer cache {self.path} is unusable ({exc}); searched without it"
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

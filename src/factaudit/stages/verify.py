@@ -163,6 +163,7 @@ class VerifyStage(BaseStage):
         self._store: Any = None
         self._packs: list[str] = []
         self._store_error = False
+        self._wiki_cache: Any = None
         #: httpx transport / DNS resolver for the online retriever (tests pass fakes).
         self.transport = transport
         self.resolver = resolver
@@ -209,9 +210,9 @@ class VerifyStage(BaseStage):
                 )
 
                 days = self.settings.wikipedia_cache_days
-                cache = SearchCache(default_cache_path(), ttl_s=days * 86400) if days > 0 else None
+                self._wiki_cache = SearchCache(default_cache_path(), ttl_s=days * 86400) if days > 0 else None
                 wiki = WikipediaSearch(self.settings.wikipedia_api, transport=self.transport,
-                                       resolver=self.resolver, cache=cache)
+                                       resolver=self.resolver, cache=self._wiki_cache)
                 self._packs.append(f"{wiki.pack} (live search: {self.settings.wikipedia_api})")
                 self._retriever = CombinedRetriever([*local, wiki])
             else:
@@ -276,6 +277,8 @@ class VerifyStage(BaseStage):
         errors = getattr(retriever, "errors", None)
         if errors:
             article.skipped.extend(f"verify: online evidence unavailable ({e})" for e in errors)
+        if self._wiki_cache is not None and self._wiki_cache.error:
+            article.skipped.append(f"verify: {self._wiki_cache.error}")
         reset = getattr(retriever, "reset", None)
         if reset is not None:
             reset()
