@@ -68,3 +68,13 @@ def test_every_error_has_a_code_and_a_documented_exit_code() -> None:
     for cls in classes:
         assert cls.exit_code in EXIT_CODES
     assert exit_code(ValueError()) == 1
+
+
+def test_module_level_audit_does_not_keep_an_earlier_callers_settings() -> None:
+    text = b"The council approved the plan on Monday. It will cost 4 million euros."
+    first = factaudit.audit(text, settings=Settings(verify=False, verify_max_claims=3))
+    off = "verify: skipped (verification turned off)"
+    assert first.run.settings["verify"] is False and off in first.article.skipped
+    second = factaudit.audit(text)
+    assert second.run.settings == Settings().to_dict()
+    assert off not in second.article.skipped

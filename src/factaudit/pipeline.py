@@ -184,9 +184,12 @@ _default: Auditor | None = None
 def audit(source: str | Path | bytes, *, settings: Settings | None = None, name: str | None = None) -> Report:
     """Audit one article (path, URL, ``-`` for stdin, or bytes) with the default stages.
 
-    The default Auditor is built once per process and reused (models stay loaded).
+    The default Auditor is built once per process and reused (models stay loaded) for as long as
+    the settings asked for stay the same; ``settings=None`` means the defaults, never the settings
+    of an earlier call.
     """
     global _default
-    if _default is None or (settings is not None and settings != _default.settings):
-        _default = Auditor(settings)
+    wanted = settings if settings is not None else Settings()
+    if _default is None or _default.settings != wanted:
+        _default = Auditor(wanted)
     return _default.report(source, name=name)
