@@ -143,7 +143,9 @@ def assert_importable(cr: dict[str, Any]) -> None:
     item = cr["itemReviewed"]
     assert item["@type"] == "Claim"
     assert item["author"]["@type"] in ("Person", "Organization") and item["author"]["name"]
-    assert item["datePublished"] and item["appearance"]
+    assert item["appearance"]
+    if "datePublished" in item:  # the article's publication date, only when known
+        assert len(item["datePublished"]) == 10 and item["datePublished"][4] == "-"
     assert all(a["@type"] == "CreativeWork" for a in item["appearance"])
     assert claimreview_problems(cr) == []
 
@@ -191,8 +193,8 @@ def test_claimreview_one_object_per_approved_claim_with_reviewer_verdict() -> No
     assert c4["reviewBody"] == "Some ties exist; others are disputed."
     assert c4["itemReviewed"]["author"] == {"@type": "Organization", "name": "news.example.com"}
     assert c5["reviewRating"]["ratingValue"] == 1
-    # The claim's date falls back to the date the article was audited when it has none.
-    assert c1["itemReviewed"]["datePublished"] == "2026-03-01"
+    # An article with no known publication date gives its claims none (never the audit's date).
+    assert "datePublished" not in c1["itemReviewed"]
 
 
 def test_claimreview_unnamed_holder_and_fallback_urls() -> None:
@@ -216,7 +218,9 @@ def test_claimreview_problems_names_what_is_missing() -> None:
     assert "missing reviewRating.alternateName" in problems
     assert "itemReviewed must be a Claim" in problems
     assert "ratingValue is outside worstRating..bestRating" in problems
-    assert len(REQUIRED_FIELDS) >= 13
+    assert len(REQUIRED_FIELDS) >= 12
+    broken["itemReviewed"]["datePublished"] = "last Tuesday"
+    assert "itemReviewed.datePublished is not an ISO 8601 date" in claimreview_problems(broken)
 
 
 def test_effective_label_prefers_the_reviewer() -> None:
@@ -292,3 +296,23 @@ def test_cli_format_choices_include_exports(fmt: str) -> None:
     from factaudit.cli import Format
 
     assert Format(fmt).value == fmt
+
+
+def test_claimreview_claim_date_is_the_articles_publication_date_from_html_metadata() -> None:
+    from factaudit.config import Settings
+    from factaudit.pipeline import Auditor
+
+    html = (
+        b"<html><head><title>Council backs tram line</title>"
+        b'<meta property="article:published_time" content="2023-09-14T08:00:00Z"></head><body><article>'
+        b"<h1>Council backs tram line</h1><p>The city council approved a 40 million euro tram line on "
+        b"Tuesday. Construction will begin in March 2024 and last three years, the mayor said.</p>"
+        b"<p>The line will connect the airport with the central station.</p></article></body></html>"
+    )
+    report = Auditor(Settings(verify=False)).report(html, name="tram.html")
+    assert report.article.meta.get("date") == "2023-09-14"
+    claim = next(c for c in report.article.claims if "tram line" in c.text)
+    [cr] = to_claimreview(report, [review(claim.id, label="SUPPORTED")])
+    assert cr["itemReviewed"]["datePublished"] == "2023-09-14"
+    assert cr["datePublished"] == "2026-03-02"  # the review's own date
+    assert claimreview_problems(cr) == []

@@ -132,7 +132,8 @@ def to_claimreview(
     assertions = {a.id: a for a in article.assertions}
     title = title_of(article)
     seen = _date(report.run.started_at)
-    claim_date = _date(str(article.meta.get("date") or "")) or seen
+    # The claim appeared when the article was published; the audit's own date is not that date.
+    claim_date = _date(str(article.meta.get("date") or ""))
     where = _article_url(article) or appearance_url
     appearance: dict[str, str] = {"@type": "CreativeWork", "headline": title}
     if where:
@@ -152,9 +153,10 @@ def to_claimreview(
         item: dict[str, Any] = {
             "@type": "Claim",
             "author": _claim_author(article, assertions.get(claim.assertion_id)),
-            "datePublished": claim_date,
             "appearance": [dict(appearance)],
         }
+        if claim_date:
+            item["datePublished"] = claim_date
         obj: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
@@ -205,7 +207,6 @@ REQUIRED_FIELDS = (
     "reviewRating.alternateName",
     "itemReviewed.@type",
     "itemReviewed.author.name",
-    "itemReviewed.datePublished",
     "itemReviewed.appearance",
 )
 
@@ -227,7 +228,8 @@ def claimreview_problems(obj: Mapping[str, Any]) -> list[str]:
         numbers = [float(v) for v in values if isinstance(v, int | float)]
         if len(numbers) == 3 and not numbers[0] <= numbers[1] <= numbers[2]:
             problems.append("ratingValue is outside worstRating..bestRating")
-    for key in ("datePublished",):
-        if obj.get(key) and _date(str(obj[key])) is None:
+    for key in ("datePublished", "itemReviewed.datePublished"):
+        value = _get(obj, key)
+        if value and _date(str(value)) is None:
             problems.append(f"{key} is not an ISO 8601 date")
     return problems
