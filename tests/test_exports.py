@@ -19,7 +19,6 @@ from factaudit.report.claimreview import (
     to_claimreview,
 )
 from factaudit.report.json_report import to_json_dict
-from factaudit.web.storage import report_from_dict
 
 REPEATED = "Tesla opened a factory in Shanghai."
 TEXT = (
@@ -285,7 +284,7 @@ def test_render_knows_the_new_formats_and_the_report_round_trips() -> None:
     report = make_report()
     anno = json.loads(render(report, "annotations"))
     assert anno["total"] == 5
-    again = report_from_dict(json.loads(json.dumps(to_json_dict(report))))
+    again = Report.from_dict(json.loads(json.dumps(to_json_dict(report))))
     assert to_json_dict(again) == to_json_dict(report)
     assert again.article.claims[0].verdict is not None
     assert again.article.claims[0].verdict.evidence[0].quote.startswith("Tesla opened")

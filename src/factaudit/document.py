@@ -8,15 +8,25 @@ text, so a report can always point back at the words.
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
 BlockKind = Literal["title", "heading", "paragraph", "question", "answer", "reference", "list_item"]
 HolderKind = Literal["author", "named", "unnamed_group", "agentless"]
 Modality = Literal["factual", "opinion", "question", "prediction"]
 Specificity = Literal["home_page", "section", "article", "unknown"]
 CitationKind = Literal["reference_list", "inline_link", "footnote", "named_outlet"]
+#: The one set of verdict labels: every stage, model wrapper, report and the web app use these names.
 VerdictLabel = Literal["SUPPORTED", "REFUTED", "NOT ENOUGH EVIDENCE", "CONFLICTING"]
+SUPPORTED: Final[VerdictLabel] = "SUPPORTED"
+REFUTED: Final[VerdictLabel] = "REFUTED"
+NOT_ENOUGH_EVIDENCE: Final[VerdictLabel] = "NOT ENOUGH EVIDENCE"
+CONFLICTING: Final[VerdictLabel] = "CONFLICTING"
+#: Every label, in the order reports and menus list them.
+VERDICT_LABELS: Final[tuple[VerdictLabel, ...]] = get_args(VerdictLabel)
 Severity = Literal["info", "warning", "problem"]
 
 
@@ -378,3 +388,50 @@ class Report:
             "run": asdict(self.run),
             "article": self.article.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """The report :meth:`to_dict` wrote (unknown keys ignored); ``ValueError`` when it is not one."""
+        try:
+            report = _build(cls, data)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ValueError(f"not a factaudit report: {exc}") from exc
+        if not isinstance(report, cls):
+            raise ValueError("not a factaudit report: expected an object")
+        return report
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _build(tp: Any, value: Any) -> Any:
+    """``value`` (plain JSON) as an instance of the annotation ``tp``."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(options[0], value) if len(options) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(tp) or (Any,)
+        return [_build(item, v) for v in value]
+    if origin is tuple:
+        args = typing.get_args(tp)
+        return tuple(_build(args[0], v) for v in value) if args else tuple(value)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, dict):
+            raise TypeError(f"{tp.__name__} expects an object, not {type(value).__name__}")
+        hints = _hints(tp)
+        kwargs = {
+            f.name: _build(hints[f.name], value[f.name])
+            for f in dataclasses.fields(tp)
+            if f.init and f.name in value
+        }
+        return tp(**kwargs)
+    return value

@@ -23,12 +23,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Final
 
-from .document import Evidence, Verdict
+from .document import CONFLICTING, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Evidence, Verdict
 
-SUPPORTED: Final = "SUPPORTED"
-REFUTED: Final = "REFUTED"
-NEE: Final = "NOT ENOUGH EVIDENCE"
-CONFLICTING: Final = "CONFLICTING"
+NEE: Final = NOT_ENOUGH_EVIDENCE
 
 #: A sentence counts for SUPPORTED / REFUTED above this calibrated probability.
 DECISION_THRESHOLD = 0.5

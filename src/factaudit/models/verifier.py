@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..document import NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED
 from ..errors import ModelError
 from .checkworthiness import make_session, sha256_file
 
@@ -36,7 +37,6 @@ DEFAULT_THREADS = 2
 DEFAULT_BATCH_SIZE = 8
 HF_ONNX_CANDIDATES = ("model.onnx", "onnx/model.onnx", "model_quantized.onnx", "onnx/model_quantized.onnx")
 
-SUPPORTED, REFUTED, NOT_ENOUGH_EVIDENCE = "SUPPORTED", "REFUTED", "NOT ENOUGH EVIDENCE"
 #: Column order of :meth:`VerifierModel.predict`.
 LABELS: tuple[str, str, str] = (SUPPORTED, REFUTED, NOT_ENOUGH_EVIDENCE)
 _ALIASES = {

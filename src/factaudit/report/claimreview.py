@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..document import Article, Assertion, Claim, Report, VerdictLabel
+from ..document import (
+    CONFLICTING,
+    NOT_ENOUGH_EVIDENCE,
+    REFUTED,
+    SUPPORTED,
+    Article,
+    Assertion,
+    Claim,
+    Report,
+    VerdictLabel,
+)
 from ._common import title_of
 
 __all__ = [
@@ -34,10 +44,10 @@ __all__ = [
 
 #: Verdict label → (ratingValue, alternateName) on a 1 (worst) .. 5 (best) scale.
 RATINGS: dict[str, tuple[int, str]] = {
-    "REFUTED": (1, "False"),
-    "NOT ENOUGH EVIDENCE": (3, "Unproven"),
-    "CONFLICTING": (3, "Mixed"),
-    "SUPPORTED": (5, "True"),
+    REFUTED: (1, "False"),
+    NOT_ENOUGH_EVIDENCE: (3, "Unproven"),
+    CONFLICTING: (3, "Mixed"),
+    SUPPORTED: (5, "True"),
 }
 BEST_RATING, WORST_RATING = 5, 1
 DEFAULT_PUBLISHER = "factaudit"

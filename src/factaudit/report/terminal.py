@@ -14,7 +14,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..document import Article, Assertion, Citation, Report
+from ..document import (
+    CONFLICTING,
+    NOT_ENOUGH_EVIDENCE,
+    REFUTED,
+    SUPPORTED,
+    Article,
+    Assertion,
+    Citation,
+    Report,
+)
 from ._common import (
     SEVERITY_LABELS,
     SPECIFICITY_LABELS,
@@ -42,11 +51,11 @@ __all__ = ["render_terminal", "to_text"]
 SEVERITY_STYLES = {"problem": "bold red", "warning": "yellow", "info": "cyan"}
 HOLDER_STYLES = {"agentless": "bold red", "unnamed_group": "magenta", "named": "green", "author": "cyan"}
 HEDGE_STYLE = "bold yellow"
-VERDICT_STYLES = {
-    "SUPPORTED": "green",
-    "REFUTED": "bold red",
-    "NOT ENOUGH EVIDENCE": "yellow",
-    "CONFLICTING": "magenta",
+VERDICT_STYLES: dict[str, str] = {
+    SUPPORTED: "green",
+    REFUTED: "bold red",
+    NOT_ENOUGH_EVIDENCE: "yellow",
+    CONFLICTING: "magenta",
 }
 #: Longest assertion text shown in the table (the JSON and HTML reports keep it whole).
 TEXT_LIMIT = 240

@@ -17,7 +17,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..config import FetchSettings
-from ..document import Article, Assertion, Citation, CitationCheck, CitationStatus, CitedBacking
+from ..document import (
+    CONFLICTING,
+    REFUTED,
+    SUPPORTED,
+    Article,
+    Assertion,
+    Citation,
+    CitationCheck,
+    CitationStatus,
+    CitedBacking,
+)
 from ..errors import FetchError, InputError
 from . import BaseStage
 
@@ -43,11 +53,11 @@ def statement_text(article: Article, a: Assertion) -> str:
 
 def summarise(labels: list[str]) -> CitationStatus:
     """One status for a citation from the verdicts of its citing statements."""
-    if ("SUPPORTED" in labels and "REFUTED" in labels) or "CONFLICTING" in labels:
+    if (SUPPORTED in labels and REFUTED in labels) or CONFLICTING in labels:
         return "mixed"
-    if "SUPPORTED" in labels:
+    if SUPPORTED in labels:
         return "backs"
-    if "REFUTED" in labels:
+    if REFUTED in labels:
         return "contradicts"
     return "does_not_back"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..document import Article, Finding, Severity
+from ..document import CONFLICTING, REFUTED, Article, Finding, Severity
 from . import BaseStage
 
 
@@ -124,8 +124,8 @@ class FindingsStage(BaseStage):
                 )
             )
         verdicts = [c for c in article.claims if c.verdict is not None]
-        refuted = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == "REFUTED"]
-        conflicting = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == "CONFLICTING"]
+        refuted = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == REFUTED]
+        conflicting = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == CONFLICTING]
         if refuted:
             f.append(
                 Finding(

@@ -31,6 +31,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..document import VerdictLabel
 from ..errors import (
     BlockedURLError,
     FactauditError,
@@ -75,7 +76,6 @@ __all__ = ["ERROR_STATUS", "WebSettings", "create_app", "default_store_path", "s
 log = logging.getLogger("factaudit.web")
 
 TOKEN_COOKIE = "factaudit_token"
-VerdictLabel = Literal["SUPPORTED", "REFUTED", "NOT ENOUGH EVIDENCE", "CONFLICTING"]
 ExportFormat = Literal["json", "md", "html", "claimreview", "annotations"]
 #: Raw request bodies accepted by POST /api/audits besides JSON and forms (the body is the article).
 RAW_TYPES = {

@@ -18,8 +18,6 @@ import json
 import secrets
 import sqlite3
 import threading
-import types
-import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -474,46 +472,8 @@ class SQLiteStore:
 
 
 def report_from_dict(data: dict[str, Any]) -> Report:
-    """Rebuild a :class:`Report` from its JSON form (``Report.to_dict()``); unknown keys are ignored."""
+    """A stored report read back (:meth:`Report.from_dict`); one that cannot be read is a StoreError."""
     try:
-        report = _build(Report, data)
-    except (TypeError, ValueError, KeyError) as exc:
+        return Report.from_dict(data)
+    except ValueError as exc:
         raise StoreError(f"stored report cannot be read: {exc}") from exc
-    assert isinstance(report, Report)
-    return report
-
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _build(tp: Any, value: Any) -> Any:
-    """``value`` (plain JSON) as an instance of the annotation ``tp``."""
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(options[0], value) if len(options) == 1 else value
-    if origin is list:
-        (item,) = typing.get_args(tp) or (Any,)
-        return [_build(item, v) for v in value]
-    if origin is tuple:
-        args = typing.get_args(tp)
-        return tuple(_build(args[0], v) for v in value) if args else tuple(value)
-    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if not isinstance(value, dict):
-            raise TypeError(f"{tp.__name__} expects an object, not {type(value).__name__}")
-        hints = _hints(tp)
-        kwargs = {
-            f.name: _build(hints[f.name], value[f.name])
-            for f in dataclasses.fields(tp)
-            if f.init and f.name in value
-        }
-        return tp(**kwargs)
-    return value

@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..document import Claim, Report
+from ..document import CONFLICTING, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, VERDICT_LABELS, Claim, Report
 from ..report._common import confidence_text, title_of, truncate
 from ..report.claimreview import effective_label
 from ..report.html import html_environment, script_json, to_html
@@ -41,15 +41,15 @@ __all__ = [
 
 #: label → (css suffix, icon, short word); ``None`` is a claim no verifier checked.
 VERDICTS: dict[str | None, tuple[str, str, str]] = {
-    "SUPPORTED": ("supported", "✓", "Supported"),
-    "REFUTED": ("refuted", "✗", "Refuted"),
-    "NOT ENOUGH EVIDENCE": ("nee", "…", "Not enough evidence"),
-    "CONFLICTING": ("conflicting", "⇆", "Conflicting"),
+    SUPPORTED: ("supported", "✓", "Supported"),
+    REFUTED: ("refuted", "✗", "Refuted"),
+    NOT_ENOUGH_EVIDENCE: ("nee", "…", "Not enough evidence"),
+    CONFLICTING: ("conflicting", "⇆", "Conflicting"),
     None: ("none", "○", "Not checked"),
 }
 #: Most serious first: an assertion or an edge with several claims shows the first of these.
-SEVERITY = ("REFUTED", "CONFLICTING", "NOT ENOUGH EVIDENCE", "SUPPORTED", None)
-LABELS = ("SUPPORTED", "REFUTED", "NOT ENOUGH EVIDENCE", "CONFLICTING")
+SEVERITY = (REFUTED, CONFLICTING, NOT_ENOUGH_EVIDENCE, SUPPORTED, None)
+LABELS = VERDICT_LABELS
 
 
 @cache
