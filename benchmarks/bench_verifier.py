@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from factaudit.evaluation.verification import ptb_detok
-from factaudit.models.verifier import LABELS, VerifierModel, expected_calibration_error, softmax
+from factaudit.models.onnx import softmax
+from factaudit.models.verifier import LABELS, VerifierModel, expected_calibration_error
 
 REPO = Path(__file__).resolve().parents[1]
 FEVER_SYMMETRIC = "verification/fever_symmetric_dev.jsonl"

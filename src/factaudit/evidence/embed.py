@@ -29,7 +29,7 @@ import numpy as np
 
 from ..document import ModelInfo
 from ..errors import ModelError
-from ..models.checkworthiness import sha256_file
+from ..models.onnx import load_tokenizer, make_session, padded_batches, sha256_file
 
 #: The shipped static embedder.
 DEFAULT_EMBEDDER_DIR = (
@@ -163,23 +163,12 @@ class OnnxEmbedder:
         self.sha256 = _combined_sha(self.meta)
         model = _checked_file(self.directory, self.meta, "model")
         tokenizer = _checked_file(self.directory, self.meta, "tokenizer")
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        opts.enable_cpu_mem_arena = False  # variable batch shapes otherwise grow the arena to GBs
         try:
-            self._session = ort.InferenceSession(
-                str(model), sess_options=opts, providers=["CPUExecutionProvider"]
-            )
+            # Corpus batches come in every shape: without the arena, memory stays flat.
+            self._session = make_session(model, threads=threads, memory_arena=False)
         except Exception as exc:  # onnxruntime raises its own unrelated classes
             raise ModelError(f"cannot load {model}: {exc}") from exc
-        self._tok = Tokenizer.from_file(str(tokenizer))
-        self._tok.no_padding()
-        self._tok.enable_truncation(max_length=int(self.meta.get("max_tokens", ONNX_MAX_TOKENS)))
+        self._tok = load_tokenizer(tokenizer, int(self.meta.get("max_tokens", ONNX_MAX_TOKENS)))
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
@@ -187,19 +176,11 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        ids = [e.ids for e in self._tok.encode_batch([str(t) for t in texts])]
-        order = np.argsort([len(x) for x in ids], kind="stable")
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            width = max(len(ids[i]) for i in chunk)
-            input_ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                input_ids[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1
+        encodings = self._tok.encode_batch([str(t) for t in texts])
+        for rows, feed in padded_batches(encodings, batch_size):
             with self._lock:
-                (emb,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})
-            out[chunk] = emb
+                (emb,) = self._session.run(None, feed)
+            out[rows] = emb
         return _normalise(out)
 
     def info(self) -> ModelInfo:

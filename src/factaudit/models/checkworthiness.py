@@ -8,7 +8,6 @@ Runs on onnxruntime + tokenizers only (no torch). The files live in ``models/fil
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Sequence
@@ -19,10 +18,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from .onnx import DEFAULT_THREADS, load_tokenizer, make_session, padded_batches, sha256_file, softmax
 
 FILES_DIR = Path(__file__).with_name("files")
 META_FILE = "checkworthiness.json"
-DEFAULT_THREADS = 2
 #: One sentence per run for a dynamically quantised model: dynamic int8 computes activation scales
 #: over the whole batch, so batched scores depend on their batch mates (measured up to 0.13 in
 #: P(Yes)); one at a time, a sentence's score is a function of the sentence alone.
@@ -31,43 +30,6 @@ DEFAULT_BATCH_SIZE = 1
 #: ranges, mask and softmax in float) gives every sentence the same score in any batch, so it is
 #: scored in batches of this many (about 1.6x the one-at-a-time rate).
 INVARIANT_BATCH_SIZE = 32
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def make_session(onnx_path: Path, *, threads: int = DEFAULT_THREADS, spinning: bool = False) -> Any:
-    """One onnxruntime CPU session: ``threads`` intra-op threads, sequential execution.
-
-    Thread spinning is off by default: on a shared or oversubscribed CPU, spinning workers steal
-    time from everything else (and from each other); turn it on for a dedicated machine.
-    """
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.log_severity_level = 3
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
-    return ort.InferenceSession(str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"])
-
-
-def load_tokenizer(path: Path, max_len: int) -> Any:
-    """A ``tokenizers.Tokenizer`` truncating at ``max_len`` and not padding (we pad per batch)."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(path))
-    tok.no_padding()
-    tok.enable_truncation(max_length=max_len)
-    return tok
 
 
 def score_with_session(
@@ -82,23 +44,10 @@ def score_with_session(
     if not texts:
         return np.zeros(0, dtype=np.float32)
     encodings = tokenizer.encode_batch([str(t) for t in texts])
-    ids = [e.ids for e in encodings]
-    order = np.argsort([len(x) for x in ids], kind="stable")
-    out = np.empty(len(ids), dtype=np.float32)
-    for start in range(0, len(order), batch_size):
-        chunk = order[start : start + batch_size]
-        width = max(len(ids[i]) for i in chunk)
-        input_ids = np.zeros((len(chunk), width), dtype=np.int64)
-        mask = np.zeros((len(chunk), width), dtype=np.int64)
-        for row, i in enumerate(chunk):
-            input_ids[row, : len(ids[i])] = ids[i]
-            mask[row, : len(ids[i])] = 1
-        (logits,) = session.run(["logits"], {"input_ids": input_ids, "attention_mask": mask})
-        logits = logits.astype(np.float64)
-        logits -= logits.max(axis=1, keepdims=True)
-        probs = np.exp(logits)
-        probs /= probs.sum(axis=1, keepdims=True)
-        out[chunk] = probs[:, yes_index]
+    out = np.empty(len(encodings), dtype=np.float32)
+    for rows, feed in padded_batches(encodings, batch_size):
+        (logits,) = session.run(["logits"], feed)
+        out[rows] = softmax(logits)[:, yes_index]
     return out
 
 

@@ -24,13 +24,12 @@ import numpy as np
 
 from ..document import NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED
 from ..errors import ModelError
-from .checkworthiness import make_session, sha256_file
+from .onnx import DEFAULT_THREADS, make_session, padded_batches, sha256_file, softmax
 
 FILES_DIR = Path(__file__).with_name("files")
 META_FILE = "verifier.json"
 ONNX_FILE = "verifier.int8.onnx"
 TOKENIZER_FILE = "verifier.tokenizer.json"
-DEFAULT_THREADS = 2
 #: Pairs per ONNX run, after sorting by token length. Small batches pad less: the seed's 94 pairs
 #: (57 tokens on average, up to 101) take 555 ms at 8 against 680 ms at 32, and FEVER-Symmetric
 #: pairs run at the same rate (about 240 pairs/s) at 8, 16 or 24 (benchmarks/bench_verifier.py).
@@ -54,15 +53,6 @@ def canonical_label(name: str) -> str | None:
         if key in names or key.replace(" ", "_") in names:
             return label
     return None
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax in float64."""
-    z = np.asarray(logits, dtype=np.float64)
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
-    return out
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, n_bins: int = 15) -> float:
@@ -101,29 +91,13 @@ def logits_with_session(
     if not pairs:
         return np.zeros((0, 0), dtype=np.float32)
     encodings = tokenizer.encode_batch([(str(p), str(h)) for p, h in pairs])
-    ids = [e.ids for e in encodings]
-    types = [e.type_ids for e in encodings]
     wants_types = "token_type_ids" in {i.name for i in session.get_inputs()}
-    order = np.argsort([len(x) for x in ids], kind="stable")
     out: np.ndarray | None = None
-    for start in range(0, len(order), batch_size):
-        chunk = order[start : start + batch_size]
-        width = max(len(ids[i]) for i in chunk)
-        input_ids = np.zeros((len(chunk), width), dtype=np.int64)
-        type_ids = np.zeros((len(chunk), width), dtype=np.int64)
-        mask = np.zeros((len(chunk), width), dtype=np.int64)
-        for row, i in enumerate(chunk):
-            n = len(ids[i])
-            input_ids[row, :n] = ids[i]
-            type_ids[row, :n] = types[i]
-            mask[row, :n] = 1
-        feed = {"input_ids": input_ids, "attention_mask": mask}
-        if wants_types:
-            feed["token_type_ids"] = type_ids
+    for rows, feed in padded_batches(encodings, batch_size, type_ids=wants_types):
         logits = np.asarray(session.run(None, feed)[0], dtype=np.float32)
         if out is None:
-            out = np.empty((len(ids), logits.shape[1]), dtype=np.float32)
-        out[chunk] = logits
+            out = np.empty((len(encodings), logits.shape[1]), dtype=np.float32)
+        out[rows] = logits
     assert out is not None
     return out
 

@@ -31,14 +31,8 @@ from typing import Any
 import numpy as np
 
 from ..evaluation.checkworthiness import best_f1_threshold, evaluate_scores, read_labelled_tsv
-from ..models.checkworthiness import (
-    FILES_DIR,
-    META_FILE,
-    load_tokenizer,
-    make_session,
-    score_with_session,
-    sha256_file,
-)
+from ..models.checkworthiness import FILES_DIR, META_FILE, score_with_session
+from ..models.onnx import load_tokenizer, make_session, sha256_file
 from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
 from ._common import dist_version as _dist_version
 from ._common import length_batches as _batches

@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from ..models.onnx import make_session, sha256_file, softmax
 from ..models.verifier import (
     FILES_DIR,
     LABELS,
@@ -61,9 +62,6 @@ from ..models.verifier import (
     expected_calibration_error,
     load_pair_tokenizer,
     logits_with_session,
-    make_session,
-    sha256_file,
-    softmax,
 )
 from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
 from ._common import dist_version as _dist_version
