@@ -54,7 +54,7 @@ from ._common import (
 )
 from .json_report import to_json_dict
 
-__all__ = ["Piece", "Unit", "html_environment", "resolve_overlaps", "script_json", "text_units", "to_html"]
+__all__ = ["Piece", "Unit", "csp_hash", "html_environment", "resolve_overlaps", "script_json", "text_units", "to_html"]
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
@@ -269,7 +269,8 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def _csp_hash(script: str) -> str:
+def csp_hash(script: str) -> str:
+    """The CSP source ``sha256-…`` that allows exactly this inline script (one helper for every page)."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
@@ -374,7 +375,7 @@ def to_html(
         "data_json": script_json(to_json_dict(report)),
         "style": Markup(_asset("report.css")),
         "script": Markup(script),
-        "script_hash": _csp_hash(script),
+        "script_hash": csp_hash(script),
     }
     if extra:
         context.update(extra)

@@ -17,102 +17,12 @@ from typing import Any, Protocol
 
 from ..document import Article, Claim, Evidence, ModelInfo, Verdict
 from ..errors import StoreError
+from ..lexicon import STOP_WORDS
 from ..verification import NAME, Scored, aggregate
 from . import BaseStage
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PRONOUN_START = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|these)\b", re.IGNORECASE)
-_STOP = set(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "by",
-        "with",
-        "and",
-        "or",
-        "but",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "as",
-        "from",
-        "than",
-        "then",
-        "into",
-        "over",
-        "under",
-        "about",
-        "after",
-        "before",
-        "not",
-        "no",
-        "yes",
-        "their",
-        "his",
-        "her",
-        "they",
-        "them",
-        "he",
-        "she",
-        "we",
-        "you",
-        "i",
-        "our",
-        "your",
-        "which",
-        "who",
-        "whom",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "also",
-        "may",
-        "might",
-        "could",
-        "can",
-        "will",
-        "would",
-        "should",
-        "must",
-        "do",
-        "does",
-        "did",
-        "so",
-        "such",
-        "very",
-        "more",
-        "most",
-        "many",
-        "much",
-        "some",
-        "any",
-        "all",
-        "each",
-        "other",
-    ]
-)
 #: Most claims that one article can make costly: verify at most this many sentences per claim.
 MAX_SENTENCES_PER_CLAIM = 10
 
@@ -128,7 +38,7 @@ class _Verifier(Protocol):
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
 
 
 def claim_entities(text: str) -> list[str]:
@@ -136,7 +46,7 @@ def claim_entities(text: str) -> list[str]:
     out: list[str] = []
     for m in NAME.finditer(text):
         name = m.group(0).strip(" .’'")
-        if m.start() == 0 and " " not in name and name.lower() in _STOP:
+        if m.start() == 0 and " " not in name and name.lower() in STOP_WORDS:
             continue
         if len(name) > 1 and name not in out:
             out.append(name)
