@@ -78,3 +78,52 @@ def test_module_level_audit_does_not_keep_an_earlier_callers_settings() -> None:
     second = factaudit.audit(text)
     assert second.run.settings == Settings().to_dict()
     assert off not in second.article.skipped
+
+
+class _Declares(BaseStage):
+    def __init__(self, name: str, requires: tuple[str, ...] = (), assigns: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.name, self.requires, self.assigns = name, requires, assigns
+
+    def __call__(self, article: Article) -> Article:
+        article.title = "written"
+        return article
+
+
+def test_a_declared_name_that_is_not_an_article_field_is_refused() -> None:
+    with pytest.raises(PipelineError, match="assigns verdicts, which is not an Article field"):
+        Auditor(stages=[_Declares("v", assigns=("verdicts",))])
+    with pytest.raises(PipelineError, match=r"requires claims\.colour"):
+        Auditor(stages=[_Declares("v", requires=("claims.colour",))])
+    Auditor(stages=[_Declares("v", requires=("claims.verdict",))], given=("claims.verdict",))
+    with pytest.raises(PipelineError, match="not Article fields"):
+        Auditor(stages=[], given=("verdicts",))
+
+
+def test_an_undeclared_write_is_caught_when_writes_are_checked() -> None:
+    sneaky = _Declares("sneaky", assigns=("findings",))
+    with pytest.raises(PipelineError, match="'sneaky' wrote title without declaring it"):
+        Auditor(stages=[sneaky], check_writes=True).run(Article(source="x", text="Hi."))
+    honest = _Declares("honest", assigns=("title",))
+    assert Auditor(stages=[honest], check_writes=True).run(Article(source="x")).title == "written"
+
+
+def test_an_auditor_can_start_from_given_fields() -> None:
+    names = ("ingest", "segment", "attribution", "sources", "claims")
+    head = Auditor(stages=[s for s in default_stages(Settings()) if s.name in names])
+    art = head.audit_text("Critics argue that the plan may fail. The council approved it on Monday.")
+    findings = [s for s in default_stages(Settings()) if s.name == "findings"]
+    with pytest.raises(PipelineError, match="requires blocks"):
+        Auditor(stages=findings)
+    tail = Auditor(stages=findings, given=("blocks", "assertions", "citations", "claims"), check_writes=True)
+    out = tail.run(art)
+    assert out.stages_run[-1] == "findings"
+    assert "unnamed_group_attributions" in {f.code for f in out.findings}
+
+
+def test_every_default_stage_writes_only_what_it_declares_on_the_seed() -> None:
+    from .helpers import SEED
+
+    report = Auditor(check_writes=True).report(SEED)
+    assert report.article.stages_run[-1] == "findings"
+    assert any(c.verdict is not None for c in report.article.claims)

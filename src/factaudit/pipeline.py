@@ -1,17 +1,23 @@
 """The Auditor: an ordered list of named stages over one Article.
 
-Each stage declares the Article fields it ``requires`` and ``assigns``; the Auditor checks at
-construction that every requirement is assigned by an earlier stage, and at run time that every
-stage hands back the Article (spaCy's ``Language`` does the same for its components).
+Each stage declares the Article fields it ``requires``, ``assigns`` and ``uses`` (reads when an
+earlier stage assigned them, e.g. findings reads ``citations.check`` only where cited_pages ran).
+A name is an :class:`~factaudit.document.Article` field (``"claims"``) or an attribute of the items
+of a list field (``"claims.verdict"``, ``"citations.check"``). The Auditor checks at construction
+that every name exists on Article and every requirement is assigned by an earlier stage (or given),
+and at run time that every stage hands back the Article (spaCy's ``Language`` does the same for its
+components). ``skipped`` and ``timings`` are bookkeeping every stage may append to.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
+import typing
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from .config import Settings
 from .document import Article, ModelInfo, Report
@@ -23,6 +29,7 @@ class Stage(Protocol):
     name: str
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
+    uses: tuple[str, ...]
 
     def warm_up(self) -> None:
         """Load models; called once before the first article (not in the constructor)."""
@@ -35,6 +42,19 @@ StageCallback = Callable[[str, int, int], None]
 
 #: What an Article holds before any stage ran.
 INITIAL_FIELDS = ("source", "raw")
+
+
+def article_field_paths() -> frozenset[str]:
+    """Every name a stage may declare: Article's fields, and ``list_field.attr`` for list items."""
+    hints = typing.get_type_hints(Article)
+    paths: set[str] = set()
+    for f in dataclasses.fields(Article):
+        paths.add(f.name)
+        if typing.get_origin(hints[f.name]) is list:
+            (item,) = typing.get_args(hints[f.name])
+            if dataclasses.is_dataclass(item):
+                paths.update(f"{f.name}.{g.name}" for g in dataclasses.fields(item))
+    return frozenset(paths)
 
 
 def default_stages(settings: Settings) -> list[Stage]:
@@ -65,9 +85,22 @@ def default_stages(settings: Settings) -> list[Stage]:
 class Auditor:
     """Runs the ordered stages over an Article; reusable across articles (models stay loaded)."""
 
-    def __init__(self, settings: Settings | None = None, stages: Sequence[Stage] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        stages: Sequence[Stage] | None = None,
+        *,
+        given: Iterable[str] = (),
+        check_writes: bool = False,
+    ) -> None:
+        """``given``: fields the Articles handed to :meth:`run` already hold (a run that starts
+        mid-pipeline, e.g. from a stored report or a test's hand-made Article). ``check_writes``:
+        after each stage, compare the Article with a snapshot and refuse writes the stage did not
+        declare (the tests run the default stages this way; it costs a few ms per stage)."""
         self.settings = settings or Settings()
+        self.check_writes = check_writes
         self.stages: list[Stage] = list(stages) if stages is not None else default_stages(self.settings)
+        self.given = tuple(given)
         self._check_contracts()
         self._warmed: set[int] = set()
 
@@ -76,14 +109,26 @@ class Auditor:
         return [s.name for s in self.stages]
 
     def _check_contracts(self) -> None:
-        available = set(INITIAL_FIELDS)
+        known = article_field_paths()
+        unknown = [f for f in self.given if f not in known]
+        if unknown:
+            raise PipelineError(f"given fields {', '.join(unknown)} are not Article fields")
+        available = set(INITIAL_FIELDS) | set(self.given)
         names: set[str] = set()
         for stage in self.stages:
             if not isinstance(stage, Stage):
-                raise PipelineError(f"{stage!r} is not a Stage (needs name, requires, assigns, __call__)")
+                raise PipelineError(
+                    f"{stage!r} is not a Stage (needs name, requires, assigns, uses, __call__)"
+                )
             if stage.name in names:
                 raise PipelineError(f"two stages are named {stage.name!r}")
             names.add(stage.name)
+            for kind in ("requires", "assigns", "uses"):
+                bad = [f for f in getattr(stage, kind) if f not in known]
+                if bad:
+                    raise PipelineError(
+                        f"stage {stage.name!r} {kind} {', '.join(bad)}, which is not an Article field"
+                    )
             missing = [f for f in stage.requires if f not in available]
             if missing:
                 raise PipelineError(
@@ -111,10 +156,13 @@ class Auditor:
         total = len(self.stages)
         for done, stage in enumerate(self.stages, 1):
             self._warm_stage(stage)
+            before = _snapshot(article) if self.check_writes else None
             t0 = time.perf_counter()
             out = stage(article)
             if not isinstance(out, Article):
                 raise PipelineError(f"stage {stage.name!r} returned {type(out).__name__}, not an Article")
+            if before is not None:
+                _check_writes(stage, before, _snapshot(out))
             article = out
             article.timings[stage.name] = round(time.perf_counter() - t0, 6)
             article.stages_run.append(stage.name)
@@ -164,6 +212,46 @@ class Auditor:
     def audit_many(self, sources: Iterable[str | Path]) -> Iterable[Article]:
         for s in sources:
             yield self.audit(s)
+
+
+#: Bookkeeping any stage may write, declared or not.
+_BOOKKEEPING = frozenset({"skipped", "timings", "stages_run"})
+
+
+def _fingerprint(value: Any) -> Any:
+    """What changes when a field is reassigned or a list/dict/bytes/str in it grows or shrinks."""
+    if isinstance(value, list | dict | str | bytes):
+        return (id(value), len(value))
+    return (id(value), value) if isinstance(value, int | float | bool) or value is None else id(value)
+
+
+def _snapshot(article: Article) -> dict[str, Any]:
+    """A cheap fingerprint of every field path (see :func:`article_field_paths`)."""
+    snap: dict[str, Any] = {}
+    for f in dataclasses.fields(Article):
+        value = getattr(article, f.name)
+        snap[f.name] = _fingerprint(value)
+        if isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+            for g in dataclasses.fields(value[0]):
+                snap[f"{f.name}.{g.name}"] = tuple(_fingerprint(getattr(x, g.name, None)) for x in value)
+    return snap
+
+
+def _check_writes(stage: Stage, before: dict[str, Any], after: dict[str, Any]) -> None:
+    declared = set(stage.assigns)
+    changed = sorted(
+        k
+        for k in after.keys() | before.keys()
+        if before.get(k) != after.get(k)
+        and k not in _BOOKKEEPING
+        and k not in declared
+        # a newly assigned list field brings new items with it
+        and k.split(".", 1)[0] not in declared
+        # items of a list that was empty before have no earlier attributes to compare
+        and not ("." in k and k not in before)
+    )
+    if changed:
+        raise PipelineError(f"stage {stage.name!r} wrote {', '.join(changed)} without declaring it (assigns)")
 
 
 def online_auditor() -> Auditor:

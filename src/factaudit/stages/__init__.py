@@ -7,11 +7,17 @@ from ..document import Article, ModelInfo
 
 
 class BaseStage:
-    """Shared plumbing: a name, declared requires/assigns, settings, and a no-op warm_up."""
+    """Shared plumbing: a name, declared requires/assigns/uses, settings, and a no-op warm_up.
+
+    ``requires``: Article fields read, assigned by an earlier stage; ``assigns``: fields written;
+    ``uses``: fields read only when an earlier stage assigned them. Names are Article fields or
+    ``list_field.attr`` (see :mod:`factaudit.pipeline`); the Auditor checks them before running.
+    """
 
     name: str = "stage"
     requires: tuple[str, ...] = ()
     assigns: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()

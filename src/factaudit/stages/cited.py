@@ -65,7 +65,7 @@ def summarise(labels: list[str]) -> CitationStatus:
 class CitedPagesStage(BaseStage):
     name = "cited_pages"
     requires: tuple[str, ...] = ("citations", "assertions")
-    assigns: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ("citations.check",)
 
     def __init__(
         self, settings: Any = None, *, verifier: Any = None, transport: Any = None, resolver: Any = None

@@ -12,8 +12,9 @@ def _ids(items: list[str], limit: int = 50) -> list[str]:
 
 class FindingsStage(BaseStage):
     name = "findings"
-    requires: tuple[str, ...] = ("blocks", "assertions", "citations")
+    requires: tuple[str, ...] = ("blocks", "assertions", "citations", "claims")
     assigns: tuple[str, ...] = ("findings",)
+    uses: tuple[str, ...] = ("claims.verdict", "citations.check")
 
     def __call__(self, article: Article) -> Article:
         f = article.findings

@@ -104,7 +104,7 @@ def _is_reference_line(t: str) -> bool:
 class SegmentStage(BaseStage):
     name = "segment"
     requires: tuple[str, ...] = ("text",)
-    assigns: tuple[str, ...] = ("blocks", "sentences", "qa_pairs", "nlp")
+    assigns: tuple[str, ...] = ("blocks", "sentences", "qa_pairs", "nlp", "title")
 
     def warm_up(self) -> None:
         get_nlp()

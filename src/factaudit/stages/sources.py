@@ -28,7 +28,7 @@ _SOURCES_PREFIX = re.compile(r"^\s*(?:sources?|references?|via)\s*:\s*", re.IGNO
 class SourcesStage(BaseStage):
     name = "sources"
     requires: tuple[str, ...] = ("blocks", "sentences", "assertions", "links")
-    assigns: tuple[str, ...] = ("citations",)
+    assigns: tuple[str, ...] = ("citations", "assertions.citation_ids", "assertions.attributed")
 
     def __call__(self, article: Article) -> Article:
         citations: list[Citation] = []
