@@ -47,6 +47,7 @@ class StandInClaims:
     name = "claims"
     requires = ("assertions",)
     assigns = ("claims",)
+    uses: tuple[str, ...] = ()
 
     def warm_up(self) -> None:
         pass
@@ -77,6 +78,7 @@ class StandInVerify:
     name = "verify"
     requires = ("claims",)
     assigns = ("claims",)
+    uses: tuple[str, ...] = ()
 
     def warm_up(self) -> None:
         pass
@@ -726,3 +728,38 @@ def test_inline_runner_reports_errors_as_results(auditor: Auditor) -> None:
         assert res["error"]["code"] == "FA101" and res["error"]["type"] == "EmptyInputError"
     finally:
         runner.close()
+
+
+def test_export_file_names_and_media_types_come_from_the_one_format_registry(
+    client: TestClient, seed_audit: dict[str, Any]
+) -> None:
+    from factaudit.batch import output_name
+    from factaudit.report import REPORT_FORMATS
+
+    aid = seed_audit["id"]
+    for name, spec in REPORT_FORMATS.items():
+        if name == "text":
+            continue
+        r = client.get(f"/api/audits/{aid}/export", params={"format": name})
+        assert r.status_code == 200
+        assert r.headers["content-disposition"].endswith(f'.{spec.extension}"')
+        assert r.headers["content-type"].split(";")[0] == spec.media_type.split(";")[0]
+        assert output_name("a/story.txt", name).endswith(f".{spec.extension}")
+
+
+def test_deeply_nested_or_oversized_json_bodies_are_a_400(client: TestClient) -> None:
+    def post(body: bytes) -> Any:
+        return client.post("/api/audits", content=body, headers={"Content-Type": "application/json"})
+
+    for body in (
+        '{"text": ' + "[" * 3000 + "]" * 3000 + "}",
+        '{"text": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "}",
+        "[" * 100_000,
+    ):
+        err = assert_error(post(body.encode()), 400, "bad_json")
+        assert "nested too deeply" in err["message"]
+    err = assert_error(post(b'{"text": ' + b"9" * 5000 + b"}"), 400, "bad_json")
+    assert "digits" in err["message"] and "sys.set_int" not in err["message"]
+    # Nested, but within what parses: the usual 422 for a text that is not a string.
+    assert_error(post(('{"text": ' + "[" * 200 + "]" * 200 + "}").encode()), 422, "invalid_request")
+    assert client.get("/api/health").json()["status"] == "ok"

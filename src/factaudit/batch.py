@@ -4,18 +4,28 @@ Sources expand into :class:`BatchItem` s (files, directories of files, URLs, JSO
 article per line). :func:`map_batches` is the one small interface over the engines: a local
 process pool (default; forked workers inherit the warmed Auditor) or Ray (``engine="ray"``, an
 optional extra; ``RAY_ADDRESS`` points the same code at a cluster). :func:`run_batch` writes each
-report atomically and appends a line to ``manifest.jsonl`` only after the report exists, so a rerun
-skips what a killed run already finished, and a bad article is recorded and skipped.
+report durably (fsynced, renamed, folder fsynced) and appends a line to ``manifest.jsonl`` (fsynced)
+only after the report is on disk, so a rerun skips what a killed run (or a power cut) already
+finished, and a bad article is recorded and skipped.
+
+Item ids key the manifest, so they are unique within a batch: :func:`expand_sources` audits the
+first article with a given id and records each later one as an error (a rerun skips both, like any
+finished item), rather than letting two articles share, and overwrite, one report.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
 import os
 import re
+import signal
+import sys
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -24,17 +34,10 @@ from typing import Any
 
 from .config import Settings
 from .errors import BatchError, FactauditError, InputError
+from .report import get_format
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".text"}
 TEXT_KEYS = ("text", "content", "body", "article", "html")
-EXTENSIONS = {
-    "text": "txt",
-    "json": "json",
-    "md": "md",
-    "html": "html",
-    "claimreview": "claimreview.json",
-    "annotations": "annotations.jsonld",
-}
 MANIFEST = "manifest.jsonl"
 
 
@@ -70,24 +73,125 @@ class BatchSummary:
     out_dir: str = ""
 
 
-def expand_sources(sources: Iterable[str]) -> Iterator[BatchItem]:
-    """Files, directories (recursively, article suffixes only), URLs and JSONL files → items."""
+@dataclass
+class SkippedFolder:
+    """A folder directory mode did not descend into, and why (``virtualenv``, ``hidden``, ...)."""
+
+    path: str
+    reason: str
+
+
+#: Folders directory mode never descends into (below a folder the user named), by name.
+SKIPPED_FOLDER_NAMES = {"site-packages": "packages", "node_modules": "packages", "__pycache__": "cache"}
+
+
+def skip_reason(folder: Path) -> str | None:
+    """Why directory mode skips ``folder`` (a sub-folder of a named one), or None to descend."""
+    if (folder / "pyvenv.cfg").is_file():
+        return "virtualenv"
+    if folder.name in SKIPPED_FOLDER_NAMES:
+        return SKIPPED_FOLDER_NAMES[folder.name]
+    if folder.name.startswith("."):
+        return "hidden"
+    return None
+
+
+def _walk_articles(root: Path, skipped: list[SkippedFolder] | None) -> list[Path]:
+    """Article files under ``root``, sorted; ``root`` itself is walked even if hidden (it was named)."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            reason = skip_reason(here / d)
+            if reason is None:
+                keep.append(d)
+            elif skipped is not None:
+                skipped.append(SkippedFolder(str(here / d), reason))
+        dirnames[:] = keep
+        found.extend(
+            here / f for f in filenames if Path(f).suffix.lower() in ARTICLE_SUFFIXES and (here / f).is_file()
+        )
+    return sorted(found)
+
+
+def expand_sources(
+    sources: Iterable[str], *, skipped: list[SkippedFolder] | None = None
+) -> Iterator[BatchItem]:
+    """Files, directories (recursively, article suffixes only), URLs and JSONL files → items.
+
+    Directory mode skips hidden folders, virtualenvs, ``site-packages``, ``node_modules`` and
+    ``__pycache__`` (appended to ``skipped`` when given). Ids come out unique: a file or URL named
+    twice is audited once; any other repeated id becomes an error item keyed by its line
+    (``stem:line``), so the first article keeps the id and its report.
+    """
+    seen: dict[str, tuple[str, str | None]] = {}  # id -> (where from, location if a plain file/URL)
+    for item, origin, fallback, given in _expand(sources, skipped):
+        plain = item.location if item.text is None and item.error is None else None
+        first = seen.get(item.id)
+        if first is None:
+            seen[item.id] = (origin, plain)
+            yield item
+        elif not given:  # an id we made up (a line's stem:line) collides: make another one
+            item.id = _unique(fallback, seen)
+            seen[item.id] = (origin, plain)
+            yield item
+        elif plain is not None and first[1] == plain:
+            continue  # the same file or URL named twice: one audit, one report
+        else:
+            key = _unique(fallback, seen)
+            seen[key] = (origin, None)
+            yield BatchItem(
+                id=key,
+                error=f"{origin} repeats id {item.id!r} (first used by {first[0]}); ids must be unique "
+                "in a batch, only the first is audited",
+            )
+
+
+def _unique(key: str, seen: dict[str, Any]) -> str:
+    n, out = 2, key
+    while out in seen:
+        out, n = f"{key}#{n}", n + 1
+    return out
+
+
+def _expand(
+    sources: Iterable[str], skipped: list[SkippedFolder] | None
+) -> Iterator[tuple[BatchItem, str, str, bool]]:
+    """(item, where it came from, a fallback id, whether the id was the user's) for each source."""
     for src in sources:
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src):
-            yield BatchItem(id=src, location=src)
+            yield BatchItem(id=src, location=src), src, src, True
             continue
         p = Path(src)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES:
-                    yield BatchItem(id=str(f), location=str(f))
+            for f in _walk_articles(p, skipped):
+                yield BatchItem(id=str(f), location=str(f)), str(f), str(f), True
         elif p.suffix.lower() == ".jsonl":
-            yield from _jsonl_items(p)
+            for n, item, given in _jsonl_items(p):
+                yield item, f"line {n} of {p.name}", f"{p.stem}:{n}", given
         else:
-            yield BatchItem(id=src, location=src)
+            yield BatchItem(id=src, location=src), src, src, True
 
 
-def _jsonl_items(path: Path) -> Iterator[BatchItem]:
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads`` for untrusted input: every way it fails is an :class:`InputError`.
+
+    Besides syntax errors, the parser raises ``RecursionError`` on deep nesting (``[[[...`` a few
+    thousand levels) and ``ValueError`` on an integer over Python's digit limit; both are bad input.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError("nested too deeply to parse") from None
+    except ValueError as exc:  # int digit limit; undecodable bytes (UnicodeDecodeError)
+        raise InputError(f"not valid JSON ({str(exc).split(':')[0]})") from None
+
+
+def _jsonl_items(path: Path) -> Iterator[tuple[int, BatchItem, bool]]:
+    """(line number, item, whether its id is the line's own ``id``) for each non-blank line."""
     try:
         fh = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - opened here, closed below
     except OSError as exc:
@@ -98,25 +202,31 @@ def _jsonl_items(path: Path) -> Iterator[BatchItem]:
                 continue
             item_id = f"{path.stem}:{n}"
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield BatchItem(id=item_id, error=f"line {n} is not valid JSON ({exc.msg})")
+                obj = parse_json(line)
+            except InputError as exc:
+                yield n, BatchItem(id=item_id, error=f"line {n} is {exc.message}"), False
                 continue
             if not isinstance(obj, dict):
-                yield BatchItem(id=item_id, error=f"line {n} is not a JSON object")
+                yield n, BatchItem(id=item_id, error=f"line {n} is not a JSON object"), False
                 continue
-            item_id = str(obj.get("id", item_id))
+            raw_id = obj.get("id")
+            given = raw_id is not None and raw_id != ""
+            if given and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float)):
+                err = f"line {n} has an id that is not a string or number"
+                yield n, BatchItem(id=item_id, error=err), False
+                continue
+            if given:
+                item_id = str(raw_id)
             text = next((obj[k] for k in TEXT_KEYS if isinstance(obj.get(k), str)), None)
             url = obj.get("url") if isinstance(obj.get("url"), str) else None
             if text is None and url is None:
-                yield BatchItem(
-                    id=item_id, error=f"line {n} has no text field ({', '.join(TEXT_KEYS)}) or url"
-                )
+                err = f"line {n} has no text field ({', '.join(TEXT_KEYS)}) or url"
+                yield n, BatchItem(id=item_id, error=err), given
                 continue
             title = obj.get("title")
             if text is not None and isinstance(title, str) and title.strip() and not text.startswith(title):
                 text = f"{title.strip()}\n\n{text}"
-            yield BatchItem(id=item_id, location=None if text is not None else url, text=text)
+            yield n, BatchItem(id=item_id, location=None if text is not None else url, text=text), given
 
 
 # --- workers ---------------------------------------------------------------------------------
@@ -169,6 +279,37 @@ def audit_item(item: BatchItem, fmt: str, settings: Settings | None = None) -> I
     return res
 
 
+#: prctl(2) option: the signal a process gets when the thread that forked it exits (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker initializer: die with the batch process, even when it is killed by SIGKILL.
+
+    Forked workers inherit both ends of the pool's task pipe, so a dead parent never shows as EOF:
+    without this they would wait forever, each holding a loaded Auditor. Linux gets the kernel's
+    parent-death signal (sent when the forking thread exits; :func:`map_batches` forks from the
+    thread that iterates it); everywhere a watchdog thread also polls ``os.getppid()``.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no usable libc: the watchdog still covers it
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect: no signal will come
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="factaudit-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int, interval: float = 0.5) -> None:
+    """Exit this process once it has been reparented (its parent ``parent`` has died)."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
+
+
 def map_batches(
     fn: Callable[[BatchItem], ItemResult], items: list[BatchItem], *, jobs: int = 1, engine: str = "local"
 ) -> Iterator[ItemResult]:
@@ -183,7 +324,9 @@ def map_batches(
             yield fn(it)
         return
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+    ) as pool:
         pending: set[Future[ItemResult]] = set()
         queue = iter(items)
         for it in queue:
@@ -233,7 +376,42 @@ def _map_ray(
 def output_name(item_id: str, fmt: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", item_id).strip("._")[:100] or "article"
     digest = hashlib.sha1(item_id.encode("utf-8")).hexdigest()[:8]
-    return f"{stem}.{digest}.{EXTENSIONS[fmt]}"
+    return f"{stem}.{digest}.{get_format(fmt).extension}"
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames and new entries in ``folder`` durable (skipped where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # Windows: folders cannot be opened (NTFS journals the rename itself)
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # a file system without folder fsync
+            raise BatchError(f"cannot sync the folder {folder}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def write_report(out_dir: Path, name: str, text: str) -> Path:
+    """Write ``out_dir/name`` so that it survives a crash or power cut once this returns.
+
+    The data is fsynced under a temporary name, renamed over the final name (atomic: readers see
+    the old report or the new one, never half of one), and then the folder is fsynced so the
+    rename itself is on disk; only after that may the manifest say the item is done.
+    """
+    final, tmp = out_dir / name, out_dir / (name + ".part")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        _fsync_dir(out_dir)
+    except OSError as exc:
+        raise BatchError(f"cannot write the report {final}: {exc.strerror or exc}") from exc
+    return final
 
 
 def read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
@@ -245,8 +423,8 @@ def read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
     with open(path, encoding="utf-8", errors="replace") as fh:
         for line in fh:
             try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
+                rec = parse_json(line)
+            except InputError:
                 continue
             if isinstance(rec, dict) and "id" in rec:
                 done[str(rec["id"])] = rec
@@ -276,6 +454,15 @@ def run_batch(
     on_result: Callable[[ItemResult], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
 ) -> BatchSummary:
+    """Audit ``items`` (unique ids, as :func:`expand_sources` makes them) into ``out_dir``.
+
+    Each finished item's report is on disk (fsynced) before its manifest line is appended and
+    fsynced, so the manifest never names a report a crash lost; ``resume`` skips the ids it lists.
+    """
+    dups = sorted(k for k, n in Counter(it.id for it in items).items() if n > 1)
+    if dups:
+        shown = ", ".join(repr(d) for d in dups[:3]) + (f" and {len(dups) - 3} more" if len(dups) > 3 else "")
+        raise BatchError(f"batch items need unique ids (they name reports and key the manifest): {shown}")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -301,20 +488,21 @@ def run_batch(
             with open(manifest_path, "a", encoding="utf-8") as fh:
                 fh.write("\n")
     with open(manifest_path, "a" if resume else "w", encoding="utf-8") as manifest:
+        _fsync_dir(out_dir)  # a manifest created just now must not vanish while its reports stay
         for res in map_batches(_Audit(fmt, settings), todo, jobs=jobs, engine=engine):
             rec = asdict(res)
             text = rec.pop("output")
             if res.status == "ok" and text is not None:
-                name = output_name(res.id, fmt)
-                tmp = out_dir / (name + ".part")
-                tmp.write_text(text, encoding="utf-8")
-                os.replace(tmp, out_dir / name)
-                rec["output"] = name
+                rec["output"] = write_report(out_dir, output_name(res.id, fmt), text).name
                 summary.done += 1
             else:
                 summary.errors += 1
-            manifest.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            manifest.flush()
+            try:
+                manifest.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                manifest.flush()
+                os.fsync(manifest.fileno())
+            except OSError as exc:  # disk full, I/O error: the batch cannot go on
+                raise BatchError(f"cannot write {manifest_path}: {exc.strerror or exc}") from exc
             if on_result:
                 on_result(res)
     summary.seconds = round(time.perf_counter() - t0, 3)

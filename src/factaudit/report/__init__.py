@@ -11,46 +11,103 @@ from __future__ import annotations
 
 import platform
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from ..document import Article, ModelInfo, Report, RunRecord
 from ..errors import InputError
 
-__all__ = ["FORMATS", "build_report", "render"]
+__all__ = ["FORMATS", "REPORT_FORMATS", "ReportFormat", "build_report", "get_format", "render"]
 
-#: The formats :func:`render` knows, in the order the CLI lists them.
-FORMATS: tuple[str, ...] = ("text", "json", "md", "html", "claimreview", "annotations")
+
+def _text(report: Report) -> str:
+    from .terminal import to_text
+
+    return to_text(report)
+
+
+def _json(report: Report) -> str:
+    from .json_report import to_json
+
+    return to_json(report)
+
+
+def _markdown(report: Report) -> str:
+    from .markdown import to_markdown
+
+    return to_markdown(report)
+
+
+def _html(report: Report) -> str:
+    from .html import to_html
+
+    return to_html(report)
+
+
+def _claimreview(report: Report) -> str:
+    from .claimreview import to_claimreview_json
+
+    return to_claimreview_json(report)  # approved claims only: none without a human review
+
+
+def _annotations(report: Report) -> str:
+    from .annotations import to_annotations_json
+
+    return to_annotations_json(report)
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One report format: the name users type, the file extension, the media type, the renderer."""
+
+    name: str
+    extension: str
+    media_type: str
+    description: str
+    render: Callable[[Report], str]
+
+
+#: The one registry of report formats (CLI choices, batch file names, web exports), in CLI order.
+REPORT_FORMATS: dict[str, ReportFormat] = {
+    f.name: f
+    for f in (
+        ReportFormat("text", "txt", "text/plain; charset=utf-8", "the terminal view as plain text", _text),
+        ReportFormat("json", "json", "application/json", "the JSON report (schema.json)", _json),
+        ReportFormat("md", "md", "text/markdown; charset=utf-8", "Markdown", _markdown),
+        ReportFormat("html", "html", "text/html; charset=utf-8", "one self-contained HTML page", _html),
+        ReportFormat(
+            "claimreview",
+            "claimreview.jsonld",
+            "application/ld+json",
+            "schema.org ClaimReview JSON-LD (approved claims only)",
+            _claimreview,
+        ),
+        ReportFormat(
+            "annotations",
+            "annotations.jsonld",
+            "application/ld+json",
+            "W3C Web Annotations (JSON-LD)",
+            _annotations,
+        ),
+    )
+}
+#: The format names, in the order the CLI lists them.
+FORMATS: tuple[str, ...] = tuple(REPORT_FORMATS)
+
+
+def get_format(name: str) -> ReportFormat:
+    """The registered format called ``name`` (an InputError naming the choices otherwise)."""
+    try:
+        return REPORT_FORMATS[name]
+    except KeyError:
+        raise InputError(f"unknown report format {name!r}; choose one of {', '.join(FORMATS)}") from None
 
 
 def render(report: Report, fmt: str) -> str:
     """Render ``report`` in ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "text":
-        from .terminal import to_text
-
-        return to_text(report)
-    if fmt == "json":
-        from .json_report import to_json
-
-        return to_json(report)
-    if fmt == "md":
-        from .markdown import to_markdown
-
-        return to_markdown(report)
-    if fmt == "html":
-        from .html import to_html
-
-        return to_html(report)
-    if fmt == "claimreview":
-        from .claimreview import to_claimreview_json
-
-        return to_claimreview_json(report)  # approved claims only: none without a human review
-    if fmt == "annotations":
-        from .annotations import to_annotations_json
-
-        return to_annotations_json(report)
-    raise InputError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return get_format(fmt).render(report)
 
 
 def build_report(

@@ -19,6 +19,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit
@@ -45,7 +46,7 @@ from ..errors import (
 )
 from ..net import blocked_reason, default_resolver, parse_ip_literal, validate_url
 from ..pipeline import Auditor
-from ..report import render
+from ..report import REPORT_FORMATS, get_format
 from ..report.annotations import to_annotations
 from ..report.claimreview import to_claimreview
 from .jobs import (
@@ -76,7 +77,10 @@ __all__ = ["ERROR_STATUS", "WebSettings", "create_app", "default_store_path", "s
 log = logging.getLogger("factaudit.web")
 
 TOKEN_COOKIE = "factaudit_token"
-ExportFormat = Literal["json", "md", "html", "claimreview", "annotations"]
+#: The report formats the web app exports (the registry's, less the terminal view).
+EXPORT_FORMATS: tuple[str, ...] = tuple(f for f in REPORT_FORMATS if f != "text")
+ExportFormat = StrEnum("ExportFormat", [(f, f) for f in EXPORT_FORMATS])  # type: ignore[misc]
+DEFAULT_EXPORT = ExportFormat("json")
 #: Raw request bodies accepted by POST /api/audits besides JSON and forms (the body is the article).
 RAW_TYPES = {
     "text/plain": ".txt",
@@ -540,8 +544,11 @@ async def read_api_input(request: Request) -> AuditRequest:
     if ctype == "application/json" or ctype.endswith("+json"):
         try:
             payload = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "bad_json", f"the body is not valid JSON: {exc}") from None
+        except RecursionError:  # [[[[... a few thousand deep: bad input, not a server fault
+            raise ApiError(400, "bad_json", "the body is not usable JSON: nested too deeply") from None
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an over-long integer
+            detail = str(exc).split(";")[0]  # drop Python's advice on the integer digit limit
+            raise ApiError(400, "bad_json", f"the body is not valid JSON: {detail}") from None
         try:
             body = AuditIn.model_validate(payload)
         except ValidationError as exc:
@@ -588,7 +595,7 @@ def _links(request: Request, audit_id: str) -> Links:
     return Links(
         page=f"/audits/{audit_id}",
         api=api,
-        exports={f: f"{api}/export?format={f}" for f in ("json", "md", "html", "claimreview", "annotations")},
+        exports={f: f"{api}/export?format={f}" for f in EXPORT_FORMATS},
     )
 
 
@@ -700,11 +707,10 @@ def export_response(st: AppState, request: Request, rec: AuditRecord, fmt: str) 
     reviews = {cid: r.to_review() for cid, r in current.items()}
     base = _base_url(st, request)
     page = f"{base}/audits/{rec.id}"
-    disposition = {"Content-Disposition": f'attachment; filename="factaudit-{rec.id}.{_EXT[fmt]}"'}
-    if fmt == "json":
-        return Response(render(report, "json"), media_type="application/json", headers=disposition)
-    if fmt == "md":
-        return Response(render(report, "md"), media_type="text/markdown; charset=utf-8", headers=disposition)
+    spec = get_format(fmt)
+    disposition = {"Content-Disposition": f'attachment; filename="factaudit-{rec.id}.{spec.extension}"'}
+    if fmt in ("json", "md"):
+        return Response(spec.render(report), media_type=spec.media_type, headers=disposition)
     if fmt == "html":
         html, csp = render_audit_page(
             report,
@@ -729,17 +735,8 @@ def export_response(st: AppState, request: Request, rec: AuditRecord, fmt: str) 
             report, reviews, collection_id=f"{base}/api/audits/{rec.id}/export?format=annotations"
         )
     return Response(
-        json.dumps(data, ensure_ascii=False, indent=2), media_type="application/ld+json", headers=disposition
+        json.dumps(data, ensure_ascii=False, indent=2), media_type=spec.media_type, headers=disposition
     )
-
-
-_EXT = {
-    "json": "json",
-    "md": "md",
-    "html": "html",
-    "claimreview": "claimreview.jsonld",
-    "annotations": "annotations.jsonld",
-}
 
 
 def _history(st: AppState, audit_id: str) -> dict[str, list[ReviewRecord]]:
@@ -858,8 +855,8 @@ def export_audit(
     who: Identity,
     format: Annotated[
         ExportFormat,
-        Query(description="json, md, html (offline page), claimreview (approved claims only) or annotations"),
-    ] = "json",
+        Query(description="; ".join(f"{f}: {REPORT_FORMATS[f].description}" for f in EXPORT_FORMATS)),
+    ] = DEFAULT_EXPORT,
 ) -> Response:
     """Export an audit (ClaimReview contains approved claims only)."""
     return export_response(st, request, _audit_or_404(st, audit_id), format)
