@@ -9,8 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from factaudit.cli import main
 from factaudit.errors import InputError, ModelError
-from factaudit.evaluation.checkworthiness import best_f1_threshold, evaluate_checkworthiness
+from factaudit.evaluation.checkworthiness import (
+    best_f1_threshold,
+    evaluate_checkworthiness,
+    read_labelled_tsv,
+)
 from factaudit.models.checkworthiness import FILES_DIR, META_FILE, CheckworthinessModel, get_model
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -139,17 +144,43 @@ def test_unknown_label_raises_input_error(tmp_path: Path, model: Checkworthiness
         evaluate_checkworthiness(bad, model)
 
 
-def test_clef2020_format_is_detected(tmp_path: Path, model: CheckworthinessModel) -> None:
-    # Two rows in the CLEF 2020 task 1 layout (texts written for this test).
-    tsv = tmp_path / "clef.tsv"
-    tsv.write_text(
-        "topic_id\ttweet_id\ttweet_url\ttweet_text\tclaim\tcheck_worthiness\n"
+def _clef2020_tsv(path: Path, label_column: str) -> Path:
+    """Three rows in the CLEF 2020 task 1 layout (texts written for this test)."""
+    path.write_text(
+        f"topic_id\ttweet_id\ttweet_url\ttweet_text\tclaim\t{label_column}\n"
         "covid-19\t1\thttp://x\tThe WHO reports 90,000 confirmed cases in 60 countries.\t1\t1\n"
         "covid-19\t2\thttp://x\tStay safe everyone, thank you!\t0\t0\n"
+        "covid-19\t3\thttp://x\tItaly closed all schools and universities until 15 March.\t1\t1\n",
+        encoding="utf-8",
     )
+    return path
+
+
+# The official CLEF 2020 task 1 train/dev files call the label column check_worthiness, the test
+# file claim_worthiness: both are the same format.
+@pytest.mark.parametrize("label_column", ["check_worthiness", "claim_worthiness"])
+def test_clef2020_label_column_spellings_are_read(tmp_path: Path, label_column: str) -> None:
+    texts, gold, fmt = read_labelled_tsv(_clef2020_tsv(tmp_path / "clef.tsv", label_column))
+    assert fmt == "clef2020"
+    assert texts[1] == "Stay safe everyone, thank you!"
+    assert gold.tolist() == [1, 0, 1]
+
+
+@pytest.mark.parametrize("label_column", ["check_worthiness", "claim_worthiness"])
+def test_eval_cli_reads_clef2020_files(
+    tmp_path: Path, label_column: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tsv = _clef2020_tsv(tmp_path / "clef.tsv", label_column)
+    assert main(["eval", "checkworthiness", "--data", str(tsv), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["format"] == "clef2020" and result["n"] == 3
+
+
+def test_clef2020_format_is_detected(tmp_path: Path, model: CheckworthinessModel) -> None:
+    tsv = _clef2020_tsv(tmp_path / "clef.tsv", "check_worthiness")
     result = evaluate_checkworthiness(tsv, model)
     assert result["format"] == "clef2020"
-    assert result["n"] == 2
+    assert result["n"] == 3
     assert result["f1"] == pytest.approx(1.0)
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,6 +82,48 @@ def test_bad_stdin_gets_one_line_error(payload: bytes, code: int, needle: str) -
     assert proc.returncode == code, err
     assert needle in err.lower() and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+# The generator is the parent of the audit process, so its RUSAGE_CHILDREN peak RSS is the audit's.
+_PIPE_GENERATOR = """
+import json, resource, subprocess, sys
+total = int(sys.argv[1])
+chunk = b"The council said it would build new schools. " * 1424  # ~64 KiB of text
+proc = subprocess.Popen([sys.executable, "-m", "factaudit", "audit", "-", "--no-verify"],
+                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+written = 0
+try:
+    while written < total:
+        proc.stdin.write(chunk)
+        written += len(chunk)
+    proc.stdin.close()
+except BrokenPipeError:
+    pass
+err = proc.stderr.read().decode()
+rc = proc.wait()
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"rc": rc, "written": written, "peak_rss": peak_kib * 1024, "stderr": err}))
+"""
+
+
+def test_stdin_over_the_cap_is_refused_without_reading_it_all() -> None:
+    from factaudit.config import MAX_INPUT_BYTES
+
+    mib = 1024 * 1024
+    piped = 8 * MAX_INPUT_BYTES  # 480 MiB offered; the audit must stop reading just past the cap
+    proc = subprocess.run(
+        [sys.executable, "-c", _PIPE_GENERATOR, str(piped)], capture_output=True, text=True, cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout)
+    assert res["rc"] == 3, res["stderr"]
+    # What went into the pipe: the cap + 1 bytes read, plus what the pipe buffer held at exit.
+    assert MAX_INPUT_BYTES < res["written"] <= MAX_INPUT_BYTES + 4 * mib
+    # Interpreter, imports and one cap-sized buffer; reading all of stdin first peaked near 600 MiB.
+    assert res["peak_rss"] < piped // 2, res
+    assert res["stderr"].startswith("error[FA103]: <stdin>: input is larger than the")
+    assert "Traceback" not in res["stderr"]
 
 
 @pytest.mark.parametrize(
@@ -159,3 +206,193 @@ def test_train_verifier_refuses_bad_steps_and_missing_work_folders(tmp_path: Pat
     proc = run_cli("train", "verifier", "export", "--out", str(tmp_path / "empty"))
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
     assert "train' extra" in proc.stderr or "checkpoint.pt" in proc.stderr
+
+
+def test_claimreview_export_from_the_cli_says_why_it_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", str(SEED), "-f", "claimreview", "--no-verify"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out) == []
+    assert "only claims a reviewer approved" in err and "factaudit serve" in err
+
+
+def _help_text(*args: str) -> str:
+    """``factaudit ARGS --help`` as rendered by typer/rich, with the table borders and wrapping undone."""
+    from typer.testing import CliRunner
+
+    from factaudit.cli import app
+
+    res = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": "400", "TERMINAL_WIDTH": "400"})
+    assert res.exit_code == 0, res.output
+    return re.sub(r"[\s│╭╮╰╯─]+", " ", res.output)
+
+
+def test_audit_help_shows_the_hub_extra_install_command() -> None:
+    shown = _help_text("audit")
+    assert "pip install 'factaudit[hub]'" in shown
+    assert "owner/name[@revision]" in shown
+
+
+def test_no_help_text_loses_brackets_to_rich_markup() -> None:
+    """Every ``[...]`` written in a help text is shown as written (rich markup would eat it)."""
+    import typer
+
+    from factaudit.cli import app
+
+    def commands(cmd: Any, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+        found = [(path, cmd)]
+        for name, sub in getattr(cmd, "commands", {}).items():
+            found.extend(commands(sub, (*path, name)))
+        return found
+
+    checked = 0
+    for path, cmd in commands(typer.main.get_command(app), ()):
+        if cmd.hidden:
+            continue
+        helps = [p.help for p in cmd.params if getattr(p, "help", None) and not getattr(p, "hidden", False)]
+        bracketed = [h for h in [*helps, cmd.help or ""] if "[" in h]
+        if not bracketed:
+            continue
+        shown = _help_text(*path)
+        for h in bracketed:
+            for piece in re.findall(r"\S*\[[^\]]*\]\S*", h.replace("\\[", "[")):
+                checked += 1
+                assert piece in shown, f"factaudit {' '.join(path)} --help lost {piece!r}"
+    assert checked >= 2  # owner/name[@revision] and factaudit[hub] at least
+
+
+def test_batch_goes_on_past_a_deeply_nested_jsonl_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "deep.jsonl"
+    lines = [
+        '{"text": ' + "[" * 3000 + "]" * 3000 + "}",
+        '{"id": "obj", "text": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "}",
+        json.dumps({"id": "after", "text": "The Bank of England said rates would rise to 5%."}),
+    ]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    assert main(["audit", str(corpus), "-o", str(out), "-f", "json", "-j", "1", "-q", "--no-verify"]) == 8
+    assert "internal error" not in capsys.readouterr().err
+    recs = {m["id"]: m for m in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
+    assert recs["deep:1"]["status"] == recs["deep:2"]["status"] == "error"
+    assert recs["deep:1"]["error"] == "line 1 is nested too deeply to parse"
+    assert recs["after"]["status"] == "ok" and (out / recs["after"]["output"]).is_file()
+
+
+def test_directory_batch_skips_virtualenvs_and_hidden_folders_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    proj = tmp_path / "proj"
+    (proj / "news").mkdir(parents=True)
+    (proj / "news" / "a.txt").write_text(
+        "Rates rise\n\nThe Bank of England said rates would rise to 5%.", encoding="utf-8"
+    )
+    for folder in (".venv/lib/python3.11/site-packages/pkg", ".git"):
+        (proj / folder).mkdir(parents=True)
+        (proj / folder / "README.md").write_text("The council said it would build schools.", encoding="utf-8")
+    (proj / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(proj), "-o", str(out), "-f", "json", "-j", "1", "--no-verify"]) == 0
+    err = capsys.readouterr().err
+    assert f"skipped 2 folders: {proj / '.git'} (hidden), {proj / '.venv'} (virtualenv)" in err
+    ids = [json.loads(x)["id"] for x in (out / "manifest.jsonl").read_text().splitlines()]
+    assert ids == [str(proj / "news" / "a.txt")]
+    # Named directly, a hidden folder is audited; with nothing left to audit, the error says why.
+    assert main(["audit", str(proj / ".git"), "-o", str(out), "-f", "json", "-q", "--no-verify"]) == 0
+    (proj / "news" / "a.txt").unlink()
+    assert main(["audit", str(proj), "-o", str(out), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert "no articles found" in err and "(virtualenv)" in err
+
+
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+                kids.add(int(entry))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie has exited
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the workers through /proc")
+def test_killing_a_batch_with_sigkill_takes_its_workers_down(tmp_path: Path) -> None:
+    # Two FIFOs nobody writes to keep both workers busy (blocked reading) until the parent dies.
+    waits = [tmp_path / f"wait{i}.txt" for i in range(2)]
+    for w in waits:
+        os.mkfifo(w)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"a{i}.txt").write_text(f"Story {i}\n\nThe council said it would build schools.", "utf-8")
+    log = (tmp_path / "stderr.txt").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "factaudit", "audit", *map(str, waits), str(docs),
+         "-o", str(tmp_path / "out"), "-j", "2", "-q", "--no-verify"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 240  # the parent loads the models before it forks
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = _children(proc.pid)
+        assert proc.poll() is None, (tmp_path / "stderr.txt").read_text()
+        assert len(workers) >= 2, workers
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)], "workers outlived their killed parent"
+    finally:
+        log.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for w in workers:  # only what this test started
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
+
+
+GERMAN = ROOT / "tests" / "fixtures" / "german_article.txt"
+
+
+def test_unsupported_language_exits_3_with_fa105(capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's exit 3 for an unsupported language; it used to print "not auditable" and exit 0.
+    assert main(["audit", str(GERMAN), "--no-verify"]) == 3
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.startswith(f"error[FA105]: {GERMAN}: detected language 'de' (confidence ")
+    assert err.endswith("is not supported; supported: en")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "not auditable" not in captured.out
+
+
+def test_unsupported_language_in_a_batch_is_recorded_and_the_batch_goes_on(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "de.txt").write_text(GERMAN.read_text(encoding="utf-8"), encoding="utf-8")
+    english = "Schools\n\nThe council said on Tuesday that it would build four new schools by 2027."
+    (docs / "en.txt").write_text(english, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["audit", str(docs), "-o", str(out), "-f", "json", "-q", "-j", "1", "--no-verify"]) == 8
+    lines = (out / "manifest.jsonl").read_text().splitlines()
+    manifest = {Path(m["id"]).name: m for m in map(json.loads, lines)}
+    assert manifest["en.txt"]["status"] == "ok"
+    de = manifest["de.txt"]
+    assert (de["status"], de["error_code"]) == ("error", "FA105")
+    assert "detected language 'de'" in de["error"]

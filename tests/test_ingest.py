@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import httpx
+import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,10 +24,18 @@ from factaudit.errors import (
     InputError,
     InputTooLargeError,
     UnsupportedFormatError,
+    UnsupportedLanguageError,
 )
 from factaudit.pipeline import Auditor
 from factaudit.stages import ingest as ingest_module
-from factaudit.stages.ingest import IngestStage, decode_bytes, normalize_text, sniff_format
+from factaudit.stages.ingest import (
+    DecodedText,
+    IngestStage,
+    decode_bytes,
+    decode_text,
+    normalize_text,
+    sniff_format,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -94,8 +103,10 @@ def test_stage_contract_and_pipeline_use() -> None:
     stage = IngestStage()
     assert stage.name == "ingest"
     assert stage.requires == ("source", "raw")
-    assert set(stage.assigns) == {"text", "format", "title", "language", "links", "meta"}
-    auditor = Auditor(stages=[stage])
+    assert set(stage.assigns) == {
+        "raw", "text", "format", "title", "language", "language_confidence", "links", "meta", "skipped"
+    }
+    auditor = Auditor(stages=[stage], check_writes=True)
     a = auditor.audit_text("The committee published its annual report on Monday morning in London.")
     assert a.stages_run == ["ingest"] and a.text.startswith("The committee")
 
@@ -205,6 +216,70 @@ def test_hostile_html_does_not_crash(capsys: pytest.CaptureFixture[str]) -> None
     assert "alert" not in a.text and "document.cookie" not in a.text
     assert all(not link.url.startswith("javascript:") for link in a.links)
     assert capsys.readouterr().err == ""  # trafilatura's log messages are silenced
+
+
+def _nested(depth: int, inner: str, tags: tuple[str, ...] = ("div",)) -> str:
+    opening = "".join(f"<{tags[i % len(tags)]}>" for i in range(depth))
+    closing = "".join(f"</{tags[i % len(tags)]}>" for i in reversed(range(depth)))
+    return opening + inner + closing
+
+
+DEEP_PARAGRAPHS = (
+    "<h1>Harbour extends shore power</h1>"
+    "<p>The port of Rotterdam said on Tuesday that it would extend shore power to twelve more berths "
+    "by 2026, according to a <a href='https://port.example/release'>press release</a>.</p>"
+    "<p>Ships connected to the grid can switch off their diesel generators while they are moored, "
+    "which the port expects to cut local nitrogen oxide emissions by a fifth.</p>"
+    "<p>Critics said the plan comes late and that the grid connection is not yet funded.</p>"
+)
+
+
+def test_deeply_nested_html_keeps_its_text() -> None:
+    # libxml2 stops at 256 levels and drops the rest of the page: this used to be "no article text".
+    page = "<!DOCTYPE html><html><head><title>Shore power</title></head><body>"
+    page += _nested(1000, DEEP_PARAGRAPHS)
+    page += "<p>A last paragraph after the nesting closes is read as well, the port added.</p></body></html>"
+    a = ingest_bytes(page.encode())
+    assert a.format == "html"
+    assert "would extend shore power to twelve more berths by 2026" in a.text
+    assert "cut local nitrogen oxide emissions by a fifth" in a.text
+    assert "the grid connection is not yet funded" in a.text
+    assert "A last paragraph after the nesting closes" in a.text
+    assert [link.text for link in a.links] == ["press release"]
+    assert_links_consistent(a)
+    assert any(s.startswith("HTML nested more than 256 levels deep") for s in a.skipped)
+
+
+def test_html_below_the_depth_limit_is_not_flattened() -> None:
+    a = ingest_bytes(f"<html><body>{_nested(200, DEEP_PARAGRAPHS)}</body></html>".encode())
+    assert "cut local nitrogen oxide emissions by a fifth" in a.text
+    assert not any("levels deep" in s for s in a.skipped)
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [("div",), ("div", "span", "b"), ("ul", "li"), ("table", "tr", "td"), ("blockquote",), ("section", "a")],
+)
+def test_hostile_nesting_of_100k_tags_stays_bounded(tags: tuple[str, ...]) -> None:
+    # Linear in the tags (a stack with a per-name index, no re-scans); quadratic work would not finish.
+    body = _nested(100_000, DEEP_PARAGRAPHS, tags)
+    page = f"<html><head><title>Deep</title></head><body>{body}</body></html>"
+    flat = ingest_module._flatten_deep_html(page)
+    tree = lxml.html.document_fromstring(flat)
+    assert not ingest_module._at_parser_depth_limit(tree)
+    assert "emissions by a fifth" in tree.text_content()
+    a = ingest_bytes(page.encode())
+    assert "cut local nitrogen oxide emissions by a fifth" in a.text
+
+
+def test_unclosed_nesting_and_stray_end_tags_are_flattened() -> None:
+    page = (
+        "<html><body>" + "<div><span>" * 50_000 + DEEP_PARAGRAPHS + "</em></font>" * 50_000
+        + "<script>var s = '<div>' + '</p>';</script></body></html>"
+    )
+    a = ingest_bytes(page.encode())
+    assert "would extend shore power to twelve more berths by 2026" in a.text
+    assert "var s" not in a.text
 
 
 def test_huge_html_page_is_cut_before_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -358,6 +433,72 @@ def test_cp1252_file() -> None:
     assert "Hélène Garçon" in a.text
     assert "“We cannot pass all of that on to customers,” she said – a complaint" in a.text
     assert "Landlords’ associations" in a.text
+
+
+UTF8_STORY = (
+    "Café owners in Lyon say rents rose sharply\n\n"
+    "“We cannot pass all of that on to customers,” said Hélène Garçon, who runs a café near the "
+    "station. Landlords’ associations say the increases follow years of frozen rents."
+)
+
+
+def test_utf8_with_one_stray_byte_is_read_as_utf8() -> None:
+    # Was read as ISO-8859-2 by charset-normalizer ("Café" -> "CafĂŠ"), silently.
+    data = UTF8_STORY.encode("utf-8").replace(b"station.", b"station.\xff")
+    a = ingest_bytes(data)
+    assert a.meta["encoding"] == "utf-8"
+    assert a.meta["encoding_replaced_bytes"] == 1
+    assert a.title == "Café owners in Lyon say rents rose sharply"
+    assert "said Hélène Garçon" in a.text and "Landlords’ associations" in a.text
+    assert "near the station.\ufffd Landlords" in a.text
+    note = "1 byte not valid UTF-8 replaced with U+FFFD (\ufffd); the rest of the input was read as UTF-8"
+    assert note in a.skipped
+
+
+def test_html_declared_utf8_with_stray_bytes_is_read_as_utf8() -> None:
+    page = (
+        '<html><head><meta charset="utf-8"><title>Café prices</title></head><body><article>'
+        "<p>Prices at the café rose by 12 percent, “a record”, the owner said \x96 and regulars "
+        "noticed it quickly, according to a survey published on Monday.\xa0</p>"
+        "<p>The owners blame higher energy bills and rents for most of the increase this year.</p>"
+        "</article></body></html>"
+    )
+    data = page.encode("utf-8").replace("\x96".encode(), b"\x96").replace("\xa0".encode(), b"\xa0")
+    a = ingest_bytes(data)
+    assert a.meta["encoding"] == "utf-8" and a.meta["encoding_replaced_bytes"] == 2
+    assert "Prices at the café rose by 12 percent, “a record”, the owner said \ufffd and" in a.text
+    assert any(s.startswith("2 bytes not valid UTF-8 replaced with U+FFFD") for s in a.skipped)
+
+
+def test_decode_text_counts_replaced_bytes() -> None:
+    assert decode_text(b"Caf\xc3\xa9 \xff") == DecodedText("Café \ufffd", "utf-8", 1)
+    assert decode_text("Café".encode()) == DecodedText("Café", "utf-8", 0)
+    assert decode_bytes(b"Caf\xc3\xa9 \xff") == ("Café \ufffd", "utf-8")
+
+
+def test_horne_style_cp1252_smart_quotes_decode_as_cp1252() -> None:
+    # As in the Horne 2017 articles: ASCII plus Windows punctuation (’ “ ” — …), no UTF-8 sequence.
+    # charset-normalizer read such files as cp775, cp852 or mac_iceland ("’" as "Æ" or "í").
+    text = (
+        "Clinton’s campaign said on Monday that the “new emails” changed nothing — and that the "
+        "investigation would end soon… The FBI director’s letter to Congress, critics said, "
+        "came eleven days before the election and was ‘unprecedented’."
+    )
+    a = ingest_bytes(text.encode("cp1252"))
+    assert a.meta["encoding"] == "cp1252"
+    assert a.text == text
+    assert "encoding_replaced_bytes" not in a.meta
+
+
+def test_cp1252_with_an_accidental_utf8_pair_is_not_read_as_utf8() -> None:
+    # One byte pair that happens to be valid UTF-8 ("Ã©" in cp1252) among many cp1252 bytes.
+    data = (
+        "The mayor’s office said the “plan” was ‘final’ — despite the Ã© typo — and that the "
+        "council’s vote on the “budget” was ‘binding’, the paper’s editor wrote."
+    ).encode("cp1252")
+    decoded = decode_text(data)
+    assert decoded.encoding != "utf-8" and decoded.replaced_bytes == 0
+    assert "The mayor’s office said the “plan” was ‘final’" in decoded.text
 
 
 def test_utf16_with_bom() -> None:
@@ -571,16 +712,16 @@ def test_unreachable_url() -> None:
 # ----------------------------------------------------------------------------- language
 
 
-def test_german_article_is_not_auditable() -> None:
-    a = ingest_path(FIXTURES / "german_article.txt")
-    assert a.language == "de"
-    assert a.language_confidence is not None and a.language_confidence >= 0.5
-    assert a.auditable is False
-    (finding,) = a.findings
-    assert finding.code == "unsupported_language" and finding.severity == "problem"
-    assert finding.message == "Language 'de' is not supported; structure only, no assertions or claims."
-    assert any("language 'de'" in s for s in a.skipped)
-    assert a.text.startswith("Stadtwerke München bauen Fernwärmenetz aus")
+def test_german_article_is_refused_as_unsupported_language() -> None:
+    # The README promises exit 3 / FA105 for an unsupported language: ingest refuses the article
+    # (the CLI, a batch and the web app all report the error) instead of auditing it without claims.
+    path = FIXTURES / "german_article.txt"
+    with pytest.raises(UnsupportedLanguageError) as err:
+        ingest_path(path)
+    assert err.value.code == "FA105" and err.value.exit_code == 3
+    assert err.value.source == str(path)
+    assert err.value.message.startswith("detected language 'de' (confidence ")
+    assert err.value.message.endswith("is not supported; supported: en")
 
 
 def test_french_is_supported_when_configured() -> None:
@@ -591,8 +732,8 @@ def test_french_is_supported_when_configured() -> None:
     )
     a = ingest_bytes(text.encode(), IngestStage(Settings(languages=("en", "fr"))))
     assert (a.language, a.auditable) == ("fr", True)
-    b = ingest_bytes(text.encode())
-    assert (b.language, b.auditable) == ("fr", False)
+    with pytest.raises(UnsupportedLanguageError, match="detected language 'fr'"):
+        ingest_bytes(text.encode())
 
 
 def test_short_foreign_text_is_read_as_english() -> None:

@@ -11,13 +11,18 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape  # help texts are rich markup: "[hub]" would read as a style tag
 
 from . import __version__
 from .config import Settings
 from .errors import EXIT_CODES, FactauditError, InputError
+from .report import FORMATS
+
+if TYPE_CHECKING:
+    from .batch import SkippedFolder
 
 EXIT_HELP = "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
 
@@ -39,13 +44,16 @@ app.add_typer(train_app, name="train")
 app.add_typer(token_app, name="token")
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    md = "md"
-    html = "html"
-    claimreview = "claimreview"
-    annotations = "annotations"
+#: ``--format`` choices: the report registry's formats.
+Format = StrEnum("Format", [(f, f) for f in FORMATS])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("text")
+
+
+#: Said whenever the CLI writes ClaimReview: it publishes reviewed claims only, and the CLI reviews none.
+CLAIMREVIEW_NOTE = (
+    "note: ClaimReview holds only claims a reviewer approved, and the command line reviews none, so "
+    "the export is empty; review and approve claims in the web app (factaudit serve) and export there"
+)
 
 
 class Engine(StrEnum):
@@ -83,7 +91,7 @@ def audit(
             help="Files, URLs, '-' for stdin, directories, or JSONL files (one article per line)."
         ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = DEFAULT_FORMAT,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -118,8 +126,11 @@ def audit(
     verifier_model: Annotated[
         str | None,
         typer.Option(
-            help="Verifier to use instead of the shipped one: a local model folder, or a Hugging Face "
-            "hub id owner/name[@revision] of an NLI model exported to ONNX (needs factaudit[hub]).",
+            help=escape(
+                "Verifier to use instead of the shipped one: a local model folder, or a Hugging Face "
+                "hub id owner/name[@revision] of an NLI model exported to ONNX (needs the hub extra: "
+                "pip install 'factaudit[hub]')."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -148,8 +159,9 @@ def audit(
 
     src = sources[0]
     if src == "-":
-        data = sys.stdin.buffer.read()
-        report = run_audit(data, name="<stdin>", settings=settings)
+        # Ingest reads stdin itself, at most max_input_bytes + 1 bytes: a huge pipe is refused
+        # as soon as it passes the cap instead of being read whole into memory first.
+        report = run_audit("-", name="<stdin>", settings=settings)
     else:
         report = run_audit(src, settings=settings)
     if fmt_s == "text" and output is None:
@@ -160,6 +172,8 @@ def audit(
         render_terminal(report, Console())
         return
     text = render(report, fmt_s)
+    if fmt_s == "claimreview":
+        typer.echo(CLAIMREVIEW_NOTE, err=True)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
@@ -178,6 +192,16 @@ def _write(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror}") from exc
 
 
+def _skipped_note(skipped: list[SkippedFolder], shown: int = 5) -> str:
+    """``skipped 2 folders: docs/.venv (virtualenv), docs/.git (hidden)`` (empty when none)."""
+    if not skipped:
+        return ""
+    parts = [f"{s.path} ({s.reason})" for s in skipped[:shown]]
+    if len(skipped) > shown:
+        parts.append(f"and {len(skipped) - shown} more")
+    return f"skipped {len(skipped)} folder{'s' if len(skipped) != 1 else ''}: " + ", ".join(parts)
+
+
 def _audit_batch(
     sources: list[str],
     fmt: str,
@@ -194,9 +218,13 @@ def _audit_batch(
 
     from .batch import expand_sources, run_batch
 
-    items = list(expand_sources(sources))
+    skipped: list[SkippedFolder] = []
+    items = list(expand_sources(sources, skipped=skipped))
+    note = _skipped_note(skipped)
     if not items:
-        raise InputError("no articles found in " + ", ".join(sources))
+        raise InputError("no articles found in " + ", ".join(sources) + (f" ({note})" if note else ""))
+    if note and not quiet:
+        typer.echo(note + " (name a folder to audit it anyway)", err=True)
     console = Console(stderr=True, quiet=quiet)
     progress = Progress(
         TextColumn("[bold]auditing"),
@@ -238,6 +266,8 @@ def _audit_batch(
         f"{summary.done} audited, {summary.errors} failed, {summary.skipped_done} already done "
         f"({summary.seconds:.1f} s) → {out_dir}/ (manifest.jsonl lists every article)"
     )
+    if fmt == "claimreview":
+        console.print(CLAIMREVIEW_NOTE)
     if summary.errors:
         raise typer.Exit(8)
 
@@ -302,7 +332,14 @@ def index(
 
 @eval_app.command("checkworthiness")
 def eval_checkworthiness(
-    data: Annotated[Path, typer.Option("--data", help="CT24-format TSV (Sentence_id, Text, class_label).")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            help="CT24-format TSV (Sentence_id, Text, class_label) or CLEF 2020 task 1 TSV (tweet_text, "
+            "check_worthiness or claim_worthiness).",
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Precision, recall and F1 of the Yes class on a check-worthiness TSV."""

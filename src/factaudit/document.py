@@ -9,6 +9,7 @@ text, so a report can always point back at the words.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from dataclasses import asdict, dataclass, field
@@ -231,12 +232,32 @@ class CitationCheck:
 
 
 @dataclass
+class Rewrite:
+    """Words of the article a claim replaced with their referent, so every rewrite is traceable."""
+
+    #: Offsets of the replaced words in ``Article.text`` ("his", "this cooperation").
+    start: int
+    end: int
+    original: str
+    #: What the claim shows instead, inside square brackets ("Bush’s").
+    replacement: str
+    #: Where the referent is named in the article, when it is one mention.
+    antecedent_start: int | None = None
+    antecedent_end: int | None = None
+
+
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+
+
+@dataclass
 class Claim:
     """A check-worthy, stand-alone claim derived from an assertion."""
 
     id: str
     assertion_id: str
-    #: The stand-alone claim (rewritten: pronouns and "this collaboration" resolved, one conjunct).
+    #: The stand-alone claim in the article's words; what the claim added to make it stand alone
+    #: (a resolved pronoun, "this cooperation" spelled out) is in square brackets: "during [Bush’s]
+    #: two terms". ``rewrites`` says which words each bracket replaced.
     text: str
     #: The source assertion's span in the article.
     start: int
@@ -248,6 +269,12 @@ class Claim:
     check_worthy: bool | None = None
     rank: int | None = None
     verdict: Verdict | None = None
+    rewrites: list[Rewrite] = field(default_factory=list)
+
+    @property
+    def plain_text(self) -> str:
+        """The claim without the square brackets that mark added words (what models read)."""
+        return _BRACKETS.sub(r"\1", self.text)
 
 
 @dataclass
@@ -294,7 +321,9 @@ class Article:
     title: str | None = None
     language: str | None = None
     language_confidence: float | None = None
-    #: False when the language is unsupported: structure is kept, assertions and claims are not made.
+    #: False when the stages after segment should make no assertions or claims. Ingest refuses an
+    #: unsupported language outright (UnsupportedLanguageError, exit 3); an Article built by hand
+    #: or read back from an older report may still carry False.
     auditable: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)

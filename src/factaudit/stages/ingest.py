@@ -35,7 +35,7 @@ import httpx
 
 from .. import net
 from ..config import MAX_HTML_CHARS, MAX_HTML_ELEMENTS, Settings
-from ..document import Article, Finding, Link
+from ..document import Article, Link
 from ..errors import (
     BinaryInputError,
     BlockedURLError,
@@ -44,13 +44,16 @@ from ..errors import (
     InputError,
     InputTooLargeError,
     UnsupportedFormatError,
+    UnsupportedLanguageError,
 )
 from . import BaseStage
 
 __all__ = [
+    "DecodedText",
     "ExtractedDocument",
     "IngestStage",
     "decode_bytes",
+    "decode_text",
     "detect_language",
     "extract_document",
     "normalize_text",
@@ -238,15 +241,71 @@ _BOMS = (
 #: Share of control characters (other than whitespace) above which decoded text counts as binary.
 _MAX_CONTROL_RATIO = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\x0c\x0b")
+#: One well-formed UTF-8 multi-byte sequence (RFC 3629: no overlong forms, surrogates or code
+#: points past U+10FFFF). Single-byte encodings almost never produce one by chance.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_ASCII_BYTES = bytes(range(0x80))
+#: Bytes that not valid UTF-8 may make up, at most, of the non-ASCII bytes of input still read as
+#: UTF-8 (with U+FFFD for them): one stray byte next to one "é" is UTF-8, a cp1252 file full of
+#: smart quotes with one accidental UTF-8-looking pair is not.
+_MAX_INVALID_UTF8_SHARE = 1 / 3
+#: Curly quotes, dashes, ellipsis, bullet, €, ™, NBSP, ©, ®, °, « and »: bytes every Windows code
+#: page of the Latin scripts (1250, 1252, 1253, 1254, 1257) reads alike. Input whose only non-ASCII
+#: bytes are these is Windows typography; charset-normalizer guesses DOS and Mac code pages for
+#: many such short English articles (cp775, cp852, mac_iceland: "’" read as "Æ" or "í").
+_WINDOWS_PUNCTUATION = bytes(
+    [0x80, 0x82, 0x84, 0x85, 0x86, 0x87, 0x89, 0x8B, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x99,
+     0x9B, 0xA0, 0xA9, 0xAB, 0xAE, 0xB0, 0xBB]
+)
 
 
-def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
-    """Decode input bytes to text: BOM, else UTF-8, else the declared charset, else charset-normalizer.
+@dataclasses.dataclass(frozen=True)
+class DecodedText:
+    """Decoded input: the text, the encoding read, and how many bytes were not valid in it."""
 
-    Returns ``(text, encoding)``; raises :class:`BinaryInputError` for bytes that are not text.
+    text: str
+    encoding: str
+    #: Bytes that were not valid ``encoding`` and became U+FFFD (only for mostly-UTF-8 input).
+    replaced_bytes: int = 0
+
+    def note(self) -> str | None:
+        """The line for ``Article.skipped`` when bytes were replaced."""
+        if not self.replaced_bytes:
+            return None
+        n = self.replaced_bytes
+        return (
+            f"{n:,} byte{'s' if n != 1 else ''} not valid {self.encoding.upper()} replaced with U+FFFD "
+            f"(\ufffd); the rest of the input was read as {self.encoding.upper()}"
+        )
+
+
+def _mostly_utf8(data: bytes) -> int | None:
+    """The number of invalid bytes when ``data`` (not strictly UTF-8) is still UTF-8 text with a few
+    stray bytes: at least one well-formed multi-byte sequence, and invalid bytes at most
+    ``_MAX_INVALID_UTF8_SHARE`` of the non-ASCII bytes. None otherwise."""
+    if _UTF8_MULTIBYTE.search(data) is None:
+        return None
+    non_ascii = len(data.translate(None, _ASCII_BYTES))
+    invalid = non_ascii - (len(data) - len(_UTF8_MULTIBYTE.sub(b"", data)))
+    return invalid if 0 < invalid <= _MAX_INVALID_UTF8_SHARE * non_ascii else None
+
+
+def decode_text(data: bytes, *, declared: str | None = None) -> DecodedText:
+    """Decode input bytes to text, in this order:
+
+    a BOM; strict UTF-8; mostly UTF-8 (a few stray bytes replaced with U+FFFD and counted, see
+    :func:`_mostly_utf8`); the declared charset; cp1252 when the only non-ASCII bytes are Windows
+    punctuation; else charset-normalizer's guess (named cp1252 when cp1252 reads the same).
+
+    Raises :class:`BinaryInputError` for bytes that are not text.
     """
     text: str | None = None
     encoding = ""
+    replaced = 0
     for bom, enc in _BOMS:
         if data.startswith(bom):
             with contextlib.suppress(UnicodeDecodeError):
@@ -257,9 +316,15 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
             raise BinaryInputError("input looks binary (it contains NUL bytes), not text")
         with contextlib.suppress(UnicodeDecodeError):
             text, encoding = data.decode("utf-8"), "utf-8"
+    if text is None:
+        invalid = _mostly_utf8(data)
+        if invalid is not None:
+            text, encoding, replaced = data.decode("utf-8", "replace"), "utf-8", invalid
     if text is None and declared:
         with contextlib.suppress(LookupError, UnicodeDecodeError):
             text, encoding = data.decode(declared), codecs.lookup(declared).name
+    if text is None and not data.translate(None, _ASCII_BYTES + _WINDOWS_PUNCTUATION):
+        text, encoding = data.decode("cp1252"), "cp1252"
     if text is None:
         from charset_normalizer import from_bytes
 
@@ -267,14 +332,29 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
         if best is None:
             raise BinaryInputError("input looks binary (no text encoding fits), not text")
         text, encoding = str(best), best.encoding
+        if encoding != "cp1252" and "cp1252" in best.could_be_from_charset:
+            encoding = "cp1252"  # the same text: name the encoding such files are written in
     sample = text[:100_000]
+    # U+FFFD put in for stray bytes is not a sign of binary input: _mostly_utf8 bounded them.
     controls = sum(
-        1 for c in sample if c == "\ufffd" or (unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
+        1
+        for c in sample
+        if (c == "\ufffd" and not replaced)
+        or (unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
     )
     if sample and controls / len(sample) > _MAX_CONTROL_RATIO:
         share = 100 * controls / len(sample)
         raise BinaryInputError(f"input looks binary ({share:.0f}% control characters), not text")
-    return text, encoding
+    return DecodedText(text, encoding, replaced)
+
+
+def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
+    """``(text, encoding)`` of input bytes; see :func:`decode_text` (which also counts replaced bytes).
+
+    Raises :class:`BinaryInputError` for bytes that are not text.
+    """
+    decoded = decode_text(data, declared=declared)
+    return decoded.text, decoded.encoding
 
 
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|p|div|article|h[1-6]|meta|title)[\s>/]", re.I)
@@ -519,24 +599,127 @@ def _prune(tree: Any, max_elements: int, max_chars: int) -> tuple[int, int, int]
     return count, chars, kept
 
 
+#: libxml2's HTML parser stops at this element depth and drops the rest of the document (and with
+#: ``huge_tree``, at 2048); trafilatura then finds no article text in what is left.
+LIBXML2_MAX_DEPTH = 256
+#: Deeper markup is flattened (:func:`_flatten_deep_html`): only lists, tables, paragraphs, headings,
+#: quotes and links keep their tags below this depth, and no tag below ``_FLATTEN_HARD_DEPTH``.
+FLATTEN_HTML_DEPTH = 100
+_FLATTEN_HARD_DEPTH = 200
+_TAG_TOKEN = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][A-Za-z0-9:_-]*)([^<>]*)>", re.S)
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                        "source", "track", "wbr", "keygen", "basefont", "frame", "isindex"})
+_RAW_TEXT_TAGS = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+                            "plaintext"})
+_RAW_TEXT_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in _RAW_TEXT_TAGS}
+_STRUCTURE_TAGS = frozenset({"html", "head", "body", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+                             "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+                             "blockquote", "pre", "a"})
+#: An open element (the key) that the start of one of the values closes, as an HTML parser does.
+_IMPLIED_END: dict[str, frozenset[str]] = {
+    "p": frozenset({"p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "section", "article",
+                    "aside", "header", "footer", "nav", "main", "form", "hr", "h1", "h2", "h3", "h4",
+                    "h5", "h6"}),
+    "li": frozenset({"li"}),
+    "dt": frozenset({"dt", "dd"}),
+    "dd": frozenset({"dt", "dd"}),
+    "option": frozenset({"option", "optgroup"}),
+    "td": frozenset({"td", "th", "tr"}),
+    "th": frozenset({"td", "th", "tr"}),
+    "tr": frozenset({"tr"}),
+}
+
+
+def _at_parser_depth_limit(tree: Any) -> bool:
+    """True when the parsed tree reaches libxml2's depth limit (so the parse was likely cut short).
+
+    One XPath step per level, in C: cheap even on pages with hundreds of thousands of elements.
+    """
+    return bool(tree.xpath("boolean(/*" + "/*" * (LIBXML2_MAX_DEPTH - 1) + ")"))
+
+
+def _flatten_deep_html(html: str) -> str:
+    """``html`` with the tags of elements nested deeper than ``FLATTEN_HTML_DEPTH`` removed.
+
+    A linear scan over the tags (no parse, so no depth limit): each start tag opens an entry on a
+    stack, an end tag closes the nearest open element of its name and everything opened after it
+    (found through a per-name index, so hostile input stays linear), and the end tags an HTML
+    parser would imply (``<p>`` before a ``<div>``, ``<li>`` before the next ``<li>``) are applied.
+    Below ``FLATTEN_HTML_DEPTH`` only structural tags are kept (lists, tables, paragraphs, headings,
+    quotes, links), below ``_FLATTEN_HARD_DEPTH`` none; the text between tags is never touched.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, kept) of each open element
+    where: dict[str, list[int]] = {}  # tag -> stack indices where it is open
+    kept = 0  # open elements whose tags are kept: the depth the parser will see
+    pos = last = 0
+
+    def close_from(i: int) -> None:
+        nonlocal kept
+        while len(stack) > i:
+            tag, was_kept = stack.pop()
+            where[tag].pop()
+            kept -= was_kept
+
+    while (m := _TAG_TOKEN.search(html, pos)) is not None:
+        pos = m.end()
+        name = m.group(2)
+        if name is None:  # a comment
+            continue
+        tag = name.lower()
+        if m.group(1):  # an end tag
+            open_at = where.get(tag)
+            if open_at:
+                i = open_at[-1]
+                keep = stack[i][1]
+                close_from(i)
+                if not keep:
+                    out.append(html[last : m.start()])
+                    last = pos
+            continue
+        while stack and tag in _IMPLIED_END.get(stack[-1][0], ()):
+            close_from(len(stack) - 1)
+        if tag in _RAW_TEXT_TAGS:  # kept whole (it opens no depth); its content is not markup
+            end = _RAW_TEXT_END[tag].search(html, pos)
+            pos = end.end() if end else len(html)
+            continue
+        if tag in _VOID_TAGS or m.group(3).rstrip().endswith("/"):
+            continue
+        keep = kept < FLATTEN_HTML_DEPTH or (kept < _FLATTEN_HARD_DEPTH and tag in _STRUCTURE_TAGS)
+        if not keep:
+            out.append(html[last : m.start()])
+            last = pos
+        where.setdefault(tag, []).append(len(stack))
+        stack.append((tag, keep))
+        kept += keep
+    out.append(html[last:])
+    return "".join(out)
+
+
 def _html_to_text(
-    data: bytes, *, content_type: str | None, base_url: str | None
-) -> tuple[str, list[Link], dict[str, Any], str, list[str]]:
-    """Main text with links, page metadata, the encoding used and skip notes."""
+    html: str, *, base_url: str | None
+) -> tuple[str, list[Link], dict[str, Any], list[str]]:
+    """Main text with links, page metadata and skip notes of a decoded HTML page."""
     import trafilatura
     from lxml import etree
 
-    html, encoding = decode_bytes(data, declared=_charset_hint(data, content_type))
     if "<html" not in html[:2048].lower():  # trafilatura expects a whole document
         html = f"<html><body>{html}</body></html>"
+    skipped: list[str] = []
     with _quiet("trafilatura", "htmldate", "courlan", "justext", "readability"):
         tree = trafilatura.load_html(html)
+        if tree is not None and _at_parser_depth_limit(tree):
+            html = _flatten_deep_html(html)
+            skipped.append(
+                f"HTML nested more than {LIBXML2_MAX_DEPTH} levels deep (the parser's limit): markup below "
+                f"{FLATTEN_HTML_DEPTH} levels was flattened before extraction; its text is kept"
+            )
+            tree = trafilatura.load_html(html)
     if tree is None:
         raise EmptyInputError("no text found in the HTML page")
     # Cheap pre-strip: scripts and styles are where most of a big page's bytes are, and trafilatura
     # would parse and discard them anyway.
     etree.strip_elements(tree, *_STRIP_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    skipped: list[str] = []
     n_elements, visible_chars, kept_elements = _prune(tree, MAX_HTML_ELEMENTS, MAX_HTML_CHARS)
     if kept_elements < n_elements:
         skipped.append(
@@ -594,7 +777,7 @@ def _html_to_text(
         _walk(root, builder, link_tag="a", link_attr="href", blocks=_HTML_BLOCKS, lines=_HTML_LINES,
               base_url=base)
     text, links = builder.finish()
-    return text, links, meta, encoding, skipped
+    return text, links, meta, skipped
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -822,6 +1005,8 @@ class ExtractedDocument:
     meta: dict[str, Any]
     encoding: str | None
     skipped: list[str]
+    #: Input bytes not valid in ``encoding``, replaced with U+FFFD (the note is in ``skipped``).
+    replaced_bytes: int = 0
 
 
 def extract_document(
@@ -838,22 +1023,28 @@ def extract_document(
     links: list[Link] = []
     extra: dict[str, Any] = {}
     encoding: str | None = None
+    replaced = 0
     skipped: list[str] = []
     if fmt == "pdf":
         text, extra, skipped = _pdf_to_text(data, settings)
         text = normalize_text(text)
-    elif fmt == "html":
-        text, links, extra, encoding, skipped = _html_to_text(data, content_type=content_type, base_url=url)
     else:
-        decoded, encoding = decode_bytes(data, declared=_charset_hint(b"", content_type))
-        if fmt == "markdown":
-            text, links = _markdown_to_text(decoded)
+        decoded = decode_text(data, declared=_charset_hint(data if fmt == "html" else b"", content_type))
+        encoding, replaced = decoded.encoding, decoded.replaced_bytes
+        note = decoded.note()
+        if note:
+            skipped.append(note)
+        if fmt == "html":
+            text, links, extra, html_skipped = _html_to_text(decoded.text, base_url=url)
+            skipped.extend(html_skipped)
+        elif fmt == "markdown":
+            text, links = _markdown_to_text(decoded.text)
         else:
-            text = normalize_text(decoded)
+            text = normalize_text(decoded.text)
     if not text:
         what = {"html": "no article text found in the HTML page"}.get(fmt, "input is only whitespace")
         raise EmptyInputError(what)
-    return ExtractedDocument(fmt, text, links, extra, encoding, skipped)
+    return ExtractedDocument(fmt, text, links, extra, encoding, skipped, replaced)
 
 
 @dataclasses.dataclass
@@ -875,7 +1066,9 @@ class IngestStage(BaseStage):
 
     name = "ingest"
     requires: tuple[str, ...] = ("source", "raw")
-    assigns: tuple[str, ...] = ("text", "format", "title", "language", "links", "meta")
+    assigns: tuple[str, ...] = (
+        "raw", "text", "format", "title", "language", "language_confidence", "links", "meta", "skipped"
+    )
 
     def __init__(
         self,
@@ -998,6 +1191,8 @@ class IngestStage(BaseStage):
         meta["content_type"] = src.content_type or _CONTENT_TYPES[fmt]
         meta["bytes"] = len(src.data)
         meta["encoding"] = encoding
+        if doc.replaced_bytes:
+            meta["encoding_replaced_bytes"] = doc.replaced_bytes
         if src.url:
             meta["url"] = src.url
             meta["final_url"] = src.final_url
@@ -1053,22 +1248,12 @@ class IngestStage(BaseStage):
             return
         sample = article.text[:LANGUAGE_SAMPLE_CHARS]
         if confidence >= settings.min_language_confidence and len(sample) >= MIN_LANGUAGE_CHARS:
-            article.language, article.language_confidence = best, round(confidence, 4)
-            article.auditable = False
-            article.findings.append(
-                Finding(
-                    code="unsupported_language",
-                    severity="problem",
-                    message=(
-                        f"Language '{best}' is not supported; structure only, no assertions or claims."
-                    ),
-                )
+            # Refused like any other input that cannot be audited (exit 3, FA105; a batch records it
+            # and goes on; the web app answers 422), not reported as an audit without claims.
+            raise UnsupportedLanguageError(
+                f"detected language '{best}' (confidence {confidence:.2f}) is not supported; "
+                f"supported: {', '.join(settings.languages) or 'none'}"
             )
-            article.skipped.append(
-                f"language '{best}' (confidence {confidence:.2f}) is not supported "
-                f"({', '.join(settings.languages)}): no assertions or claims"
-            )
-            return
         # Too short or too unsure to refuse: read it as the default language, and say what was seen.
         article.language = default
         article.language_confidence = round(probs.get(default, 0.0), 4)
