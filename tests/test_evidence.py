@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -26,7 +27,13 @@ from factaudit.evidence import (
 from factaudit.evidence.embed import DEFAULT_EMBEDDER_DIR, StaticEmbedder, load_embedder
 from factaudit.evidence.packs import add_pack, factbook_documents, wiki_vital_documents
 from factaudit.evidence.retrieve import build_bm25_query_string
-from factaudit.evidence.store import MAX_PASSAGE_CHARS, sentence_spans, split_passages
+from factaudit.evidence.store import (
+    MAX_PASSAGE_CHARS,
+    corpus_names,
+    rebuild_store,
+    sentence_spans,
+    split_passages,
+)
 
 FIX = Path(__file__).parent / "fixtures" / "evidence"
 
@@ -522,3 +529,403 @@ def test_cli_index_list_and_rebuild(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["index", str(FIX / "fever_wiki_pages.jsonl"), "--store", store, "--rebuild", "-q"]) == 0
     with EvidenceStore(store) as s:
         assert [c.name for c in s.corpora()] == ["fever_wiki_pages"]
+
+
+# ------------------------------------------------------------------------------ damaged and read-only stores
+
+
+def _small_store(path: Path) -> tuple[int, int]:
+    with EvidenceStore(path, create=True) as store:
+        store.add_documents(read_source(FIX / "wiki_00"), corpus="wx")
+        store.add_documents(read_source(FIX / "folder", on_skip=lambda f, r: None), corpus="folder")
+        return store.count()
+
+
+def _snapshot(root: Path) -> dict[str, tuple[Any, ...]]:
+    """Every file and folder under ``root`` (itself included): mode, mtime, size, content hash. A folder's
+    mtime moves when anything is created in it or removed from it (a -wal, -shm or lock file)."""
+    import hashlib
+
+    out: dict[str, tuple[Any, ...]] = {}
+    for p in [root, *sorted(root.rglob("*"))]:
+        st = p.lstat()
+        digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None
+        out[str(p.relative_to(root))] = (st.st_mode, st.st_mtime_ns, st.st_size, digest)
+    return out
+
+
+def _adds(documents: Any, corpus: str) -> Any:
+    """A ``rebuild_store`` build step."""
+
+    def build(store: EvidenceStore) -> None:
+        store.add_documents(documents, corpus=corpus)
+
+    return build
+
+
+class _FakeVerifier:
+    def predict(self, pairs: Any) -> list[tuple[float, float, float]]:
+        return [(0.9, 0.05, 0.05) for _ in pairs]
+
+    def info(self) -> dict[str, Any]:
+        return {"name": "fake", "version": "0"}
+
+
+def test_a_zero_byte_or_foreign_sqlite_is_an_error_and_never_recreated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "s"
+    _small_store(path)
+    db = path / "evidence.sqlite"
+    db.write_bytes(b"")
+    rebuild = r"rebuild it with 'factaudit index SOURCE\.\.\. --rebuild --store "
+    for kwargs in ({"read_only": True}, {}, {"create": True}):
+        with pytest.raises(StoreError, match=r"evidence\.sqlite is empty \(0 bytes\).*" + rebuild):
+            EvidenceStore(path, **kwargs)
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Mount Kilimanjaro is the highest mountain in Africa, officials said.", encoding="utf-8"
+    )
+    assert main(["audit", str(article), "--store", str(path), "-f", "json"]) == 6
+    err = capsys.readouterr().err
+    assert err.startswith("error[FA500]") and "evidence.sqlite is empty" in err and len(err.splitlines()) == 1
+    assert main(["index", "--list", "--store", str(path)]) == 6
+    assert "error[FA500]" in capsys.readouterr().err
+    assert db.stat().st_size == 0 and sorted(p.name for p in path.iterdir()) == [
+        "bm25",
+        "evidence.sqlite",
+        "vectors.usearch",
+    ]
+
+    db.write_bytes(b"this is not a database at all, just text" * 10)
+    with pytest.raises(StoreError, match=r"evidence\.sqlite is not an SQLite database.*rebuild"):
+        EvidenceStore(path, read_only=True)
+    db.unlink()
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    con.commit()
+    con.close()
+    for kwargs in ({"read_only": True}, {"create": True}):
+        with pytest.raises(StoreError, match=r"has no corpora, documents, passages tables"):
+            EvidenceStore(path, **kwargs)
+    # a 0-byte file with nothing indexed beside it is an interrupted creation: create=True makes the store
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "evidence.sqlite").write_bytes(b"")
+    with EvidenceStore(fresh, create=True) as store:
+        assert store.count() == (0, 0)
+    with EvidenceStore(fresh, read_only=True) as store:
+        assert store.warnings == [
+            f"the evidence store {fresh} holds no passages; add some with "
+            f"'factaudit index SOURCE... --store {fresh}'"
+        ]
+
+
+def test_missing_or_damaged_vectors_are_stated_and_search_goes_on_with_bm25(tmp_path: Path) -> None:
+    import factaudit
+    from factaudit.config import Settings
+
+    path = tmp_path / "s"
+    _, passages = _small_store(path)
+    vectors = path / "vectors.usearch"
+    kept = vectors.read_bytes()
+    vectors.unlink()
+    with EvidenceStore(path, read_only=True) as store:
+        assert not store.vectors_available and store.degraded
+        assert store.warnings == [
+            f"dense search off: the vector index {vectors} is missing; searched with BM25 only "
+            f"(rebuild the store with 'factaudit index SOURCE... --rebuild --store {path}')"
+        ]
+        hits = Retriever(store).search("highest mountain in Africa", k=2)
+        assert hits[0].title == "Mount Kilimanjaro" and hits[0].bm25 is not None and hits[0].dense is None
+        assert Retriever(store, mode="dense").search("highest mountain in Africa", k=2) == []
+    with pytest.raises(StoreError, match=r"vector index .* is missing but .* holds \d+ passages"):
+        EvidenceStore(path)  # no append to half a store
+    assert not vectors.exists()
+    report = factaudit.audit(
+        b"Mount Kilimanjaro is the highest mountain in Africa, officials said on Monday.",
+        settings=Settings(store=str(path), verify_all=True),
+    )
+    assert any(s.startswith("verify: dense search off: the vector index") for s in report.article.skipped)
+    claim = report.article.claims[0]
+    assert claim.verdict is not None and claim.verdict.evidence[0].source == "Mount Kilimanjaro"
+    assert not vectors.exists()
+
+    vectors.write_bytes(b"\x00" * 64)
+    with EvidenceStore(path, read_only=True) as store:
+        assert store.warnings[0].startswith(f"dense search off: the vector index {vectors} cannot be read (")
+    # imported here, not first thing: usearch loaded before tokenizers makes onnxruntime's import
+    # segfault (a native-library clash in this environment, whatever factaudit does)
+    from usearch.index import Index
+
+    vectors.write_bytes(kept)
+    full: Any = Index.restore(str(vectors))
+    keys = np.asarray(full.keys, dtype=np.uint64)[:3]
+    short = Index(ndim=full.ndim, metric="cos", dtype="f16")
+    short.add(keys, np.vstack(full.get(keys, dtype="f32")))
+    short.save(str(vectors))
+    with EvidenceStore(path, read_only=True) as store:
+        assert store.vectors_available and store.warnings == [
+            f"the vector index {vectors} holds 3 vectors for the {passages} passages in "
+            f"{path / 'evidence.sqlite'}: some evidence cannot be found by meaning "
+            f"(rebuild the store with 'factaudit index SOURCE... --rebuild --store {path}')"
+        ]
+
+
+def test_a_missing_bm25_folder_is_stated_and_both_missing_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "s"
+    _small_store(path)
+    bm25 = path / "bm25"
+    kept = tmp_path / "bm25-kept"
+    shutil.copytree(bm25, kept)
+    shutil.rmtree(bm25)
+    with EvidenceStore(path, read_only=True) as store:
+        assert not store.bm25_available and store.vectors_available
+        assert store.warnings == [
+            f"BM25 search off: the BM25 index {bm25} is missing; searched the vectors only "
+            f"(rebuild the store with 'factaudit index SOURCE... --rebuild --store {path}')"
+        ]
+        hits = Retriever(store).search("Kilimanjaro highest mountain in Africa", k=2)
+        assert hits[0].title == "Mount Kilimanjaro" and hits[0].bm25 is None and hits[0].dense is not None
+    assert not bm25.exists()  # not recreated by the read-only open
+    with pytest.raises(StoreError, match=r"the BM25 index .* is missing but"):
+        EvidenceStore(path, create=True)
+    shutil.copytree(kept, bm25)
+    (bm25 / "meta.json").write_text("{not json", encoding="utf-8")
+    with EvidenceStore(path, read_only=True) as store:
+        assert store.warnings[0].startswith(f"BM25 search off: the BM25 index {bm25} cannot be read (")
+    shutil.rmtree(bm25)
+    (path / "vectors.usearch").unlink()
+    with pytest.raises(
+        StoreError,
+        match=r"BM25 index .* is missing and the vector index .* is missing: the store cannot be searched",
+    ):
+        EvidenceStore(path, read_only=True)
+
+
+def _audit_as(uid: int | None, path: Path, out: Any) -> None:
+    """Open the store the way an audit does (the verify stage) and search it; runs in a forked child
+    that drops to ``uid`` first (root ignores permission bits)."""
+    import json
+
+    from factaudit.config import Settings
+    from factaudit.stages.verify import VerifyStage, verify_claims
+
+    try:
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+        stage = VerifyStage(Settings(store=str(path)), verifier=_FakeVerifier())
+        retriever = stage.retriever
+        hits = retriever.search("highest mountain in Africa", k=2)
+        verdict = verify_claims(
+            ["Mount Kilimanjaro is the highest mountain in Africa."], retriever, _FakeVerifier()
+        )[0]
+        listed = main(["index", "--list", "--store", str(path)])
+        result = {
+            "titles": [h.title for h in hits],
+            "dense": [h.dense is not None for h in hits],
+            "label": verdict.label,
+            "warnings": stage._store.warnings,
+            "list": listed,
+        }
+        if uid is not None:  # and writing to it is refused in so many words
+            try:
+                EvidenceStore(path).close()
+            except StoreError as exc:
+                result["append"] = exc.message
+    except BaseException as exc:  # reported to the parent
+        import traceback
+
+        result = {"error": f"{exc!r}\n{traceback.format_exc()}"}
+    out.write(json.dumps(result).encode())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_read_only_store_audits_and_writes_nothing() -> None:
+    """chmod -R a-w on the store: an audit opens, searches and verifies, and no file or folder in it changes
+    (no -wal, -shm, tantivy lock or meta.json). Root ignores permission bits, so as root the same is done
+    again in a forked child running as nobody, on a store it owns."""
+    import json
+    import tempfile
+
+    import factaudit
+    from factaudit.config import Settings
+
+    # not under pytest's 0700 folder, which nobody could enter
+    base = Path(tempfile.mkdtemp(prefix="factaudit-ro-"))
+    path = base / "s"
+    try:
+        os.chmod(base, 0o755)
+        _small_store(path)
+        if os.geteuid() == 0:
+            for p in [path, *path.rglob("*")]:
+                os.chown(p, 65534, 65534, follow_symlinks=False)
+        for p in [path, *path.rglob("*")]:
+            p.chmod(p.stat().st_mode & ~0o222)
+        before = _snapshot(path)
+        assert not any(name.endswith(("-wal", "-shm")) for name in before)
+
+        read, write = os.pipe()
+        _audit_as(None, path, os.fdopen(os.dup(write), "wb", closefd=True))
+        os.close(write)
+        with os.fdopen(read, "rb") as fh:
+            here = json.loads(fh.read())
+        assert "error" not in here, here.get("error")
+        assert here["titles"][0] == "Mount Kilimanjaro" and all(here["dense"]) and here["warnings"] == []
+        assert here["label"] == "SUPPORTED" and here["list"] == 0
+        report = factaudit.audit(
+            b"Mount Kilimanjaro is the highest mountain in Africa, officials said on Monday.",
+            settings=Settings(store=str(path), verify_all=True),
+        )
+        assert report.article.claims[0].verdict is not None
+        assert not [s for s in report.article.skipped if s.startswith("verify:")]
+        assert _snapshot(path) == before
+
+        if os.geteuid() == 0:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child
+                os.close(read)
+                try:
+                    with os.fdopen(write, "wb") as fh:
+                        _audit_as(65534, path, fh)
+                finally:
+                    os._exit(0)
+            os.close(write)
+            with os.fdopen(read, "rb") as fh:
+                child = json.loads(fh.read() or b'{"error": "the child wrote nothing"}')
+            os.waitpid(pid, 0)
+            assert "error" not in child, child.get("error")
+            assert child.pop("append", "").startswith(
+                f"cannot write the evidence store {path}: it is read-only"
+            )
+            assert child == here
+            assert _snapshot(path) == before
+    finally:
+        for p in [base, *base.rglob("*")]:
+            with contextlib.suppress(OSError):
+                p.chmod(p.stat().st_mode | 0o700)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_read_only_store_sees_writes_in_place_and_a_rebuild(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "s"
+    with EvidenceStore(path, create=True) as store:
+        store.add_documents(read_source(FIX / "wiki_00"), corpus="wx")
+    reader = EvidenceStore(path, read_only=True)
+    r = Retriever(reader)
+    assert r.search("first woman to win a Nobel Prize", k=1)[0].title != "Marie Curie"
+    # a writer connected meanwhile: its commits (still in the -wal file) are read, not the stale main file
+    con = sqlite3.connect(path / "evidence.sqlite", isolation_level=None)
+    con.execute("INSERT INTO corpora(name) VALUES ('late')")
+    assert (path / "evidence.sqlite-wal").stat().st_size
+    assert reader.refresh() and "late" in {c.name for c in reader.corpora()}
+    with EvidenceStore(path, read_only=True) as other:
+        assert "late" in {c.name for c in other.corpora()}
+    con.execute("DELETE FROM corpora WHERE name = 'late'")
+    con.close()
+    with EvidenceStore(path) as writer:
+        writer.add_documents(read_source(FIX / "folder", on_skip=lambda f, r: None), corpus="folder")
+    assert r.search("first woman to win a Nobel Prize", k=1)[0].title == "Marie Curie"
+    assert {c.name for c in reader.corpora()} == {"wx", "folder"}
+    loire = SourceDocument(text="The Loire is the longest river entirely in France.", title="Loire")
+    rebuild_store(path, _adds([loire], "loire"))
+    assert r.search("longest river in France", k=1)[0].title == "Loire"
+    assert [c.name for c in reader.corpora()] == ["loire"] and reader.count() == (1, 1)
+    reader.close()
+
+
+def test_an_interrupted_rebuild_swap_is_recovered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factaudit.evidence import store as store_mod
+
+    path = tmp_path / "s"
+    old, new, partial = (tmp_path / f"s.{x}" for x in ("old", "new", "rebuild"))
+    with EvidenceStore(path, create=True) as store:
+        store.add_documents(read_source(FIX / "wiki_00"), corpus="wx")
+
+    # an older factaudit's swap cut short after its first rename: the previous store comes back
+    with EvidenceStore(partial, create=True) as store:
+        store.add_documents([SourceDocument(text="Half a rebuild about the Loire river.")], corpus="half")
+    os.replace(path, old)
+    with EvidenceStore(path, read_only=True) as store:
+        assert [c.name for c in store.corpora()] == ["wx"]
+        assert Retriever(store).search("highest mountain in Africa", k=1)[0].title == "Mount Kilimanjaro"
+    assert path.is_dir() and not old.exists()
+
+    # this factaudit's rebuild stopped between its two renames: the next open completes the swap
+    real = os.replace
+
+    def stop_before_the_second_rename(src: Any, dst: Any) -> None:
+        if Path(src) == new and Path(dst) == path:
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    monkeypatch.setattr(store_mod.os, "replace", stop_before_the_second_rename)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild_store(path, _adds(read_source(FIX / "folder", on_skip=lambda f, r: None), "folder"))
+    monkeypatch.setattr(store_mod.os, "replace", real)
+    assert not path.exists() and (old / "evidence.sqlite").is_file() and (new / "evidence.sqlite").is_file()
+    with EvidenceStore(path, read_only=True) as store:
+        assert [c.name for c in store.corpora()] == ["folder"]
+        assert Retriever(store).search("first woman Nobel Prize", k=1)[0].title == "Marie Curie"
+    assert not old.exists() and not new.exists()
+    # and a rebuild after all that works as usual
+    rebuild_store(path, _adds(read_source(FIX / "wiki_00"), "wx"))
+    assert corpus_names(path) == ["wx"] and sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+def test_a_damaged_default_store_is_rebuilt_and_one_with_user_corpora_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factaudit.evidence import packs
+
+    target = tmp_path / "default"
+    monkeypatch.setenv("FACTAUDIT_STORE", str(target))
+    builds: list[str] = []
+
+    def fake_packs(store: EvidenceStore, progress: object = None, names: object = None) -> list:
+        builds.append(str(store.path))
+        return [
+            store.add_documents([SourceDocument(text=text, title=title)], corpus=name)
+            for name, title, text in (
+                ("factbook", "Chile", "The capital of Chile is Santiago."),
+                ("wiki-vital", "Danube", "The Danube flows into the Black Sea."),
+            )
+        ]
+
+    monkeypatch.setattr(packs, "ensure_default_packs", fake_packs)
+    with packs.open_default_store() as store:  # first use: built
+        assert store.read_only and store.warnings == [] and len(builds) == 1
+    with packs.open_default_store() as store:  # sound and complete: only opened
+        assert len(builds) == 1
+    (target / "evidence.sqlite").write_bytes(b"")
+    with packs.open_default_store() as store:
+        assert store.warnings == [] and Retriever(store).search("capital of Chile", k=1)[0].title == "Chile"
+    (target / "vectors.usearch").unlink()
+    with packs.open_default_store() as store:
+        assert store.warnings == [] and store.vectors_available and len(builds) == 3
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise StoreError(f"cannot create an evidence store at {target}.rebuild: Read-only file system")
+
+    (target / "vectors.usearch").rename(tmp_path / "vectors-kept")
+    with monkeypatch.context() as m:  # where the cache cannot be rebuilt, it is searched as it is, and said
+        m.setattr(packs, "rebuild_store", refused)
+        with packs.open_default_store() as store:
+            assert store.warnings[0].startswith("dense search off") and "Chile" in _titles(
+                Retriever(store).search("capital of Chile", k=1)
+            )
+            assert store.warnings[1].startswith(f"the damaged default store {target} could not be rebuilt")
+    (tmp_path / "vectors-kept").rename(target / "vectors.usearch")
+    with EvidenceStore(target) as store:
+        store.add_documents([SourceDocument(text="My own notes on the Danube delta.")], corpus="notes")
+    (target / "vectors.usearch").unlink()
+    with packs.open_default_store() as store:  # the user's corpus is not thrown away: reported instead
+        assert len(builds) == 3 and "notes" in corpus_names(target)
+        assert store.warnings and store.warnings[0].startswith("dense search off")

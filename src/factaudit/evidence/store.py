@@ -18,6 +18,21 @@ when searching and purged at the start of the next write.
 
 The ``meta`` table records the schema version and the embedder's name and sha256: opening a
 store with another embedder raises ``StoreError`` (rebuild with ``factaudit index --rebuild``).
+
+Audits open a store with ``read_only=True``, which writes nothing into its folder, so a store whose
+folder and files are read-only works: SQLite through a ``mode=ro`` URI (plus ``immutable=1``
+while no ``-wal`` file shows a writer, see :func:`_connect_read_only`), no schema, no PRAGMA
+journal_mode, no mkdir; tantivy opened from a private folder of links to its files (its reader
+takes a lock file in the folder it opens); the vectors memory-mapped. A damaged store is refused with a
+``StoreError`` naming the file and how to rebuild (a 0-byte or non-SQLite ``evidence.sqlite``,
+missing tables or metadata, neither index usable); where one index is missing, unreadable or holds
+fewer passages than SQLite, retrieval goes on with what is there and ``EvidenceStore.warnings``
+says so (the verify stage reports each one in the article's skipped list). A writable open of a
+store with passages but a missing index is refused too, so ``factaudit index`` never appends to a
+half store.
+
+``rebuild_store`` swaps a finished build in with renames; one cut short between them is completed
+(or undone) by the next open, see :func:`recover_interrupted_rebuild`.
 """
 
 from __future__ import annotations
@@ -29,8 +44,10 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
+import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,6 +68,9 @@ STORE_ENV = "FACTAUDIT_STORE"
 SQLITE_FILE = "evidence.sqlite"
 BM25_DIR = "bm25"
 VECTORS_FILE = "vectors.usearch"
+#: The tables every store has (``_SCHEMA``).
+_TABLES = ("meta", "corpora", "documents", "passages")
+_SQLITE_HEADER = b"SQLite format 3\x00"
 #: Longest passage (characters) the splitter makes; longer sentences are cut at a word boundary.
 MAX_PASSAGE_CHARS = 400
 #: Most sentences in one passage window.
@@ -353,18 +373,43 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 class EvidenceStore:
     """An evidence store folder (see the module docstring). Use as a context manager or ``close()``.
 
-    ``EvidenceStore(path)`` opens an existing store (``StoreError`` when there is none);
-    ``create=True`` makes an empty one if needed. ``embedder`` defaults to :func:`load_embedder`.
+    ``EvidenceStore(path)`` opens an existing store (``StoreError`` when there is none or it is
+    damaged); ``create=True`` makes an empty one if needed; ``read_only=True`` opens it for search
+    only, writing nothing (what audits use). ``embedder`` defaults to :func:`load_embedder`.
     """
 
-    def __init__(self, path: Path | str, *, create: bool = False, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        create: bool = False,
+        embedder: Embedder | None = None,
+        read_only: bool = False,
+    ) -> None:
+        if create and read_only:
+            raise ValueError("a store opened read-only cannot be created")
         self.path = Path(path).expanduser()
+        self.read_only = read_only
+        #: Read-only opens: what is wrong with the store that still lets retrieval go on (one index
+        #: missing, unreadable or short of passages; no passages at all), one line each.
+        self.warnings: list[str] = []
+        #: True when a warning is about a damaged index (not just an empty store).
+        self.degraded = False
         self._embedder = embedder
         self._lock = threading.RLock()
         self._bm25: Any = None
         self._vectors: Any = None
         self._vectors_mtime: float | None = None
+        self._stamp: tuple[Any, ...] = ()
+        recover_interrupted_rebuild(self.path)
+        if read_only:
+            self._open_read_only()
+        else:
+            self._open_writable(create)
+
+    def _open_writable(self, create: bool) -> None:
         db = self.path / SQLITE_FILE
+        hint = _rebuild_hint(self.path)
         if not db.is_file():
             if not create:
                 raise StoreError(
@@ -375,35 +420,249 @@ class EvidenceStore:
                 self.path.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create an evidence store at {self.path}: {exc.strerror}") from exc
+        else:
+            # a 0-byte file is a fresh store only when nothing was ever indexed next to it
+            fresh = create and not (self.path / BM25_DIR).exists() and not (self.path / VECTORS_FILE).exists()
+            _check_sqlite_file(db, hint, allow_empty=fresh)
         try:
             self._db = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {db}: {exc}") from exc
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA busy_timeout=10000")
             # 64 MiB page cache: large stores otherwise re-read the hash index from the OS per insert
             self._db.execute("PRAGMA cache_size=-65536")
+            tables = _table_names(self._db)
+            missing = [t for t in _TABLES if t not in tables]
+            if tables and missing:
+                raise StoreError(_missing_tables(db, missing, hint))
             self._db.executescript(_SCHEMA)
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            if not meta:
+                info = self.embedder.info()
+                self._set_meta(
+                    {
+                        "schema_version": str(SCHEMA_VERSION),
+                        "embedder_name": info.name,
+                        "embedder_version": info.version,
+                        "embedder_sha256": info.sha256 or "",
+                        "dim": str(self.embedder.dim),
+                        "next_passage_id": "1",
+                        "created_at": _now(),
+                    }
+                )
+            else:
+                self._check_meta(meta)
+                self._check_indexes_exist(db, hint)
         except sqlite3.DatabaseError as exc:
+            self._db.close()
+            if "readonly" in str(exc):
+                raise StoreError(
+                    f"cannot write the evidence store {self.path}: it is read-only ({exc}); audits only "
+                    "read it, but adding to it needs write access"
+                ) from exc
             raise StoreError(
                 f"{db} is not a readable evidence store ({exc}); rebuild it with 'factaudit index --rebuild'"
             ) from exc
-        if not meta:
-            info = self.embedder.info()
-            self._set_meta(
-                {
-                    "schema_version": str(SCHEMA_VERSION),
-                    "embedder_name": info.name,
-                    "embedder_version": info.version,
-                    "embedder_sha256": info.sha256 or "",
-                    "dim": str(self.embedder.dim),
-                    "next_passage_id": "1",
-                    "created_at": _now(),
-                }
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_indexes_exist(self, db: Path, hint: str) -> None:
+        """Refuse to write to a store with passages whose BM25 folder or vector file is gone: new
+        passages would be indexed, the old ones never again."""
+        passages = self.count()[1]
+        if not passages:
+            return
+        gone = [
+            what
+            for what, there in (
+                (f"the BM25 index {self.path / BM25_DIR}", (self.path / BM25_DIR / "meta.json").is_file()),
+                (f"the vector index {self.path / VECTORS_FILE}", (self.path / VECTORS_FILE).is_file()),
+            )
+            if not there
+        ]
+        if gone:
+            raise StoreError(
+                f"{' and '.join(gone)} {'is' if len(gone) == 1 else 'are'} missing but {db} holds "
+                f"{passages:,} passages: the store is damaged; rebuild it with {hint}"
+            )
+
+    def _open_read_only(self) -> None:
+        """Open for search only (the module docstring lists what is never written). Everything is
+        opened into locals and assigned at the end, so a failed ``refresh()`` leaves the store as
+        it was."""
+        db = self.path / SQLITE_FILE
+        hint = _rebuild_hint(self.path)
+        stamp = self._disk_stamp()
+        if not db.is_file():
+            raise StoreError(
+                f"no evidence store at {self.path}: build one with "
+                "'factaudit index SOURCE... --store PATH' (or 'factaudit index --pack all')"
+            )
+        _check_sqlite_file(db, hint, allow_empty=False)
+        con = _connect_read_only(db)
+        try:
+            tables = _table_names(con)
+            missing = [t for t in _TABLES if t not in tables]
+            if missing:
+                raise StoreError(_missing_tables(db, missing, hint))
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if not meta:
+                raise StoreError(
+                    f"{db} holds no store metadata: the store is damaged; rebuild it with {hint}"
+                )
+            passages = int(con.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+            self._check_meta(meta)
+        except sqlite3.DatabaseError as exc:
+            con.close()
+            raise StoreError(
+                f"{db} is not a readable evidence store ({exc}); rebuild it with {hint}"
+            ) from exc
+        except BaseException:
+            con.close()
+            raise
+        bm25, bm25_problem = self._open_bm25_read_only()
+        vectors, vectors_problem = self._open_vectors_read_only()
+        warnings: list[str] = []
+        if not passages:
+            warnings.append(
+                f"the evidence store {self.path} holds no passages; add some with "
+                f"'factaudit index SOURCE... --store {self.path}'"
+            )
+        elif bm25 is None and vectors is None:
+            con.close()
+            raise StoreError(
+                f"{bm25_problem} and {vectors_problem}: the store cannot be searched; rebuild it with {hint}"
             )
         else:
-            self._check_meta(meta)
+            again = f"rebuild the store with {hint}"
+            if bm25 is None:
+                warnings.append(f"BM25 search off: {bm25_problem}; searched the vectors only ({again})")
+            elif (n := int(bm25.searcher().num_docs)) < passages:
+                warnings.append(
+                    f"the BM25 index {self.path / BM25_DIR} holds {n:,} of the {passages:,} passages "
+                    f"in {db}: some evidence cannot be found by its words ({again})"
+                )
+            if vectors is None:
+                warnings.append(f"dense search off: {vectors_problem}; searched with BM25 only ({again})")
+            elif (n := len(vectors)) < passages:
+                warnings.append(
+                    f"the vector index {self.path / VECTORS_FILE} holds {n:,} vectors for the "
+                    f"{passages:,} passages in {db}: some evidence cannot be found by meaning ({again})"
+                )
+        with self._lock:
+            # a replaced connection is not closed here: another thread may be reading through it
+            self._db, self._bm25, self._vectors, self._vectors_mtime = con, bm25, vectors, None
+            self.warnings, self._stamp = warnings, stamp
+            self.degraded = bool(passages) and bool(warnings)
+
+    def _open_bm25_read_only(self) -> tuple[Any, str | None]:
+        """(index, None), or (None, what is wrong). tantivy takes a lock file in the index folder to
+        open a reader (refused where the folder is read-only, and a write an audit must not make),
+        so the reader is opened from a private folder of links to the index files; the links go
+        once it is open (the files are memory-mapped by then)."""
+        import tantivy
+
+        directory = self.path / BM25_DIR
+        if not (directory / "meta.json").is_file():
+            what = "is missing" if not directory.exists() else "is not a tantivy index (no meta.json)"
+            return None, f"the BM25 index {directory} {what}"
+        error: Exception | None = None
+        for _ in range(3):  # a writer may replace segment files between the listing and the open
+            shadow = tempfile.mkdtemp(prefix="factaudit-bm25-")
+            try:
+                for entry in os.scandir(directory):
+                    if entry.name.endswith(".lock") or not entry.is_file():
+                        continue
+                    link = os.path.join(shadow, entry.name)
+                    try:
+                        os.symlink(os.path.realpath(entry.path), link)
+                    except OSError:  # no symlinks here (Windows without the privilege)
+                        shutil.copyfile(entry.path, link)
+                index = tantivy.Index(self._bm25_schema(), path=shadow, reuse=True)
+                index.config_reader(reload_policy="Manual")  # refresh() reopens instead
+                index.searcher()
+                return index, None
+            except (OSError, ValueError) as exc:
+                error = exc
+            finally:
+                for _ in range(3):  # again if a lock file was made while it was being removed
+                    shutil.rmtree(shadow, ignore_errors=True)
+                    if not os.path.exists(shadow):
+                        break
+        reason = " ".join(str(error).split())
+        return None, f"the BM25 index {directory} cannot be read ({reason})"
+
+    def _open_vectors_read_only(self) -> tuple[Any, str | None]:
+        """(memory-mapped index, None), or (None, what is wrong)."""
+        path = self.path / VECTORS_FILE
+        if not path.is_file():
+            return None, f"the vector index {path} is missing"
+        from usearch.index import Index
+
+        try:
+            index = Index.restore(str(path), view=True, **_HNSW)
+            if index is not None and len(index) > LARGE_INDEX:
+                index = Index.restore(
+                    str(path), view=True, **{**_HNSW, "expansion_search": HNSW_EXPANSION_SEARCH_LARGE}
+                )
+        except Exception as exc:  # usearch raises RuntimeError/ValueError on damage
+            return None, f"the vector index {path} cannot be read ({' '.join(str(exc).split())})"
+        if index is None:
+            return None, f"the vector index {path} cannot be read (not a usearch index)"
+        if index.ndim != self.embedder.dim:
+            return None, (
+                f"the vector index {path} has {index.ndim} dimensions where the store's embedder has "
+                f"{self.embedder.dim}"
+            )
+        return index, None
+
+    def _disk_stamp(self) -> tuple[Any, ...]:
+        """What ``refresh()`` compares: the identity of each file (a rebuild swaps the folder in, an
+        in-place write rewrites them), and whether a ``-wal`` file shows a writer."""
+        out: list[Any] = []
+        for name in (SQLITE_FILE, f"{BM25_DIR}/meta.json", VECTORS_FILE):
+            try:
+                st = (self.path / name).stat()
+            except OSError:
+                out.append(None)
+            else:
+                out.append((st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size))
+        out.append((self.path / (SQLITE_FILE + "-wal")).exists())
+        return tuple(out)
+
+    def refresh(self) -> bool:
+        """Read-only stores: reopen when the store changed on disk since it was opened (a write in
+        place, a rebuild swapped in), so that SQLite and both indexes stay one consistent
+        generation, and an ``immutable`` connection is never read while a writer changes the file.
+        A few ``stat`` calls when nothing changed. True when it reopened."""
+        if not self.read_only or not self._changed():
+            return False
+        with self._lock:
+            if not self._changed():
+                return False
+            self._open_read_only()
+        return True
+
+    def _changed(self) -> bool:
+        stamp = self._disk_stamp()
+        # no evidence.sqlite: a rebuild between its renames, or the store deleted; the generation
+        # already open stays valid (its files are open), so keep reading it
+        return stamp != self._stamp and stamp[0] is not None
+
+    @property
+    def bm25_available(self) -> bool:
+        """False for a read-only store without a usable BM25 index (see ``warnings``)."""
+        return not self.read_only or self._bm25 is not None
+
+    @property
+    def vectors_available(self) -> bool:
+        """False for a read-only store without a usable vector index (see ``warnings``)."""
+        return not self.read_only or self._vectors is not None
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -460,9 +719,10 @@ class EvidenceStore:
         return sb.build()
 
     def bm25_index(self) -> Any:
-        """The tantivy ``Index`` (opened once; ``reload()``-ed after each write)."""
+        """The tantivy ``Index`` (opened once; ``reload()``-ed after each write). Read-only stores:
+        the one opened for search, ``None`` when it is unusable (see ``warnings``)."""
         with self._lock:
-            if self._bm25 is None:
+            if self._bm25 is None and not self.read_only:
                 import tantivy
 
                 directory = self.path / BM25_DIR
@@ -477,7 +737,10 @@ class EvidenceStore:
             return self._bm25
 
     def vector_index(self) -> Any:
-        """The usearch index, memory-mapped read-only (``None`` while the store has no vectors)."""
+        """The usearch index, memory-mapped read-only (``None`` while the store has no vectors, or a
+        read-only store's are unusable)."""
+        if self.read_only:
+            return self._vectors
         path = self.path / VECTORS_FILE
         with self._lock:
             try:
@@ -577,6 +840,8 @@ class EvidenceStore:
     def bm25_search(self, query: Any, k: int) -> list[tuple[int, float]]:
         """(passage id, BM25 score) for a tantivy query, best first."""
         index = self.bm25_index()
+        if index is None:
+            return []
         searcher = index.searcher()
         if searcher.num_docs == 0:
             return []
@@ -628,6 +893,8 @@ class EvidenceStore:
         batch; an exception from it (or from the iterable) aborts and rolls back the whole call.
         Raises ``EmptyInputError`` when ``documents`` yields nothing with text (unless ``allow_empty``).
         """
+        if self.read_only:
+            raise StoreError(f"the evidence store {self.path} was opened read-only")
         if not corpus or not corpus.strip():
             raise StoreError("a corpus needs a name")
         started = time.perf_counter()
@@ -864,19 +1131,122 @@ class EvidenceStore:
         yield from rows
 
 
+def _rebuild_hint(path: Path) -> str:
+    """How to rebuild the store at ``path``, for a message."""
+    with contextlib.suppress(Exception):
+        if path.resolve() == default_store_path().resolve():
+            return "'factaudit index --rebuild'"
+    return f"'factaudit index SOURCE... --rebuild --store {path}'"
+
+
+def _check_sqlite_file(db: Path, hint: str, *, allow_empty: bool) -> None:
+    """Refuse a file SQLite would silently treat as a new empty database (0 bytes) or that is not
+    SQLite at all, before connecting."""
+    try:
+        with db.open("rb") as fh:
+            head = fh.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read {db}: {exc.strerror or exc}") from exc
+    if not head:
+        if allow_empty:
+            return
+        raise StoreError(f"{db} is empty (0 bytes): the evidence store is damaged; rebuild it with {hint}")
+    if head != _SQLITE_HEADER:
+        raise StoreError(
+            f"{db} is not an SQLite database: the evidence store is damaged; rebuild it with {hint}"
+        )
+
+
+def _table_names(con: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _missing_tables(db: Path, missing: list[str], hint: str) -> str:
+    return (
+        f"{db} has no {', '.join(missing)} table{'s' if len(missing) > 1 else ''}: it is not an "
+        f"evidence store, or a damaged one; rebuild it with {hint}"
+    )
+
+
+def _connect_read_only(db: Path) -> sqlite3.Connection:
+    """A read-only connection that creates and writes no file next to the database.
+
+    ``mode=ro`` alone makes SQLite create ``-wal`` and ``-shm`` files beside a WAL database (and
+    fails where the folder is read-only). Without a ``-wal`` file no writer is connected and every
+    commit is in the main file, so ``immutable=1`` reads it with no locks and no side files; that is
+    safe only while no writer starts, which ``EvidenceStore.refresh()`` checks before each search (a
+    rebuild swaps a new folder in by rename, leaving this connection on the old, unchanged file).
+    With a ``-wal`` file present its pages may hold commits, so the connection shares it
+    (``mode=ro``; SQLite reads a read-only ``-shm`` too)."""
+    uri = "file:" + urllib.parse.quote(db.resolve().as_posix())
+    wal = Path(f"{db}-wal")
+
+    def connect(params: str) -> sqlite3.Connection:
+        con = sqlite3.connect(uri + params, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            con.execute("PRAGMA query_only=1")
+            con.execute("PRAGMA busy_timeout=10000")
+            con.execute("PRAGMA cache_size=-65536")
+            con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    try:
+        if wal.exists() or Path(f"{db}-shm").exists():
+            try:
+                return connect("?mode=ro")
+            except sqlite3.OperationalError as exc:
+                with contextlib.suppress(OSError):
+                    if wal.stat().st_size:
+                        raise StoreError(
+                            f"{wal} holds changes not yet in {db.name} that cannot be read here ({exc}); "
+                            f"make {db.parent} writable so SQLite can recover them, or rebuild the store"
+                        ) from exc
+        return connect("?mode=ro&immutable=1")
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {db} ({exc}); rebuild it with {_rebuild_hint(db.parent)}") from exc
+
+
+def recover_interrupted_rebuild(path: Path | str) -> None:
+    """Complete or undo a ``rebuild_store`` swap cut short between its renames: with ``path`` gone,
+    move ``<name>.new`` (a finished build) into place, else ``<name>.old`` (the previous store, left
+    by a swap of an older factaudit) back. A rename in the parent folder, not a write to a store."""
+    path = Path(path).expanduser()
+    if path.exists():
+        return
+    new, old = path.with_name(path.name + ".new"), path.with_name(path.name + ".old")
+    for src in (new, old):
+        if not (src / SQLITE_FILE).is_file():
+            continue
+        try:
+            os.rename(src, path)
+        except OSError as exc:
+            if path.exists():  # another process recovered it first
+                return
+            raise StoreError(
+                f"a rebuild of {path} was interrupted and {src} cannot be moved back "
+                f"({exc.strerror or exc}); rename it to {path}"
+            ) from exc
+        if src == new:
+            shutil.rmtree(old, ignore_errors=True)
+        return
+
+
 def corpus_names(path: Path | str) -> list[str]:
     """Names of the corpora a store folder holds, read without opening it as an EvidenceStore
     (works for a store built with another embedder or schema); ``[]`` when unreadable."""
     db = Path(path).expanduser() / SQLITE_FILE
-    if not db.is_file():
+    if not db.is_file() or not db.stat().st_size:
         return []
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = _connect_read_only(db)
         try:
             return [r[0] for r in con.execute("SELECT name FROM corpora ORDER BY name")]
         finally:
             con.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, StoreError):
         return []
 
 
@@ -926,10 +1296,16 @@ def rebuild_store(
     path: Path | str, build: Callable[[EvidenceStore], None], *, embedder: Embedder | None = None
 ) -> None:
     """Build a fresh store next to ``path`` with ``build(store)`` and swap it in only when it succeeded;
-    on failure the old store (if any) is left untouched."""
+    on failure the old store (if any) is left untouched.
+
+    The build happens in ``<name>.rebuild``, which is renamed ``<name>.new`` once finished; the swap is
+    then ``<name>`` → ``<name>.old`` and ``<name>.new`` → ``<name>``. A process stopped between those
+    two leaves no ``<name>``, and the next open completes the swap (:func:`recover_interrupted_rebuild`).
+    A reader that has the old store open keeps reading it (its files stay valid once unlinked) until
+    its ``refresh()`` sees the new one."""
     path = Path(path).expanduser()
-    tmp = path.with_name(path.name + ".rebuild")
-    old = path.with_name(path.name + ".old")
+    recover_interrupted_rebuild(path)
+    tmp, new, old = (path.with_name(path.name + suffix) for suffix in (".rebuild", ".new", ".old"))
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         with EvidenceStore(tmp, create=True, embedder=embedder) as store:
@@ -937,11 +1313,18 @@ def rebuild_store(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    shutil.rmtree(old, ignore_errors=True)
     try:
+        shutil.rmtree(new, ignore_errors=True)
+        os.replace(tmp, new)
+        shutil.rmtree(old, ignore_errors=True)
         if path.exists():
             os.replace(path, old)
-        os.replace(tmp, path)
+        try:
+            os.replace(new, path)
+        except FileNotFoundError:
+            if not path.exists():
+                raise
+            # another process's open completed the swap (recover_interrupted_rebuild)
     except OSError as exc:
         raise StoreError(f"cannot replace {path} with the rebuilt store: {exc.strerror}") from exc
     shutil.rmtree(old, ignore_errors=True)
@@ -964,6 +1347,7 @@ __all__ = [
     "corpus_names",
     "default_store_path",
     "rebuild_store",
+    "recover_interrupted_rebuild",
     "sentence_spans",
     "split_passages",
 ]
