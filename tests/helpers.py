@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from factaudit.document import Article
+from factaudit.pipeline import Auditor, Stage
 from factaudit.stages.attribution import AttributionStage
+from factaudit.stages.claims import ClaimsStage
 from factaudit.stages.findings import FindingsStage
+from factaudit.stages.relations import RelationsStage
 from factaudit.stages.segment import SegmentStage
 from factaudit.stages.sources import SourcesStage
 
@@ -18,9 +21,13 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8").strip()
 
 
-def analyse(text: str) -> Article:
-    """Run the structure → findings stages over already-normalised text (no ingest)."""
-    a = Article(source="<test>", text=text)
-    for stage in (SegmentStage(), AttributionStage(), SourcesStage(), FindingsStage()):
-        a = stage(a)
-    return a
+def analyse(text: str, *, claims: bool = False) -> Article:
+    """Run the structure → findings stages over already-normalised text (no ingest), through an
+    Auditor that starts from the text and checks every stage writes only what it declares.
+    ``claims``: also the claims and relations stages."""
+    stages: list[Stage] = [SegmentStage(), AttributionStage(), SourcesStage()]
+    if claims:
+        stages += [ClaimsStage(), RelationsStage()]
+    stages.append(FindingsStage())
+    auditor = Auditor(stages=stages, given=("text", "links"), check_writes=True)
+    return auditor.run(Article(source="<test>", text=text))

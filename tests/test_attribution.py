@@ -109,3 +109,46 @@ def test_repeated_statements_are_merged_with_every_span() -> None:
     assert len(merged) == 1
     occ = merged[0].occurrences
     assert len(occ) == 1 and a.text[occ[0].start : occ[0].end] == "Tesla builds cars in China."
+
+
+def _holders(text: str) -> list[tuple[str, str, bool]]:
+    a = analyse(text)
+    return [(x.holder.kind, x.holder.name, x.holder.unresolved) for x in a.assertions]
+
+
+def test_the_outlet_someone_talked_to_is_the_medium_not_the_holder() -> None:
+    a = analyse("An Army veteran who reached out to Fox News said the cards were banned by the Pentagon.")
+    [x] = a.assertions
+    assert x.holder.kind == "unnamed_group" and "veteran" in x.holder.name.lower()
+    assert "Fox" not in x.holder.name
+    assert not [c for c in a.citations if c.kind == "named_outlet"]
+
+
+def test_a_pronoun_holder_is_resolved_or_marked_unresolved_never_a_group() -> None:
+    assert _holders("He said the plan would fail.") == [("named", "He", True)]
+    [_, second] = _holders("Senator John Smith spoke on Monday. He said the plan would fail.")
+    assert second == ("named", "John Smith", False)
+    # Two people in the sentence before: not certain.
+    [_, third] = _holders("Obama met Trump on Monday. He said the talks went well.")
+    assert third[2] is True and third[0] != "unnamed_group"
+
+
+def test_poll_shares_are_unnamed_respondents_not_named_sources() -> None:
+    [(kind, name, _)] = _holders("45% said they were optimistic about the new administration.")
+    assert kind == "unnamed_group" and name.startswith("45")
+
+
+def test_a_quotation_and_its_continuation_paragraphs_belong_to_the_speaker() -> None:
+    text = (
+        "“We will not back down from our commitment,” Obama wrote in his veto message.\n\n"
+        "“The bill would expose American servicemembers to lawsuits abroad.\n\n"
+        "“It would also harm our relationship with Saudi Arabia,” he added."
+    )
+    assert [h[:2] for h in _holders(text)] == [("named", "Obama")] * 3
+
+
+def test_a_modal_in_a_purpose_clause_is_not_a_hedge() -> None:
+    a = analyse("Naismith nailed peach baskets to the balcony so students could play indoors.")
+    assert [h.cue for x in a.assertions for h in x.hedges] == []
+    b = analyse("The plan could cost billions, critics say.")
+    assert [h.cue for x in b.assertions for h in x.hedges] == ["could"]

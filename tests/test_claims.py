@@ -5,17 +5,13 @@ from __future__ import annotations
 import pytest
 
 from factaudit.document import Article
-from factaudit.stages.claims import ClaimsStage
-from factaudit.stages.relations import RelationsStage
 
 from .helpers import analyse, seed_text
 
 
 @pytest.fixture(scope="module")
 def seed() -> Article:
-    a = analyse(seed_text())
-    a = ClaimsStage()(a)
-    return RelationsStage()(a)
+    return analyse(seed_text(), claims=True)
 
 
 def _claims(a: Article, needle: str) -> list[str]:
@@ -29,11 +25,18 @@ def test_coordination_is_split_into_atomic_claims(seed: Article) -> None:
 
 def test_pronouns_and_demonstratives_are_resolved(seed: Article) -> None:
     (c,) = _claims(seed, "is instrumental in promoting")
-    assert c.startswith("Tesla’s partnerships with Russian energy companies is instrumental")
+    # What the claim added to stand alone is in brackets, traceable to the words it replaced.
+    assert c.startswith("[Tesla’s partnerships with Russian energy companies] is instrumental")
     (crit,) = _claims(seed, "may undermine U.S. interests")
-    assert crit == "Musk’s collaborations may undermine U.S. interests."
+    assert crit == "[Musk’s] collaborations may undermine U.S. interests."
     (sup,) = _claims(seed, "foster global cooperation")
-    assert sup == "Musk’s collaborations foster global cooperation."
+    assert sup == "[Musk’s collaborations] foster global cooperation."  # "they"
+    claim = next(x for x in seed.claims if x.text == crit)
+    (rw,) = claim.rewrites
+    assert seed.text[rw.start : rw.end] == rw.original == "his" and rw.replacement == "Musk’s"
+    assert rw.antecedent_start is not None and rw.antecedent_end is not None
+    assert "Musk" in seed.text[rw.antecedent_start : rw.antecedent_end]
+    assert claim.plain_text == "Musk’s collaborations may undermine U.S. interests."
     (vary,) = _claims(seed, "Opinions on")
     assert "Is Musk’s cooperation detrimental to U.S. interests?" in vary
 
@@ -89,8 +92,88 @@ def test_bbc_style_article_gets_claims_and_entities() -> None:
         "December, from $639m year-earlier. Time Warner said on Friday that it now owns 8% of "
         "search-engine Google. Thank you very much."
     )
-    a = RelationsStage()(ClaimsStage()(analyse(text)))
+    a = analyse(text, claims=True)
     top = min(a.claims, key=lambda c: c.rank or 99)
     assert "76%" in top.text or "8%" in top.text
-    thanks = next(c for c in a.claims if c.text.startswith("Thank you"))
-    assert not thanks.check_worthy
+    # "Thank you very much." has no subject: not a claim at all.
+    assert not [c for c in a.claims if c.text.startswith("Thank you")]
+    assert any("not claims" in s for s in a.skipped)
+
+
+def test_every_claim_on_an_edge_names_both_of_its_ends(seed: Article) -> None:
+    names = {e.id: e.name for e in seed.entities}
+    claims = {c.id: c.plain_text.lower() for c in seed.claims}
+    checked = 0
+    for r in seed.relations:
+        for cid in r.claim_ids:
+            for end in (r.source, r.target):
+                name = names[end].lower()
+                assert name in claims[cid] or name.split()[-1] in claims[cid], (names[end], claims[cid])
+            checked += 1
+    assert checked >= 4
+    musk_russia = next(
+        r for r in seed.relations if names[r.source] == "Elon Musk" and names[r.target] == "Russia"
+    )
+    assert not any("china" in claims[c] and "russia" not in claims[c] for c in musk_russia.claim_ids)
+
+
+def test_risks_and_benefits_are_stated_harms_and_gains_only(seed: Article) -> None:
+    notes = [n for r in seed.relations for n in (*r.risks, *r.benefits)]
+    assert notes
+    assert not any("Opinions on this matter vary" in n for n in notes)
+    assert not any("necessitates vigilant oversight" in n for n in notes)
+    for r in seed.relations:
+        assert len(r.risks) == len(set(r.risks)) and len(r.benefits) == len(set(r.benefits))
+
+
+def _claims_of(text: str) -> list[str]:
+    return [c.text for c in analyse(text, claims=True).claims]
+
+
+def test_a_pronoun_is_rewritten_only_to_its_certain_referent_and_shown_in_brackets() -> None:
+    (obama, bush) = _claims_of(
+        "President Barack Obama's veto was overridden by Congress on Wednesday, the first time in his "
+        "presidency. By comparison, former President George W. Bush was overridden twice during his two "
+        "terms in office and only in his final two years when his approval rating had plummeted."
+    )
+    assert "in [Obama’s] presidency" in obama
+    assert "during [Bush’s] two terms" in bush and "Obama" not in bush
+    (_, naismith) = _claims_of(
+        "Michael Jordan made the sport famous decades later. Naismith had no idea his invention would catch on."
+    )
+    assert "Jordan" not in naismith
+    # Two people before "his": no certain referent, the claim keeps the pronoun.
+    assert _claims_of("Obama criticized Bush for his vetoes on Monday.") == [
+        "Obama criticized Bush for his vetoes on Monday."
+    ]
+    # Inside a quotation the pronoun is the speaker's: never resolved to the narrator's people.
+    (quote,) = _claims_of("“He will lose the election,” Smith said of Jones on Friday.")
+    assert quote.startswith("He will lose") and "[" not in quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who says.",
+        "It started here.",
+        "Release.",
+        "Source: The Atlantic.",
+        "Scheindlin added.",
+        "Being disciplined or assaulted my Muslims.",
+        "Not to vote for him.",
+        "By John Smith, Political Correspondent",
+        "Share this article with your friends.",
+    ],
+)
+def test_fragments_and_non_claims_never_become_claims(text: str) -> None:
+    a = analyse(text, claims=True)
+    assert a.claims == [], [c.text for c in a.claims]
+
+
+def test_coordinated_subjects_stay_one_claim_and_real_news_claims_survive() -> None:
+    assert _claims_of("The House and Senate each passed the measure by unanimous consent.") == [
+        "The House and Senate each passed the measure by unanimous consent."
+    ]
+    assert _claims_of("The ban will go into effect December 15th.") == [
+        "The ban will go into effect December 15th."
+    ]

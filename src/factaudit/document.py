@@ -92,6 +92,9 @@ class Holder:
     resolved_from: str | None = None
     #: Named holder type from NER when known (PERSON, ORG, GPE, NORP).
     entity_type: str | None = None
+    #: A pronoun ("he said") whose referent the article does not make certain: ``name`` is the
+    #: pronoun itself, never a guess.
+    unresolved: bool = False
 
 
 @dataclass
@@ -192,8 +195,12 @@ class Evidence:
     licence: str | None = None
     #: Calibrated P(SUPPORTED, REFUTED, NOT ENOUGH EVIDENCE) for this sentence.
     probabilities: list[float] = field(default_factory=list)
-    #: Rule that overrode the model (e.g. "number mismatch: 89.5 billion vs more than 100 billion").
+    #: Rule that overrode the model (e.g. "number mismatch: 89.5 billion vs more than 100 billion",
+    #: "the evidence is not about Christmas").
     rule: str | None = None
+    #: True when the evidence is dated after the article (``article.meta["date"]``): it may describe
+    #: a later state of the world than the one the article wrote about.
+    after_article: bool = False
 
 
 @dataclass
@@ -203,6 +210,9 @@ class Verdict:
     evidence: list[Evidence] = field(default_factory=list)
     searched: list[str] = field(default_factory=list)
     note: str | None = None
+    #: How many of the sentences read were about the claim's subject (passed the relevance rules);
+    #: 0: the evidence searched could not speak to the claim at all. None: not recorded.
+    on_subject: int | None = None
 
 
 CitationStatus = Literal[
@@ -269,6 +279,9 @@ class Claim:
     check_worthy: bool | None = None
     rank: int | None = None
     verdict: Verdict | None = None
+    #: Why the verify stage gave no verdict: "opinion", "prediction", "question", "below the
+    #: check-worthiness threshold", "not verified: article limit", "verification turned off", ...
+    unchecked_reason: str | None = None
     rewrites: list[Rewrite] = field(default_factory=list)
 
     @property

@@ -11,11 +11,12 @@ group or person that held a statement. Identical statements are merged, keeping 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Article, Assertion, Hedge, Holder, Modality, Sentence, Span
 from ..models.nlp import get_nlp
+from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
 
 # --- lexicons -------------------------------------------------------------------------------
@@ -349,6 +350,16 @@ _EDGE_TRIM = {"punct", "cc", "mark", "prep"}
 
 
 @dataclass
+class _Refs:
+    """Per-sentence context for resolving pronoun holders (built in the stage call, never shared)."""
+
+    people: People
+    prev_docs: list[Any] = field(default_factory=list)
+    #: The speaker of the latest attributed quotation ("...," he added).
+    speaker: Holder | None = None
+
+
+@dataclass
 class _Clause:
     tokens: set[int]
     holder: Holder
@@ -374,14 +385,41 @@ class AttributionStage(BaseStage):
         assertions: list[Assertion] = []
         by_key: dict[str, Assertion] = {}
         recent: list[Holder] = []
+        people = People.of(article)
+        before = preceding_docs(article)
+        order = {b.id: i for i, b in enumerate(article.blocks)}
+        #: The speaker of the latest quotation and the index of its block: a quotation that runs on
+        #: into the next paragraphs (each opening with a quote mark) is still theirs.
+        speaker: tuple[Holder, int] | None = None
         for sent in article.sentences:
             block = blocks[sent.block_id]
+            refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None)
             if block.kind in ("question", "heading", "reference"):
                 continue
             if sent.text.rstrip().endswith("?") or not _LETTERS.search(sent.text):
                 continue
             span = _sentence_span(article, sent)
-            clauses = self._clauses(span, recent) if span is not None else []
+            clauses = self._clauses(span, recent, refs) if span is not None else []
+            quoted = span is not None and _mostly_quoted(span, block.text, sent.start - block.start)
+            if clauses and span is not None and _has_quote(span):
+                talker = next(
+                    (c.holder for c in clauses if c.holder.kind in ("named", "unnamed_group")), None
+                )
+                if talker is not None and not talker.unresolved:
+                    speaker = (talker, order[block.id])
+            elif not clauses and quoted and speaker is not None and order[block.id] - speaker[1] <= 2:
+                # A quotation running on from an attributed one belongs to its speaker.
+                held = speaker[0]
+                clauses = [
+                    _Clause(
+                        tokens=set(range(span.start, span.end)),
+                        holder=Holder(kind=held.kind, name=held.name, entity_type=held.entity_type,
+                                      resolved_from="(continued quotation)"),
+                        verb=None,
+                        category="say",
+                        whole=True,
+                    )
+                ]
             context = None
             if block.kind == "answer" and block.question_id:
                 context = blocks[block.question_id].text
@@ -407,7 +445,7 @@ class AttributionStage(BaseStage):
 
     # -- clause analysis ---------------------------------------------------------------------
 
-    def _clauses(self, span: Any, recent: list[Holder]) -> list[_Clause]:
+    def _clauses(self, span: Any, recent: list[Holder], refs: _Refs) -> list[_Clause]:
         reporters: list[tuple[Any, Any]] = []  # (verb token, subject token or None)
         agentless: list[tuple[Any, str]] = []
         according: list[Any] = []
@@ -423,6 +461,10 @@ class AttributionStage(BaseStage):
             children = list(tok.children)
             deps = {c.dep_ for c in children}
             if low in REPORT_FORMS and tok.pos_ == "VERB":
+                if tok.dep_ in ("relcl", "acl"):
+                    # "... electors that some opponents said could materialize": a reporting verb
+                    # inside a relative clause qualifies a noun of the author's statement.
+                    continue
                 subj = next((c for c in children if c.dep_ == "nsubj"), None)
                 passive = "auxpass" in deps or "nsubjpass" in deps
                 if passive and "agent" not in deps:
@@ -444,7 +486,7 @@ class AttributionStage(BaseStage):
         sent_ids = set(range(span.start, span.end))
         reporter_tokens = {v.i for v, _ in reporters}
         for verb, subj in reporters:
-            holder = self._holder(subj, recent)
+            holder = self._holder(subj, recent, refs)
             category = "opinion" if verb.lower_ in OPINION_FORMS else "say"
             subtree = {t.i for t in verb.subtree}
             # Nested reporting clauses belong to their own holder.
@@ -481,7 +523,7 @@ class AttributionStage(BaseStage):
                 )
             )
         if not clauses and according:
-            holder = self._holder(according[0], recent)
+            holder = self._holder(according[0], recent, refs)
             clauses.append(
                 _Clause(tokens=sent_ids, holder=holder, verb="according to", category="say", whole=True,
                         content=_outside_phrase(span, according[0].head.head))
@@ -506,7 +548,7 @@ class AttributionStage(BaseStage):
                 clauses.append(_Clause(tokens=set(rest), holder=_author(), verb=None, category="author"))
         return clauses
 
-    def _holder(self, tok: Any, recent: list[Holder]) -> Holder:
+    def _holder(self, tok: Any, recent: list[Holder], refs: _Refs) -> Holder:
         doc = tok.doc
         low = tok.lower_
         sub = list(tok.subtree)
@@ -515,43 +557,41 @@ class AttributionStage(BaseStage):
         phrase = phrase.strip(" ,")
         if low in _AUTHOR_PRONOUNS:
             return Holder(kind="author", name="the author", start=start, end=end)
-        if low in _PRONOUN_GROUP or low in _PRONOUN_PERSON or low == "it":
+        if low in _PRONOUN_PERSON:
+            found = refs.people.referent(tok, refs.prev_docs)
+            if found is not None:
+                name, _ = found
+                return Holder(kind="named", name=name, start=start, end=end, resolved_from=tok.text,
+                              entity_type="PERSON")
+            sp = refs.speaker
+            near_quote = any(t.text in ("“", "”", '"') for t in tok.doc[max(0, tok.i - 3) : tok.i])
+            if sp is not None and near_quote and sp.entity_type == "PERSON" and refs.people.gender.get(
+                sp.name, PERSONAL_PRONOUNS[low]
+            ) == PERSONAL_PRONOUNS[low]:
+                # '"...," he added' right after a quotation that runs on from the speaker's.
+                return Holder(kind="named", name=sp.name, start=start, end=end, resolved_from=tok.text,
+                              entity_type="PERSON")
+            return Holder(kind="named", name=tok.text, start=start, end=end, unresolved=True)
+        if low in _PRONOUN_GROUP or low == "it":
             want_group = low in _PRONOUN_GROUP
-            for h in reversed(recent[-6:]):
+            for h in reversed(recent[-3:]):
                 if want_group and (h.kind == "unnamed_group" or h.entity_type in ("ORG", "NORP")):
-                    return Holder(
-                        kind=h.kind,
-                        name=h.name,
-                        start=start,
-                        end=end,
-                        resolved_from=tok.text,
-                        entity_type=h.entity_type,
-                    )
-                if not want_group and low != "it" and h.entity_type == "PERSON":
-                    return Holder(
-                        kind="named",
-                        name=h.name,
-                        start=start,
-                        end=end,
-                        resolved_from=tok.text,
-                        entity_type="PERSON",
-                    )
+                    return Holder(kind=h.kind, name=h.name, start=start, end=end, resolved_from=tok.text,
+                                  entity_type=h.entity_type)
                 if low == "it" and h.entity_type == "ORG":
-                    return Holder(
-                        kind="named",
-                        name=h.name,
-                        start=start,
-                        end=end,
-                        resolved_from=tok.text,
-                        entity_type="ORG",
-                    )
-            return Holder(kind="unnamed_group", name=tok.text.lower(), start=start, end=end)
+                    return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=tok.text,
+                                  entity_type="ORG")
+            return Holder(kind="named", name=tok.text, start=start, end=end, unresolved=True)
+        # The holder is the noun phrase's core: an entity inside its relative clause or its
+        # prepositional phrase ("An Army veteran who reached out to Fox News said ...") is not it.
+        core = {tok.i}
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "det", "poss", "appos", "nmod", "nummod", "flat"):
+                core.update(t.i for t in c.subtree)
         ents = [
             e
             for e in doc.ents
-            if e.start >= sub[0].i
-            and e.end <= sub[-1].i + 1
-            and e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")
+            if any(t.i in core for t in e) and e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")
         ]
         head_low = tok.lower_
         if head_low in GROUP_NOUNS and not any(
@@ -559,9 +599,21 @@ class AttributionStage(BaseStage):
         ):
             name = re.sub(r"^(?:the|some|many|most|several|a|an)\s+", "", phrase, flags=re.I)
             return Holder(kind="unnamed_group", name=name.lower() if not ents else name, start=start, end=end)
+        own = next((e for e in ents if tok.i in range(e.start, e.end)), None)
+        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "one", "another") for c in tok.children)
+        if own is None and (tok.pos_ == "NOUN" or indefinite):
+            # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
+            # the description is not the holder.
+            words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
+            return Holder(kind="unnamed_group", name=" ".join(w.text for w in words), start=start, end=end)
         if ents:
-            e = next((e for e in ents if tok.i in range(e.start, e.end)), ents[0])
+            e = own or ents[0]
             return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char, entity_type=e.label_)
+        if tok.like_num or tok.text == "%" or any(c.text == "%" for c in tok.children) or (
+            tok.pos_ == "NUM"
+        ):
+            # "45% said ...", "more than four in 10 said ...": poll respondents, not a named source.
+            return Holder(kind="unnamed_group", name=phrase.lower(), start=start, end=end)
         if tok.pos_ == "PROPN":
             return Holder(kind="named", name=phrase, start=start, end=end)
         if head_low in SOURCE_NOUNS:
@@ -640,6 +692,19 @@ class AttributionStage(BaseStage):
         return a
 
 
+def _has_quote(span: Any) -> bool:
+    return any(t.text in ("“", "”", '"') for t in span)
+
+
+def _mostly_quoted(span: Any, block_text: str, offset: int) -> bool:
+    """The sentence is (mostly) inside a quotation, or opens its paragraph with a quote mark."""
+    inside = quoted_tokens(span.doc)
+    words = [t for t in span if not t.is_punct]
+    if words and sum(t.i in inside for t in words) >= 0.6 * len(words):
+        return True
+    return offset == 0 and block_text.lstrip()[:1] in ("“", '"')
+
+
 def _main_runs(doc: Any, toks: list[int]) -> list[int]:
     """Drop contiguous runs made only of punctuation (the final "." after a cut-out clause)."""
     runs: list[list[int]] = []
@@ -697,7 +762,7 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
             continue
         low = tok.lower_
         kind = None
-        if low in MODAL_HEDGES and tok.tag_ == "MD":
+        if low in MODAL_HEDGES and tok.tag_ == "MD" and not _purpose_or_result(tok):
             kind = "modal"
         elif low in EVIDENTIAL_HEDGES:
             kind = "evidential"
@@ -710,6 +775,17 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
         if kind:
             out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
     return out
+
+
+def _purpose_or_result(modal: Any) -> bool:
+    """A modal in a purpose or result clause ("... so students could play indoors", "in order that
+    they might ...") states what something was for, not how sure the writer is."""
+    verb = modal.head
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if verb.dep_ in ("advcl", "ccomp", "conj") and marks & {"so", "lest"}:
+        return True
+    prev = [t.lower_ for t in verb.doc[max(0, verb.left_edge.i - 3) : verb.left_edge.i + 2]]
+    return ("so" in prev and "that" in prev) or ("order" in prev and "that" in prev)
 
 
 def _modality(

@@ -13,11 +13,13 @@ least what its source statement scores.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document import Article, Assertion, Claim, ModelInfo
+from ..document import Article, Assertion, Claim, ModelInfo, Rewrite
 from ..models.checkworthiness import get_model
+from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW")
@@ -83,14 +85,23 @@ _SPACE_PUNCT = re.compile(r"\s+([,.;:!?’”)])")
 
 @dataclass
 class _Ctx:
-    """What earlier text makes clear: the last person, the last organisation, antecedent phrases."""
+    """What earlier text makes clear: antecedent phrases for "this cooperation" and known genders."""
 
-    aliases: dict[str, str] = field(default_factory=dict)
-    person: str | None = None
-    org: str | None = None
+    people: People = field(default_factory=People)
     antecedents: dict[str, str] = field(default_factory=dict)
     #: Token index of the sentence where the latest antecedent was seen ("they" resolves within it).
     antecedent_sentence: int | None = None
+
+
+@dataclass
+class _Resolved:
+    """One rewrite of the claim: token range replaced, text shown in brackets, antecedent offsets
+    in the article text."""
+
+    lo: int
+    hi: int
+    text: str
+    antecedent: tuple[int, int] | None = None
 
 
 class ClaimsStage(BaseStage):
@@ -119,17 +130,25 @@ class ClaimsStage(BaseStage):
         if not article.auditable:
             article.skipped.append("claims: skipped (unsupported language)")
             return article
-        ctx = _Ctx(aliases=_person_aliases(article))
+        ctx = _Ctx(people=People.of(article))
+        doc_offsets = {id(doc): off for chunks in article.nlp.values() for off, doc in chunks}
         blocks = {b.id: b for b in article.blocks}
+        before = preceding_docs(article)
         claims: list[Claim] = []
+        non_claims = 0
         for a in article.assertions:
-            span = _assertion_tokens(article, a)
-            if span is None:
+            found = _assertion_tokens(article, a)
+            if found is None:
                 continue
+            span, off = found
             question = blocks[a.block_id].question_id
             q_text = blocks[question].text if question else None
-            texts = _standalone(article, a, span, ctx, q_text)
-            for t in texts:
+            resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
+            if _non_claim(span, resolved, title=blocks[a.block_id].kind == "title") is not None:
+                non_claims += 1
+                _update_ctx(span, ctx, resolved)
+                continue
+            for t, used in _standalone(span, resolved):
                 claims.append(
                     Claim(
                         id=f"c{len(claims) + 1}",
@@ -139,9 +158,25 @@ class ClaimsStage(BaseStage):
                         end=a.end,
                         sentence_id=a.sentence_id,
                         context=a.context,
+                        rewrites=[
+                            Rewrite(
+                                start=off + span.doc[r.lo].idx,
+                                end=off + span.doc[r.hi - 1].idx + len(span.doc[r.hi - 1].text),
+                                original=span.doc[r.lo : r.hi].text,
+                                replacement=r.text,
+                                antecedent_start=r.antecedent[0] if r.antecedent else None,
+                                antecedent_end=r.antecedent[1] if r.antecedent else None,
+                            )
+                            for r in used
+                        ],
                     )
                 )
-            _update_ctx(article, span, ctx)
+            _update_ctx(span, ctx, resolved)
+        if non_claims:
+            article.skipped.append(
+                f"claims: {non_claims} statement(s) are not claims (fragments, bylines, source lines, "
+                "questions or remarks without a checkable clause)"
+            )
         scored = claims[: self.max_claims]
         if len(claims) > self.max_claims:
             article.skipped.append(
@@ -156,9 +191,9 @@ class ClaimsStage(BaseStage):
             # "with both Russia and China" must not make either half less worth checking.
             by_id = {a.id: a for a in article.assertions}
             # Score each distinct text once (most claims are their statement's text unchanged).
-            unique = sorted({c.text for c in scored} | {by_id[c.assertion_id].text for c in scored})
+            unique = sorted({c.plain_text for c in scored} | {by_id[c.assertion_id].text for c in scored})
             score_of = dict(zip(unique, (float(x) for x in model.score(unique)), strict=True))
-            probs = [max(score_of[c.text], score_of[by_id[c.assertion_id].text]) for c in scored]
+            probs = [max(score_of[c.plain_text], score_of[by_id[c.assertion_id].text]) for c in scored]
             for c, p in zip(scored, probs, strict=True):
                 c.checkworthiness = round(float(p), 4)
                 c.check_worthy = bool(p >= threshold)
@@ -179,7 +214,8 @@ def _doc_and_offset(article: Article, a: Assertion) -> tuple[Any, int] | None:
     return None
 
 
-def _assertion_tokens(article: Article, a: Assertion) -> Any:
+def _assertion_tokens(article: Article, a: Assertion) -> tuple[Any, int] | None:
+    """The claim's token span (the content of an attributed statement) and its doc's offset."""
     found = _doc_and_offset(article, a)
     if found is None:
         return None
@@ -187,41 +223,23 @@ def _assertion_tokens(article: Article, a: Assertion) -> Any:
     s, e = a.start, a.end
     if a.content is not None and a.holder.kind != "author":
         s, e = a.content.start, a.content.end
-    return doc.char_span(s - off, e - off, alignment_mode="expand")
+    span = doc.char_span(s - off, e - off, alignment_mode="expand")
+    return (span, off) if span is not None and len(span) else None
 
 
-def _person_aliases(article: Article) -> dict[str, str]:
-    """Surname → full name for every multi-word PERSON the article names ("Musk" → "Elon Musk")."""
-    aliases: dict[str, str] = {}
-    for chunks in article.nlp.values():
-        for _, doc in chunks:
-            for ent in doc.ents:
-                if ent.label_ == "PERSON" and len(ent) >= 2:
-                    aliases.setdefault(ent[-1].text, ent.text)
-    return aliases
-
-
-def _update_ctx(article: Article, span: Any, ctx: _Ctx) -> None:
-    doc = span.doc
-    for ent in doc.ents:
-        if ent.start >= span.start and ent.end <= span.end:
-            if ent.label_ == "PERSON":
-                ctx.person = ent[-1].text
-            elif ent.label_ == "ORG":
-                ctx.org = ent.text
+def _update_ctx(span: Any, ctx: _Ctx, resolved: list[_Resolved]) -> None:
     for tok in span:
-        if tok.text in ctx.aliases and tok.pos_ == "PROPN":
-            ctx.person = tok.text
         kind = REFERRING_NOUNS.get(tok.lower_)
         if kind and not any(c.lower_ in ("this", "these", "that", "those") for c in tok.children):
-            phrase = _antecedent_phrase(tok, span, ctx)
+            phrase = _antecedent_phrase(tok, span, resolved)
             if phrase and len(phrase.split()) >= 2:
                 ctx.antecedents[kind] = phrase
                 ctx.antecedent_sentence = span.sent.start if span.sent is not None else None
 
 
-def _antecedent_phrase(noun: Any, span: Any, ctx: _Ctx) -> str | None:
-    """'partnerships with Russian energy companies' (+ the owner when clear: 'Tesla’s ...')."""
+def _antecedent_phrase(noun: Any, span: Any, resolved: list[_Resolved]) -> str | None:
+    """'partnerships with Russian energy companies' (+ the owner when the clause names it; a pronoun
+    inside it only when it was resolved with certainty: "his collaborations" → "Musk’s ...")."""
     keep = [noun]
     for c in noun.children:
         if c.dep_ in ("prep", "amod", "compound", "poss") and c.i >= span.start and c.i < span.end:
@@ -230,12 +248,17 @@ def _antecedent_phrase(noun: Any, span: Any, ctx: _Ctx) -> str | None:
     if not toks:
         return None
     first = span.doc[toks[0]]
-    phrase = span.doc[toks[0] : toks[-1] + 1].text
+    by_token = {r.lo: r for r in resolved if r.hi == r.lo + 1}
+    if any(span.doc[i].lower_ in PERSONAL_PRONOUNS and i not in by_token for i in toks):
+        return None  # "his partnerships ...": the owner is a pronoun nobody could resolve
+    phrase = "".join(
+        (by_token[t.i].text if t.i in by_token else t.text) + t.whitespace_
+        for t in span.doc[toks[0] : toks[-1] + 1]
+    ).strip()
     if first.is_sent_start and first.pos_ != "PROPN":
         phrase = phrase[0].lower() + phrase[1:]
     if len(phrase.split()) > 14:
         return None
-    phrase = re.sub(r"^(?:his|her)\b", f"{ctx.person}’s", phrase) if ctx.person else phrase
     has_owner = any(c.dep_ == "poss" for c in noun.children)
     if not has_owner and noun.dep_ in ("dobj", "pobj"):
         verb = noun.head if noun.dep_ == "dobj" else noun.head.head
@@ -246,7 +269,122 @@ def _antecedent_phrase(noun: Any, span: Any, ctx: _Ctx) -> str | None:
     return phrase
 
 
-def _standalone(article: Article, a: Assertion, span: Any, ctx: _Ctx, question: str | None) -> list[str]:
+def _resolve(
+    span: Any,
+    ctx: _Ctx,
+    question: str | None,
+    prev_docs: Sequence[Any] = (),
+    doc_offsets: dict[int, int] | None = None,
+) -> list[_Resolved]:
+    """What the claim replaces to stand alone, each replacement certain (see :func:`_referent`)."""
+    doc = span.doc
+    out: list[_Resolved] = []
+    quoted = quoted_tokens(doc)
+    for tok in span:
+        low = tok.lower_
+        if low in PERSONAL_PRONOUNS and tok.pos_ == "PRON":
+            possessive = tok.tag_ == "PRP$" or (low in ("his",) and tok.dep_ == "poss")
+            if low == "her" and not possessive and tok.dep_ not in ("dobj", "pobj", "dative"):
+                continue
+            found = ctx.people.referent(tok, prev_docs)
+            if found is None:
+                continue
+            _, ent = found
+            # The surname when the article gives the full name ("Bush’s"), else the mention itself.
+            surname = ent[-1].text if " " in ent.text and ent[-1].text in ctx.people.aliases else None
+            name = surname or ent.text.removesuffix("’s").removesuffix("'s")
+            shown = f"{name}’s" if possessive else name
+            base = (doc_offsets or {}).get(id(ent.doc), 0)
+            out.append(_Resolved(tok.i, tok.i + 1, shown, (base + ent.start_char, base + ent.end_char)))
+        elif (
+            low == "they"
+            and tok.dep_ == "nsubj"
+            and "collab" in ctx.antecedents
+            and ctx.antecedent_sentence == span.sent.start
+            and tok.i not in quoted
+        ):
+            out.append(_Resolved(tok.i, tok.i + 1, ctx.antecedents["collab"]))
+        elif low in ("this", "these") and tok.dep_ == "det" and tok.i not in quoted:
+            head = tok.head
+            kind = REFERRING_NOUNS.get(head.lower_)
+            if kind and kind in ctx.antecedents and tok.i < head.i < span.end:
+                out.append(_Resolved(tok.i, head.i + 1, ctx.antecedents[kind]))
+            elif head.lower_ in CONTEXT_NOUNS and question and tok.i < head.i < span.end:
+                out.append(_Resolved(tok.i, head.i + 1, f"the question “{question}”"))
+    return out
+
+
+#: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
+_FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since"}
+_WH = {"who", "what", "which", "whom", "whose", "why", "how", "where", "when"}
+#: Reporting verbs (inflected: the parser runs without a lemmatizer) that say nothing on their own.
+_SAY_FORMS = {
+    "say", "says", "said", "add", "adds", "added", "tell", "tells", "told", "note", "notes", "noted",
+    "write", "writes", "wrote", "explain", "explains", "explained", "continue", "continues", "continued",
+    "conclude", "concludes", "concluded", "ask", "asks", "asked", "reply", "replies", "replied",
+}
+
+
+def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> str | None:
+    """Why ``span`` is not a claim (a fragment, a byline or source line, a rhetorical remark), or None.
+
+    A claim is a complete clause: a finite verb (or a finite auxiliary) with its subject, not opened
+    by a subordinator or a wh-word, and something checkable in it: a noun, a name or a number (a
+    resolved pronoun counts as a name). "It started here." and "Scheindlin added." say nothing
+    checkable; "Not to vote for him." and "Source: The Atlantic." are not clauses.
+    """
+    toks = [t for t in span if not t.is_punct and not t.is_space]
+    if not toks:
+        return "empty"
+    if span.text.rstrip().endswith("?"):
+        return "question"
+    first = toks[0]
+    if first.lower_ in _WH and first.dep_ in ("nsubj", "nsubjpass", "attr", "advmod", "dobj"):
+        return "question or rhetorical remark"
+    if first.dep_ == "mark" and first.lower_ in _FRAGMENT_MARKS and first.head.i in {t.i for t in span}:
+        return "subordinate clause fragment"
+    if first.lower_ in ("that", "which", "whom", "whose") and (
+        first.dep_ in ("dobj", "pobj", "mark") or first.tag_ in ("WDT", "WP", "WP$")
+    ):
+        return "relative clause fragment"
+    inside = {t.i for t in span}
+    finite = False
+    # The clause's own verb: the span's root and the verbs coordinated with it ("X rose and Y fell"),
+    # not a verb inside a relative clause ("Democrats to question the system by which ... chooses").
+    root = span.root
+    heads = [root, *[c for c in root.conjuncts if c.i in inside]]
+    for t in heads:
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "csubjpass")]
+        if not subj and t.dep_ == "conj":
+            subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
+        fin = "Fin" in t.morph.get("VerbForm") or any(
+            "Fin" in c.morph.get("VerbForm") for c in t.children if c.dep_ in ("aux", "auxpass")
+        )
+        if title and not fin:
+            # Headlinese: "Trump to visit China", "Bill passed by Senate".
+            fin = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) or t.tag_ == "VBN"
+        if fin and any(s.i in inside for s in subj):
+            finite = True
+            break
+    if not finite:
+        return "fragment (no finite verb with a subject)"
+    replaced = {i for r in resolved for i in range(r.lo, r.hi)}
+    checkable = any(
+        t.pos_ in ("NOUN", "PROPN", "NUM") or t.i in replaced or t.like_num for t in toks
+    )
+    if not checkable:
+        return "nothing checkable (only pronouns and function words)"
+    if root.lower_ in _SAY_FORMS and not any(
+        c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "prep", "advcl") for c in root.children
+    ):
+        return "a reporting verb without what was said"
+    return None
+
+
+def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_Resolved]]]:
+    """The claim texts (one per conjunct of a coordinated entity) with the rewrites each uses."""
     doc = span.doc
     repl: dict[int, str] = {}
     drop: set[int] = set()
@@ -258,39 +396,15 @@ def _standalone(article: Article, a: Assertion, span: Any, ctx: _Ctx, question: 
     ):
         drop.add(toks[i].i)
         i += 1
-    for tok in toks:
-        low = tok.lower_
-        named_before = ctx.person is not None and any(
-            t.text == ctx.person or t.text in ctx.aliases.values() for t in doc[span.start : tok.i]
-        )
-        if low in ("his", "her") and tok.dep_ == "poss" and ctx.person and not named_before:
-            repl[tok.i] = f"{ctx.person}’s"
-        elif low in ("he", "she") and tok.dep_ in ("nsubj", "nsubjpass") and ctx.person and not named_before:
-            repl[tok.i] = ctx.person
-        elif (
-            low == "they"
-            and tok.dep_ == "nsubj"
-            and "collab" in ctx.antecedents
-            and ctx.antecedent_sentence == span.sent.start
-        ):
-            repl[tok.i] = ctx.antecedents["collab"]
-        elif low in ("this", "these", "that", "those") and tok.dep_ == "det":
-            head = tok.head
-            kind = REFERRING_NOUNS.get(head.lower_)
-            if kind and kind in ctx.antecedents and head.i < span.end:
-                for j in range(tok.i, head.i + 1):
-                    drop.add(j)
-                drop.discard(head.i)
-                repl[head.i] = ctx.antecedents[kind]
-            elif head.lower_ in CONTEXT_NOUNS and question:
-                for j in range(tok.i, head.i + 1):
-                    drop.add(j)
-                drop.discard(head.i)
-                repl[head.i] = f"the question “{question}”"
+    for r in resolved:
+        repl[r.lo] = f"[{r.text}]"
+        drop.update(range(r.lo + 1, r.hi))
     base = _render(doc, span.start, span.end, repl, drop)
     variants = _split_coordination(doc, span, repl, drop)
+    used = [r for r in resolved if r.lo not in drop]
     out = variants or [base]
-    return [_finish(t) for t in out if len(t.split()) >= 3] or [_finish(base)]
+    kept = [(_finish(t), used) for t in out if len(t.split()) >= 3]
+    return kept or [(_finish(base), used)]
 
 
 def _render(doc: Any, start: int, end: int, repl: dict[int, str], drop: set[int]) -> str:
@@ -302,14 +416,24 @@ def _render(doc: Any, start: int, end: int, repl: dict[int, str], drop: set[int]
     return "".join(parts)
 
 
+#: Words that make a coordinated subject collective: "The House and Senate each passed ...".
+_COLLECTIVE = {"each", "together", "jointly", "respectively", "separately"}
+
+
 def _split_coordination(doc: Any, span: Any, repl: dict[int, str], drop: set[int]) -> list[str]:
-    """One variant per conjunct for the first coordination of named entities ("Russia and China")."""
+    """One variant per conjunct for the first coordination of named entities ("Russia and China").
+
+    Coordinated subjects stay whole: "The House and Senate each passed the measure" is one claim
+    about both, and "X and Y met" cannot be split at all.
+    """
     ents = {t.i: e for e in doc.ents if e.label_ in ENTITY_LABELS for t in e}
     for tok in span:
-        if tok.i not in ents or tok.dep_ == "conj":
+        if tok.i not in ents or tok.dep_ == "conj" or tok.dep_ in ("nsubj", "nsubjpass"):
             continue
         conjs = [c for c in tok.conjuncts if c.i in ents and span.start <= c.i < span.end and c.i > tok.i]
         if not conjs or len(conjs) > 4:
+            continue
+        if any(t.lower_ in _COLLECTIVE for t in span) or any(t.i in repl for t in tok.subtree):
             continue
         members = [tok, *conjs]
         first = ents[tok.i]
@@ -334,6 +458,8 @@ def _finish(text: str) -> str:
     text = _SPACE_PUNCT.sub(r"\1", _SPACE.sub(" ", text)).strip(" ,;:")
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
+    elif text.startswith("[") and len(text) > 1 and text[1].islower():
+        text = "[" + text[1].upper() + text[2:]
     if text and text[-1] not in '.!?”"':
         text += "."
     return text

@@ -113,6 +113,11 @@ BENEFIT_CUES = re.compile(
     r"bolster\w*|facilitat\w*|boost\w*|improv\w*)\b",
     re.I,
 )
+BRACKETED = re.compile(r"\[[^\]]*\]")
+BEYOND = re.compile(r"\b(?:beyond|besides|apart from|other than)\b.*$", re.I)
+CALL_FOR_ACTION = re.compile(
+    r"\b(?:necessitat\w*|requires?|demands?|warrants?|calls? for|needs? to|should|must|ought)\b", re.I
+)
 TIE_WORDS = re.compile(r"\b(partnership|collaboration|cooperation|relationship|ties|dealings)s?\b", re.I)
 
 
@@ -133,6 +138,8 @@ class RelationsStage(BaseStage):
         claims_by_assertion: dict[str, list[str]] = defaultdict(list)
         for c in article.claims:
             claims_by_assertion[c.assertion_id].append(c.id)
+            for rw in c.rewrites:
+                graph.rewrites[rw.start] = rw.replacement
         for a in article.assertions:
             found = _doc_for(article, a)
             if found is None:
@@ -161,7 +168,9 @@ class _Graph:
         self.nodes: dict[str, Entity] = {}
         self.alias: dict[str, str] = {}
         self.edges: dict[tuple[str, str, str], Relation] = {}
-        self.last_person: str | None = None
+        #: Article offset of a pronoun → the referent the claims stage resolved it to with certainty.
+        self.rewrites: dict[int, str] = {}
+        self.claim_text = {c.id: c.plain_text for c in article.claims}
         for chunks in article.nlp.values():
             for _, doc in chunks:
                 for ent in doc.ents:
@@ -194,8 +203,13 @@ class _Graph:
     def _resolve_one(self, tok: Any, off: int) -> str | None:
         doc = tok.doc
         low = tok.lower_
-        if low in ("his", "he", "him", "her", "she") and self.last_person:
-            return self.last_person
+        if low in ("his", "he", "him", "her", "she"):
+            # Only a referent the claims stage was certain of; never "the last person named".
+            referent = self.rewrites.get(off + tok.idx)
+            if referent is None:
+                return None
+            name = re.sub(r"[’']s$", "", referent)
+            return self.node(name, "person", off + tok.idx, off + tok.idx + len(tok.text))
         # Group noun phrases: "Russian energy companies", "the Chinese government".
         if low in GROUP_HEADS:
             mods = [c for c in tok.children if c.dep_ in ("amod", "compound")]
@@ -208,15 +222,20 @@ class _Graph:
             if ent is not None:
                 if ent.label_ == "NORP" and tok.head.lower_ in GROUP_HEADS:
                     return self._resolve_one(tok.head, off)
-                nid = self.node(ent.text, NODE_LABELS[ent.label_], off + ent.start_char, off + ent.end_char)
-                if ent.label_ == "PERSON":
-                    self.last_person = nid
-                return nid
+                return self.node(ent.text, NODE_LABELS[ent.label_], off + ent.start_char, off + ent.end_char)
         if tok.pos_ == "PROPN" and low in self.alias:
-            nid = self.node(tok.text, "person", off + tok.idx, off + tok.idx + len(tok.text))
-            self.last_person = nid
-            return nid
+            return self.node(tok.text, "person", off + tok.idx, off + tok.idx + len(tok.text))
         return None
+
+    def mentions(self, text: str, nid: str) -> bool:
+        """Whether ``text`` names node ``nid`` (its name, a person's surname, or a mention's words)."""
+        node = self.nodes[nid]
+        low = text.lower()
+        names = {node.name.lower()}
+        if node.type == "person":
+            names.add(node.name.split()[-1].lower())
+        names.update(self.article.text[m.start : m.end].lower() for m in node.mentions)
+        return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", low) for n in names if n)
 
     # -- edges ----------------------------------------------------------------------------------
 
@@ -227,8 +246,11 @@ class _Graph:
         rel = self.edges.get(key)
         if rel is None:
             rel = self.edges[key] = Relation(source=src, target=dst, relation=label, holder=a.holder.name)
+        # An edge carries only the claims that name both its ends: "with both Russia and China" is
+        # split into a Russia claim and a China claim, and each belongs to its own edge.
         for cid in claim_ids:
-            if cid not in rel.claim_ids:
+            text = self.claim_text.get(cid, "")
+            if cid not in rel.claim_ids and self.mentions(text, src) and self.mentions(text, dst):
                 rel.claim_ids.append(cid)
 
     def extract(self, span: Any, off: int, a: Assertion, claim_ids: list[str]) -> None:
@@ -314,8 +336,14 @@ class _Graph:
         for c in article.claims:
             a = by_assertion[c.assertion_id]
             text = c.text
-            is_risk = bool(RISK_CUES.search(text))
-            is_benefit = bool(BENEFIT_CUES.search(text)) and not is_risk
+            # Cues count only in the statement's own words: not in words the claim added to stand
+            # alone ("[the question “Is ... detrimental ...?”]"), not past "beyond" ("oversight of
+            # their implications beyond economic benefits"), and not in a call for action.
+            own_words = BEYOND.sub("", BRACKETED.sub("", text))
+            if CALL_FOR_ACTION.search(own_words):
+                continue
+            is_risk = bool(RISK_CUES.search(own_words))
+            is_benefit = bool(BENEFIT_CUES.search(own_words)) and not is_risk
             if not (is_risk or is_benefit):
                 continue
             own = [r for r in self.edges.values() if c.id in r.claim_ids]
