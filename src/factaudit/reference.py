@@ -60,6 +60,42 @@ def preceding_docs(article: Article, n: int = 3) -> dict[str, list[Any]]:
     return out
 
 
+#: Nouns that denote a person: a "he" or "she" may refer to "the senator" as well as to a name.
+HUMAN_NOUNS = frozenset(
+    """
+    man men woman women boy girl child children person people father mother son daughter wife
+    husband brother sister uncle aunt parent parents friend friends senator senators president
+    presidents governor governors mayor minister ministers secretary chairman chairwoman chair
+    spokesman spokeswoman spokesperson official officials leader leaders candidate candidates
+    nominee nominees lawmaker lawmakers congressman congresswoman representative representatives
+    judge judges lawyer lawyers attorney attorneys prosecutor prosecutors officer officers soldier
+    soldiers veteran veterans general commander director directors chief executive executives ceo
+    founder owner manager managers worker workers employee employees student students teacher
+    teachers professor doctor doctors nurse patient victim victims suspect suspects witness
+    witnesses protester protesters activist activists voter voters supporter supporters critic
+    critics reporter reporters journalist journalists editor author writer host anchor analyst
+    analysts expert experts economist economists adviser advisers advisor advisors aide aides
+    ambassador diplomat king queen prince princess pope priest bishop player players coach star
+    singer actor actress rapper musician artist resident residents citizen citizens immigrant
+    immigrants refugee refugees officer-elect president-elect businessman businesswoman billionaire
+    millionaire entrepreneur investor investors donor donors member members mp mps peer chancellor
+    premier
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+#: Entity labels that can never be the antecedent of a he or she.
+_NOT_AGENTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW")
+
+
+def _salient(mention: Any) -> bool:
+    """A clause's subject, the owner of a subject ("Obama's veto was ..."), or their appositive."""
+    root = mention.root
+    if root.dep_ in ("nsubj", "nsubjpass", "appos"):
+        return True
+    return root.dep_ == "poss" and root.head.dep_ in ("nsubj", "nsubjpass")
+
+
 @dataclass
 class People:
     """The article's people, for certain pronoun resolution (one per Article; built by a stage call)."""
@@ -81,7 +117,7 @@ class People:
             for ent in doc.ents:
                 if ent.label_ != "PERSON":
                     continue
-                if len(ent) >= 2:
+                if len(ent) >= 2 and ent[-1].is_alpha and ent[-1].text[:1].isupper():
                     people.aliases.setdefault(ent[-1].text, ent.text)
                 if ent.start > 0:
                     title = doc[ent.start - 1].lower_.rstrip(".")
@@ -95,32 +131,72 @@ class People:
             text = text.removesuffix(suffix)
         return self.aliases.get(text, text) if " " not in text else text
 
-    def mentions(self, doc: Any, lo: int, hi: int, skip: Iterable[int] = ()) -> list[tuple[str, Any]]:
-        """Distinct people named in tokens [lo, hi) outside ``skip``: (full name, last mention)."""
+    def mentions(
+        self, doc: Any, lo: int, hi: int, skip: Iterable[int] = (), *, salient_only: bool = False
+    ) -> list[tuple[str, Any]]:
+        """Who tokens [lo, hi) (outside ``skip``) may refer to: ``(full name, mention)`` per distinct
+        person, plus ``("", mention)`` for each blocker — something a he/she could also mean that is
+        not a named person: a proper noun NER left unlabelled ("Naismith", "Kid Rock"), an
+        organisation or work as a subject, a person described by a noun ("the senator", "a man").
+        A blocker never resolves a pronoun; it only makes the window ambiguous.
+
+        ``salient_only``: named people count only as a clause's subject (or the owner of one:
+        "Obama's veto was overridden"), for windows before the pronoun's sentence; anyone else named
+        there is a blocker — "Obama met Trump. He said ..." and "..., according to Robert Peston's
+        book. He then changed his mind" are not certain.
+        """
         skipped = set(skip)
-        found: list[Any] = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
+        persons = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
         in_ents = {t.i for e in doc.ents for t in e}
+        in_persons = {t.i for e in persons for t in e}
+        # A surname the article gives in full elsewhere is that person even where the tagger or
+        # NER got it wrong ("Trump" as a sentence-initial NOUN, as an ORG, "Musk’s" untagged).
+        persons += [
+            doc[t.i : t.i + 1]
+            for t in doc[lo:hi]
+            if t.text in self.aliases
+            and t.is_alpha
+            and t.i not in in_persons
+            and t.pos_ in ("PROPN", "NOUN")
+        ]
+        blockers: list[Any] = []
+        known = {t.i for m in persons for t in m}
         for t in doc[lo:hi]:
-            if t.pos_ != "PROPN" or t.i in in_ents or t.dep_ == "compound":
+            if t.i in known or t.i in skipped:
                 continue
-            # A surname the article names in full elsewhere, or a proper noun NER left unlabelled
-            # ("Naismith had no idea his invention ..."): a possible person, so a candidate — it
-            # resolves a pronoun when it is the only one, and blocks a guess when it is not.
-            first = min([t.i, *(c.i for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN")])
-            found.append(doc[first : t.i + 1])
+            if t.dep_ == "compound" or t.tag_ in ("NNS", "NNPS"):
+                continue  # a plural ("critics", "Democrats") is never a he or a she
+            if (t.pos_ == "PROPN" and t.i not in in_ents) or (
+                t.pos_ in ("NOUN", "PROPN") and t.lower_ in HUMAN_NOUNS
+            ):
+                blockers.append(doc[t.i : t.i + 1])
+        for e in doc.ents:
+            if (
+                lo <= e.start
+                and e.end <= hi
+                and e.label_ not in ("PERSON", *_NOT_AGENTS)
+                and e.root.dep_ in ("nsubj", "nsubjpass", "poss")
+                and not any(t.i in known for t in e)
+            ):
+                # NER's labels are unreliable for names ("Paladino" as a GPE): any named subject
+                # that is not a known person makes the window ambiguous.
+                blockers.append(e)
         seen: dict[str, Any] = {}
-        for m in sorted(found, key=lambda e: e.start):
+        for m in sorted(persons, key=lambda e: e.start):
             if m.start in skipped:
+                continue
+            if salient_only and not _salient(m):
+                blockers.append(m)
                 continue
             name = self.full_name(m)
             seen.pop(name, None)
             seen[name] = m
-        return list(seen.items())
+        return [*seen.items(), *(("", b) for b in blockers if b.start not in skipped)]
 
     def _windows(self, doc: Any, upto: int, n: int = 2) -> list[list[tuple[str, Any]]]:
         sents = [s for s in doc.sents if s.end <= upto]
         quoted = quoted_tokens(doc)
-        return [self.mentions(doc, s.start, s.end, quoted) for s in reversed(sents[-n:])]
+        return [self.mentions(doc, s.start, s.end, quoted, salient_only=True) for s in reversed(sents[-n:])]
 
     def referent(self, tok: Any, prev_docs: Sequence[Any] = ()) -> tuple[str, Any] | None:
         """``(full name, mention)`` the pronoun ``tok`` certainly refers to, or None.
@@ -136,6 +212,11 @@ class People:
             return None
         gender = PERSONAL_PRONOUNS[low]
         sent = tok.sent
+        if any(n for n, _ in self.mentions(doc, tok.i + 1, sent.end, quoted)):
+            # Someone named later in the same sentence: "He responded just as Mr. Putin had
+            # calculated" (not Putin), "In his speech, Obama said ..." (Obama): either way the
+            # earlier text cannot settle it.
+            return None
         windows = [self.mentions(doc, sent.start, tok.i, quoted)]
         windows += self._windows(doc, sent.start)
         if len([s for s in doc.sents if s.end <= sent.start]) < 2:
@@ -144,9 +225,9 @@ class People:
         for people in windows:
             if not people:
                 continue
-            agreeing = [(n, m) for n, m in people if self.gender.get(n, gender) == gender]
+            agreeing = [(n, m) for n, m in people if n and self.gender.get(n, gender) == gender]
             if len(people) == 1 and len(agreeing) == 1:
                 self.gender.setdefault(agreeing[0][0], gender)
                 return agreeing[0]
-            return None  # the nearest window that names anyone names several: not certain
+            return None  # the nearest window that names anyone names several (or a blocker)
         return None

@@ -306,7 +306,16 @@ ADJ_HEDGES = set(
         "unconfirmed",
     ]
 )
-VERB_HEDGES = _forms(["appear", "seem", "indicate", "tend", "speculate"])
+VERB_HEDGES = _forms(["appear", "seem", "indicate", "tend", "speculate", "suggest", "allege"])
+#: Passive evidentials: "is expected to", "was seen as", "is said to be", "is believed to".
+PASSIVE_HEDGES = {
+    "expected", "seen", "believed", "thought", "said", "reported", "understood", "rumoured", "rumored",
+    "feared", "considered", "alleged", "estimated", "predicted", "tipped", "set",
+}
+#: Nouns that present what follows as unconfirmed.
+NOUN_HEDGES = {"speculation", "allegation", "allegations", "rumour", "rumours", "rumor", "rumors"}
+#: First-person belief verbs: "I think", "I don't think", "we believe".
+BELIEF_FORMS = {"think", "believe", "suspect", "guess", "reckon", "feel"}
 NORMATIVE = {"should", "must", "ought"}
 EVALUATIVE = set(
     [
@@ -762,8 +771,13 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
             continue
         low = tok.lower_
         kind = None
-        if low in MODAL_HEDGES and tok.tag_ == "MD" and not _purpose_or_result(tok):
-            kind = "modal"
+        if (
+            low in MODAL_HEDGES
+            and tok.tag_ == "MD"
+            and not _purpose_or_result(tok)
+            and not (low == "could" and any(c.dep_ == "neg" for c in tok.head.children))
+        ):
+            kind = "modal"  # "could not win" is inability, not hedging
         elif low in EVIDENTIAL_HEDGES:
             kind = "evidential"
         elif low in ADVERB_HEDGES and tok.pos_ in ("ADV", "ADJ"):
@@ -772,9 +786,29 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
             kind = "adjective"
         elif low in VERB_HEDGES and tok.pos_ == "VERB":
             kind = "verb"
+        elif low in PASSIVE_HEDGES and tok.tag_ == "VBN" and _passive_evidential(tok):
+            kind = "evidential"
+        elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
+            c.dep_ in ("acl", "ccomp") for c in tok.children
+        ):
+            kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
+        elif low in BELIEF_FORMS and tok.pos_ == "VERB" and any(
+            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
+        ):
+            kind = "verb"
         if kind:
             out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
     return out
+
+
+def _passive_evidential(verb: Any) -> bool:
+    """'is expected to ratify', 'was seen as the main obstacle', 'is said to be', 'it is feared that'."""
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    follows = nxt is not None and nxt.lower_ in ("to", "as", "that")
+    if verb.lower_ == "set":
+        return passive and nxt is not None and nxt.lower_ == "to"
+    return passive and (follows or any(c.dep_ in ("xcomp", "ccomp") for c in verb.children))
 
 
 def _purpose_or_result(modal: Any) -> bool:

@@ -396,6 +396,7 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
     ):
         drop.add(toks[i].i)
         i += 1
+    drop.update(_dateline(toks[i:]))
     for r in resolved:
         repl[r.lo] = f"[{r.text}]"
         drop.update(range(r.lo + 1, r.hi))
@@ -405,6 +406,23 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
     out = variants or [base]
     kept = [(_finish(t), used) for t in out if len(t.split()) >= 3]
     return kept or [(_finish(base), used)]
+
+
+_DASHES = {"—", "–", "-", "--"}
+
+
+def _dateline(toks: list[Any]) -> set[int]:
+    """Token indices of a leading dateline: "WASHINGTON —", "PANGSAU, MYANMAR—", "LONDON (Reuters) -"."""
+    out: set[int] = set()
+    for j, t in enumerate(toks[:8]):
+        if t.text in _DASHES or t.text.endswith(("—", "–")):
+            words = [x for x in toks[:j] if x.is_alpha]
+            if words and all(x.is_upper or x.text in ("AP", "Reuters", "AFP") for x in words):
+                out.update(x.i for x in toks[: j + 1])
+            break
+        if not (t.is_upper or t.is_punct or t.text in ("AP", "Reuters", "AFP")):
+            break
+    return out
 
 
 def _render(doc: Any, start: int, end: int, repl: dict[int, str], drop: set[int]) -> str:
