@@ -16,7 +16,7 @@ from typing import Any
 
 from ..document import Article, Assertion, Hedge, Holder, Modality, Sentence, Span
 from ..models.nlp import get_nlp
-from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
+from ..reference import HUMAN_NOUNS, PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
 
 # --- lexicons -------------------------------------------------------------------------------
@@ -376,6 +376,8 @@ class _Clause:
     category: str  # say | opinion | agentless | author
     content: tuple[int, int] | None = None  # token range of the asserted content
     whole: bool = False
+    #: The reporting verb stands inside a quotation: a report within someone's quoted words.
+    in_quote: bool = False
 
 
 class AttributionStage(BaseStage):
@@ -400,35 +402,63 @@ class AttributionStage(BaseStage):
         #: The speaker of the latest quotation and the index of its block: a quotation that runs on
         #: into the next paragraphs (each opening with a quote mark) is still theirs.
         speaker: tuple[Holder, int] | None = None
+        # Pass 1, in reading order: each sentence's clauses (pronoun holders look back at earlier ones).
+        rows: list[tuple[Sentence, Any, Any, list[_Clause], bool]] = []
         for sent in article.sentences:
             block = blocks[sent.block_id]
-            refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None)
             if block.kind in ("question", "heading", "reference"):
                 continue
             if sent.text.rstrip().endswith("?") or not _LETTERS.search(sent.text):
                 continue
+            refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None)
             span = _sentence_span(article, sent)
             clauses = self._clauses(span, recent, refs) if span is not None else []
             quoted = span is not None and _mostly_quoted(span, block.text, sent.start - block.start)
+            if quoted and clauses and all(c.in_quote for c in clauses):
+                # "He boasts that he will take our oil" inside someone's quotation is their claim.
+                clauses = []
+            talker = None
             if clauses and span is not None and _has_quote(span):
                 talker = next(
                     (c.holder for c in clauses if c.holder.kind in ("named", "unnamed_group")), None
                 )
                 if talker is not None and not talker.unresolved:
                     speaker = (talker, order[block.id])
-            elif not clauses and quoted and speaker is not None and order[block.id] - speaker[1] <= 2:
-                # A quotation running on from an attributed one belongs to its speaker.
-                held = speaker[0]
-                clauses = [
-                    _Clause(
-                        tokens=set(range(span.start, span.end)),
-                        holder=Holder(kind=held.kind, name=held.name, entity_type=held.entity_type,
-                                      resolved_from="(continued quotation)"),
-                        verb=None,
-                        category="say",
-                        whole=True,
+            line_start = sent.start == block.start or article.text[sent.start - 1 : sent.start] == "\n"
+            label = _speaker_label(sent.text) if line_start else None
+            if label is not None:
+                speaker = (Holder(kind="named", name=label), order[block.id])
+            if (
+                not clauses
+                and span is not None
+                and (quoted or label)
+                and speaker is not None
+                and order[block.id] - speaker[1] <= 2
+            ):
+                # A quotation running on from an attributed one, or a transcript turn
+                # ("JUAN GONZÁLEZ: ..."), belongs to its speaker.
+                clauses = [_said_by(speaker[0], span, "(continued quotation)" if not label else None)]
+            recent.extend(c.holder for c in clauses if c.holder.kind in ("named", "unnamed_group"))
+            rows.append((sent, block, span, clauses, quoted))
+        # Pass 2: a quoted sentence before its attribution in the same paragraph ("“A. B,” Cruz
+        # said." — "A." is Cruz's too).
+        for i, (sent, block, span, clauses, quoted) in enumerate(rows):
+            if clauses or not quoted or span is None:
+                continue
+            for later in rows[i + 1 :]:
+                if later[1] is not block:
+                    break
+                if later[3] and later[2] is not None and _has_quote(later[2]):
+                    held = next(
+                        (c.holder for c in later[3] if c.holder.kind in ("named", "unnamed_group")), None
                     )
-                ]
+                    if held is not None and not held.unresolved:
+                        rows[i] = (sent, block, span, [_said_by(held, span, "(quotation)")], quoted)
+                    break
+                if not later[4]:
+                    break
+        # Pass 3: assertions.
+        for sent, block, span, clauses, _ in rows:
             context = None
             if block.kind == "answer" and block.question_id:
                 context = blocks[block.question_id].text
@@ -447,8 +477,6 @@ class AttributionStage(BaseStage):
                     a.occurrences.append(Span(a.start + off, a.end + off))
                 by_key[key] = a
                 assertions.append(a)
-                if a.holder.kind in ("named", "unnamed_group"):
-                    recent.append(a.holder)
         article.assertions = assertions
         return article
 
@@ -492,6 +520,7 @@ class AttributionStage(BaseStage):
                         continue  # "critics raised concerns": an agent, handled as a subject elsewhere
                     agentless.append((tok, _concern_phrase(tok, hit)))
         clauses: list[_Clause] = []
+        quoted = quoted_tokens(span.doc)
         sent_ids = set(range(span.start, span.end))
         reporter_tokens = {v.i for v, _ in reporters}
         for verb, subj in reporters:
@@ -513,6 +542,12 @@ class AttributionStage(BaseStage):
             whole = verb.dep_ == "parataxis" or small or (verb.dep_ == "ROOT" and _has_outer_ccomp(verb))
             content = None
             comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if comp is None and not whole and holder.kind == "named":
+                # "Mr Sayeed had denied the claims", "Cruz emphasized this theme in his speech": the
+                # verb reports a named person's act, not a proposition; the author narrates it. (An
+                # unnamed group's "emphasize the importance of ..." stays theirs: it is the device
+                # that puts a view in their mouths.)
+                continue
             if comp is not None:
                 toks = [t.i for t in comp.subtree if t.i in subtree]
                 while toks and (span.doc[toks[0]].dep_ == "mark" or span.doc[toks[0]].is_punct):
@@ -529,6 +564,7 @@ class AttributionStage(BaseStage):
                     category=category,
                     content=content,
                     whole=whole,
+                    in_quote=verb.i in quoted,
                 )
             )
         if not clauses and according:
@@ -603,13 +639,29 @@ class AttributionStage(BaseStage):
             if any(t.i in core for t in e) and e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")
         ]
         head_low = tok.lower_
+        own = next((e for e in ents if tok.i in range(e.start, e.end)), None)
+        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "one", "another") for c in tok.children)
+        person = next((e for e in ents if e.label_ == "PERSON"), None)
+        if own is None and person is not None:
+            # "retired neurosurgeon Ben Carson", "Mr Crosby's statement": the person named in it.
+            return Holder(kind="named", name=person.text, start=person.start_char, end=person.end_char,
+                          entity_type="PERSON")
+        if (
+            own is None
+            and not indefinite
+            and tok.tag_ == "NN"
+            and head_low not in HUMAN_NOUNS
+            and any(e.label_ in ("ORG", "FAC", "GPE") for e in ents)
+        ):
+            # "the Commons standards committee", "the Trump transition team": a named body.
+            words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
+            return Holder(kind="named", name=" ".join(w.text for w in words), start=start, end=end,
+                          entity_type="ORG")
         if head_low in GROUP_NOUNS and not any(
             e.label_ in ("PERSON", "ORG") and tok.i in range(e.start, e.end) for e in ents
         ):
             name = re.sub(r"^(?:the|some|many|most|several|a|an)\s+", "", phrase, flags=re.I)
             return Holder(kind="unnamed_group", name=name.lower() if not ents else name, start=start, end=end)
-        own = next((e for e in ents if tok.i in range(e.start, e.end)), None)
-        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "one", "another") for c in tok.children)
         if own is None and (tok.pos_ == "NOUN" or indefinite):
             # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
             # the description is not the holder.
@@ -699,6 +751,30 @@ class AttributionStage(BaseStage):
         if content is not None:
             a.content = Span(*content)
         return a
+
+
+_NOT_LABELS = {"Q", "A", "UPDATE", "EDITOR'S NOTE", "NOTE", "WATCH", "SOURCE", "READ MORE", "RELATED"}
+
+
+def _speaker_label(block_text: str) -> str | None:
+    """The speaker of a transcript turn: "JUAN GONZÁLEZ: In March, you launched ..." → Juan González."""
+    head, colon, rest = block_text.lstrip().partition(":")
+    if not colon or not rest.startswith((" ", "\n")) or len(head) > 40 or head in _NOT_LABELS:
+        return None
+    words = head.split()
+    if not 1 <= len(words) <= 4 or not all(w.isupper() and any(ch.isalpha() for ch in w) for w in words):
+        return None
+    return " ".join(w.capitalize() for w in words)
+
+
+def _said_by(held: Holder, span: Any, how: str | None) -> _Clause:
+    return _Clause(
+        tokens=set(range(span.start, span.end)),
+        holder=Holder(kind=held.kind, name=held.name, entity_type=held.entity_type, resolved_from=how),
+        verb=None,
+        category="say",
+        whole=True,
+    )
 
 
 def _has_quote(span: Any) -> bool:

@@ -412,10 +412,11 @@ _DASHES = {"—", "–", "-", "--"}
 
 
 def _dateline(toks: list[Any]) -> set[int]:
-    """Token indices of a leading dateline: "WASHINGTON —", "PANGSAU, MYANMAR—", "LONDON (Reuters) -"."""
+    """Token indices of a leading dateline or speaker label: "WASHINGTON —", "PANGSAU, MYANMAR—",
+    "LONDON (Reuters) -", "JUAN GONZÁLEZ:"."""
     out: set[int] = set()
     for j, t in enumerate(toks[:8]):
-        if t.text in _DASHES or t.text.endswith(("—", "–")):
+        if t.text in _DASHES or t.text.endswith(("—", "–")) or (t.text == ":" and j > 0):
             words = [x for x in toks[:j] if x.is_alpha]
             if words and all(x.is_upper or x.text in ("AP", "Reuters", "AFP") for x in words):
                 out.update(x.i for x in toks[: j + 1])
