@@ -76,9 +76,15 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _claim_span(article: Article, c: Claim) -> tuple[int, int]:
+    """Where the claim's words are: the attributed content when the claim is made of it, else the
+    whole statement."""
     a = next(x for x in article.assertions if x.id == c.assertion_id)
     if a.content is not None and a.holder.kind != "author":
-        return a.content.start, a.content.end
+        content = article.text[a.content.start : a.content.end]
+        if content.split()[:2] == [w.strip("[]") for w in c.plain_text.split()[:2]] or (
+            content[:20].lower() in c.plain_text.lower()
+        ):
+            return a.content.start, a.content.end
     return c.start, c.end
 
 

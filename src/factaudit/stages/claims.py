@@ -143,8 +143,16 @@ class ClaimsStage(BaseStage):
             span, off = found
             question = blocks[a.block_id].question_id
             q_text = blocks[question].text if question else None
+            title = blocks[a.block_id].kind == "title"
             resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
-            if _non_claim(span, resolved, title=blocks[a.block_id].kind == "title") is not None:
+            if _non_claim(span, resolved, title=title) is not None:
+                whole = _assertion_tokens(article, a, content=False)
+                if whole is not None and whole[0] != span:
+                    # "Analysts expect [Jet to raise 16.4bn rupees]": what is expected is no clause on
+                    # its own; the claim is the whole statement, still held by the analysts.
+                    span, off = whole
+                    resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
+            if _non_claim(span, resolved, title=title) is not None:
                 non_claims += 1
                 _update_ctx(span, ctx, resolved)
                 continue
@@ -214,14 +222,15 @@ def _doc_and_offset(article: Article, a: Assertion) -> tuple[Any, int] | None:
     return None
 
 
-def _assertion_tokens(article: Article, a: Assertion) -> tuple[Any, int] | None:
-    """The claim's token span (the content of an attributed statement) and its doc's offset."""
+def _assertion_tokens(article: Article, a: Assertion, *, content: bool = True) -> tuple[Any, int] | None:
+    """The claim's token span (the content of an attributed statement, unless ``content`` is False)
+    and its doc's offset."""
     found = _doc_and_offset(article, a)
     if found is None:
         return None
     doc, off = found
     s, e = a.start, a.end
-    if a.content is not None and a.holder.kind != "author":
+    if content and a.content is not None and a.holder.kind != "author":
         s, e = a.content.start, a.content.end
     span = doc.char_span(s - off, e - off, alignment_mode="expand")
     return (span, off) if span is not None and len(span) else None
@@ -317,6 +326,13 @@ def _resolve(
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
 _FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since"}
 _WH = {"who", "what", "which", "whom", "whose", "why", "how", "where", "when"}
+#: A speaker's own state of mind ("I love beautiful women", "I don't know what I would have done"):
+#: not something a fact-checker can check.
+_MENTAL_FORMS = {
+    "love", "like", "hate", "know", "knew", "think", "thought", "feel", "felt", "hope", "hoped", "wish",
+    "wished", "realize", "realized", "realise", "realised", "want", "wanted", "wonder", "wondered",
+    "guess", "imagine", "imagined", "believe", "believed", "fear", "feared", "suppose", "doubt",
+}
 #: Reporting verbs (inflected: the parser runs without a lemmatizer) that say nothing on their own.
 _SAY_FORMS = {
     "say", "says", "said", "add", "adds", "added", "tell", "tells", "told", "note", "notes", "noted",
@@ -376,6 +392,10 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     )
     if not checkable:
         return "nothing checkable (only pronouns and function words)"
+    if root.lower_ in _MENTAL_FORMS and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we") for c in root.children
+    ):
+        return "a first-person feeling or state of mind"
     if root.lower_ in _SAY_FORMS and not any(
         c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "prep", "advcl") for c in root.children
     ):
