@@ -177,3 +177,14 @@ def test_coordinated_subjects_stay_one_claim_and_real_news_claims_survive() -> N
     assert _claims_of("The ban will go into effect December 15th.") == [
         "The ban will go into effect December 15th."
     ]
+
+
+def test_bad_input_gives_claims_only_where_there_are_claims() -> None:
+    headlines = analyse(
+        "Trump wins Florida\nMarkets slide as oil jumps\nWho will replace the chancellor?\nStorm batters coast",
+        claims=True,
+    )
+    texts = [c.text for c in headlines.claims]
+    assert "Markets slide as oil jumps." in texts and not [t for t in texts if "?" in t or "chancellor" in t]
+    quotes = analyse("“We will win.”\n\n“They cannot stop us.”", claims=True)
+    assert quotes.claims == [] and any("not claims" in s for s in quotes.skipped)

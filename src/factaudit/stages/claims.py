@@ -143,7 +143,7 @@ class ClaimsStage(BaseStage):
             span, off = found
             question = blocks[a.block_id].question_id
             q_text = blocks[question].text if question else None
-            title = blocks[a.block_id].kind == "title"
+            title = blocks[a.block_id].kind in ("title", "heading")
             resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
             if _non_claim(span, resolved, title=title) is not None:
                 whole = _assertion_tokens(article, a, content=False)

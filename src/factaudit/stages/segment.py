@@ -73,7 +73,7 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos += len(line) + 1
     marked = sum(1 for s, e in lines if _BULLET.match(text[s:e]))
     if marked == 0:
-        return [(start, end)]
+        return lines if _separate_lines(text, lines) else [(start, end)]
     # Group unmarked continuation lines with the bulleted line before them.
     groups: list[tuple[int, int]] = []
     for s, e in lines:
@@ -84,6 +84,26 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 continue
         groups.append((s, e))
     return groups
+
+
+_LINE_END = re.compile(r"[.!?:;\"”’)\]]$")
+
+
+def _separate_lines(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Lines that each stand alone — a list of headlines, transcript turns, one sentence a line —
+    rather than prose hard-wrapped mid-sentence: every line ends a sentence, or is short and the
+    next line starts with a capital."""
+    if len(lines) < 2:
+        return False
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if _LINE_END.search(line):
+            continue
+        nxt = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else ""
+        if len(line.split()) <= 16 and (not nxt or nxt[:1].isupper()):
+            continue
+        return False
+    return True
 
 
 def _is_heading_like(t: str) -> bool:
