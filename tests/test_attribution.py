@@ -152,3 +152,14 @@ def test_a_modal_in_a_purpose_clause_is_not_a_hedge() -> None:
     assert [h.cue for x in a.assertions for h in x.hedges] == []
     b = analyse("The plan could cost billions, critics say.")
     assert [h.cue for x in b.assertions for h in x.hedges] == ["could"]
+
+
+def test_the_title_stands_for_the_one_person_given_it_and_straight_quotes_run_on() -> None:
+    text = (
+        'Justice Minister Cathy Jamieson will publish the plan on Monday. The minister said: "Better joint '
+        'working will help prisons. "Communities who are paying the price for reoffending expect better. '
+        '"It costs the taxpayer £35,000 a year to provide each prison place.'
+    )
+    holders = [x.holder.name for x in analyse(text).assertions]
+    assert holders[0] == "the author"
+    assert holders[1:] == ["Cathy Jamieson"] * (len(holders) - 1) and len(holders) >= 3

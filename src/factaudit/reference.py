@@ -31,7 +31,12 @@ _QUOTE_MARKS = {"“": 1, "”": -1, '"': 0}
 
 
 def quoted_tokens(doc: Any) -> set[int]:
-    """Token indices inside quotation marks (curly pairs nest; straight quotes toggle)."""
+    """Token indices inside quotation marks (curly pairs nest).
+
+    A straight quote opens when it follows a space (or starts the text) and touches the next word,
+    and closes otherwise: toggling would invert everything after a paragraph that, by news
+    convention, reopens a running quotation without closing the previous one.
+    """
     inside: set[int] = set()
     depth = 0
     straight = False
@@ -42,7 +47,9 @@ def quoted_tokens(doc: Any) -> set[int]:
         elif mark == -1:
             depth = max(0, depth - 1)
         elif mark == 0:
-            straight = not straight
+            before_space = tok.i == 0 or bool(doc[tok.i - 1].whitespace_)
+            opens = before_space and not tok.whitespace_
+            straight = opens if (opens or straight) else not straight
         elif depth or straight:
             inside.add(tok.i)
     return inside
@@ -88,6 +95,34 @@ HUMAN_NOUNS = frozenset(
 _NOT_AGENTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW")
 
 
+#: Singular titles "the <title> said" may stand for a person the article named with that title.
+TITLE_WORDS = frozenset(
+    """minister president secretary chancellor governor senator mayor chairman chairwoman chair
+    spokesman spokeswoman spokesperson director chief executive ceo leader premier ambassador judge
+    commissioner speaker treasurer prosecutor attorney general commander founder owner coach
+    president-elect""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def _titles_of(ent: Any) -> set[str]:
+    """Title words attached to a PERSON mention: compounds before it ("Justice Minister Cathy
+    Jamieson") or an appositive after it ("Cathy Jamieson, the justice minister")."""
+    doc = ent.doc
+    out: set[str] = set()
+    i = ent.start - 1
+    while i >= 0 and doc[i].dep_ in ("compound", "amod") and doc[i].head.i in range(ent.start, ent.end):
+        if doc[i].lower_ in TITLE_WORDS:
+            out.add(doc[i].lower_)
+        i -= 1
+    for t in ent:
+        if t.lower_ in TITLE_WORDS:
+            out.add(t.lower_)
+    for c in ent.root.children:
+        if c.dep_ == "appos" and c.lower_ in TITLE_WORDS:
+            out.add(c.lower_)
+    return out
+
+
 def _salient(mention: Any) -> bool:
     """A clause's subject, the owner of a subject ("Obama's veto was ..."), or their appositive."""
     root = mention.root
@@ -104,6 +139,9 @@ class People:
     aliases: dict[str, str] = field(default_factory=dict)
     #: Full name → "m" / "f", from honorifics and certain resolutions.
     gender: dict[str, str] = field(default_factory=dict)
+    #: Title word → the full names the article gives it ("minister" → {"Cathy Jamieson"}), from
+    #: "Justice Minister Cathy Jamieson" and "Cathy Jamieson, the justice minister".
+    titles: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, article: Article) -> People:
@@ -123,7 +161,14 @@ class People:
                     title = doc[ent.start - 1].lower_.rstrip(".")
                     if title in HONORIFICS:
                         people.gender.setdefault(people.full_name(ent), HONORIFICS[title])
+                for word in _titles_of(ent):
+                    people.titles.setdefault(word, set()).add(people.full_name(ent))
         return people
+
+    def by_title(self, word: str) -> str | None:
+        """The one person the article gives this title ("the minister" → "Cathy Jamieson"), or None."""
+        names = self.titles.get(word.lower(), set())
+        return next(iter(names)) if len(names) == 1 else None
 
     def full_name(self, mention: Any) -> str:
         text = str(mention.text)

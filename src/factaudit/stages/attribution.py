@@ -657,6 +657,16 @@ class AttributionStage(BaseStage):
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
             return Holder(kind="named", name=" ".join(w.text for w in words), start=start, end=end,
                           entity_type="ORG")
+        if (
+            own is None
+            and not ents
+            and tok.tag_ == "NN"
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+            and (titled := refs.people.by_title(head_low)) is not None
+        ):
+            # "The minister said: ..." after "Justice Minister Cathy Jamieson": that one person.
+            return Holder(kind="named", name=titled, start=start, end=end, resolved_from=phrase,
+                          entity_type="PERSON")
         if head_low in GROUP_NOUNS and not any(
             e.label_ in ("PERSON", "ORG") and tok.i in range(e.start, e.end) for e in ents
         ):
