@@ -307,6 +307,11 @@ ADJ_HEDGES = set(
     ]
 )
 VERB_HEDGES = _forms(["appear", "seem", "indicate", "tend", "speculate", "suggest", "allege"])
+#: Verbs that present what follows as a belief or a forecast ("analysts expect Jet to raise ...",
+#: "he believes the Electoral College is outdated"): a hedge on the content they govern.
+FORECAST_HEDGES = _forms(
+    ["expect", "believe", "predict", "forecast", "anticipate", "estimate", "suspect", "fear"]
+)
 #: Passive evidentials: "is expected to", "was seen as", "is said to be", "is believed to".
 PASSIVE_HEDGES = {
     "expected", "seen", "believed", "thought", "said", "reported", "understood", "rumoured", "rumored",
@@ -870,8 +875,13 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
             kind = "adverb"
         elif low in ADJ_HEDGES and tok.pos_ == "ADJ":
             kind = "adjective"
-        elif low in VERB_HEDGES and tok.pos_ == "VERB":
+        elif tok.pos_ == "VERB" and (
+            low in VERB_HEDGES
+            or (low in FORECAST_HEDGES and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children))
+        ):
             kind = "verb"
+        elif low == "expected" and tok.pos_ in ("ADJ", "VERB") and tok.dep_ == "amod":
+            kind = "adjective"  # "a series of expected share offers"
         elif low in PASSIVE_HEDGES and tok.tag_ == "VBN" and _passive_evidential(tok):
             kind = "evidential"
         elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
