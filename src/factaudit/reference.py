@@ -135,8 +135,13 @@ def _salient(mention: Any) -> bool:
 class People:
     """The article's people, for certain pronoun resolution (one per Article; built by a stage call)."""
 
-    #: Surname → full name, for every multi-word PERSON the article names.
+    #: Surname → full name, for every multi-word PERSON the article names (surnames that two people
+    #: share are left out: see ``shared``).
     aliases: dict[str, str] = field(default_factory=dict)
+    #: Surname → every full name the article gives it.
+    full_names: dict[str, set[str]] = field(default_factory=dict)
+    #: Surnames two or more people share: a bare "Comey" is neither of them for certain.
+    shared: set[str] = field(default_factory=set)
     #: Full name → "m" / "f", from honorifics and certain resolutions.
     gender: dict[str, str] = field(default_factory=dict)
     #: Title word → the full names the article gives it ("minister" → {"Cathy Jamieson"}), from
@@ -156,13 +161,16 @@ class People:
                 if ent.label_ != "PERSON":
                     continue
                 if len(ent) >= 2 and ent[-1].is_alpha and ent[-1].text[:1].isupper():
-                    people.aliases.setdefault(ent[-1].text, ent.text)
+                    people.full_names.setdefault(ent[-1].text, set()).add(ent.text)
                 if ent.start > 0:
                     title = doc[ent.start - 1].lower_.rstrip(".")
                     if title in HONORIFICS:
                         people.gender.setdefault(people.full_name(ent), HONORIFICS[title])
                 for word in _titles_of(ent):
                     people.titles.setdefault(word, set()).add(people.full_name(ent))
+        # A surname shared by two people ("James Comey", "Peter Comey") stands for neither.
+        people.aliases = {k: next(iter(v)) for k, v in people.full_names.items() if len(v) == 1}
+        people.shared = {k for k, v in people.full_names.items() if len(v) > 1}
         return people
 
     def by_title(self, word: str) -> str | None:
@@ -199,7 +207,7 @@ class People:
         persons += [
             doc[t.i : t.i + 1]
             for t in doc[lo:hi]
-            if t.text in self.aliases
+            if (t.text in self.aliases or t.text in self.shared)
             and t.is_alpha
             and t.i not in in_persons
             and t.pos_ in ("PROPN", "NOUN")

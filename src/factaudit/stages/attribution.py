@@ -407,6 +407,8 @@ class AttributionStage(BaseStage):
         #: The speaker of the latest quotation and the index of its block: a quotation that runs on
         #: into the next paragraphs (each opening with a quote mark) is still theirs.
         speaker: tuple[Holder, int] | None = None
+        #: The handle of an embedded tweet being read, and where it starts.
+        tweet: tuple[Holder, int] | None = None
         # Pass 1, in reading order: each sentence's clauses (pronoun holders look back at earlier ones).
         rows: list[tuple[Sentence, Any, Any, list[_Clause], bool]] = []
         for sent in article.sentences:
@@ -431,6 +433,15 @@ class AttributionStage(BaseStage):
                     speaker = (talker, order[block.id])
             line_start = sent.start == block.start or article.text[sent.start - 1 : sent.start] == "\n"
             label = _speaker_label(sent.text) if line_start else None
+            handle = _HANDLE.match(sent.text)
+            if handle:
+                tweet = (Holder(kind="named", name=handle.group(1)), sent.start)
+            elif tweet is not None and "\n" in article.text[tweet[1] : sent.start]:
+                tweet = None
+            if tweet is not None and span is not None and all(c.holder.kind == "author" for c in clauses):
+                # An embedded tweet ("@realDonaldTrump I gave millions of dollars to ...") and the rest
+                # of its line are its author's.
+                clauses = [_said_by(tweet[0], span, "(tweet)")]
             if label is not None:
                 speaker = (Holder(kind="named", name=label), order[block.id])
             if (
@@ -768,6 +779,7 @@ class AttributionStage(BaseStage):
         return a
 
 
+_HANDLE = re.compile(r"^\s*(@\w{2,30})\b")
 _NOT_LABELS = {"Q", "A", "UPDATE", "EDITOR'S NOTE", "NOTE", "WATCH", "SOURCE", "READ MORE", "RELATED"}
 
 

@@ -299,8 +299,10 @@ def _resolve(
             if found is None:
                 continue
             _, ent = found
-            # The surname when the article gives the full name ("Bush’s"), else the mention itself.
+            # The surname when it names one person only ("Bush’s"), else the mention as written.
             surname = ent[-1].text if " " in ent.text and ent[-1].text in ctx.people.aliases else None
+            if not surname and " " not in ent.text and ent.text in ctx.people.shared:
+                continue  # a bare "Comey" where the article has two Comeys: not certain
             name = surname or ent.text.removesuffix("’s").removesuffix("'s")
             shown = f"{name}’s" if possessive else name
             base = (doc_offsets or {}).get(id(ent.doc), 0)
@@ -417,6 +419,10 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
         drop.add(toks[i].i)
         i += 1
     drop.update(_dateline(toks[i:]))
+    stamp = _TWEET_STAMP.match(span.text)
+    if stamp:
+        # Embedded-tweet furniture ("10:06 PM - 26 Dec 2016 13,490 Retweets 57,105 likes").
+        drop.update(t.i for t in span if t.idx - span.start_char < stamp.end())
     for r in resolved:
         repl[r.lo] = f"[{r.text}]"
         drop.update(range(r.lo + 1, r.hi))
@@ -429,6 +435,10 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
 
 
 _DASHES = {"—", "–", "-", "--"}
+_TWEET_STAMP = re.compile(
+    r"^\s*(?:\d{1,2}:\d{2}\s*[AP]M\s*[-–]\s*\d{1,2}\s+\w{3,9}\s+\d{4}\s*)"
+    r"(?:[\d,.]+[KM]?\s+){0,2}(?:Retweets?\s+)?(?:[\d,.]+[KM]?\s+){0,2}(?:likes?\s+)?"
+)
 
 
 def _dateline(toks: list[Any]) -> set[int]:
