@@ -30,13 +30,16 @@ HONORIFICS = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lady":
 _QUOTE_MARKS = {"“": 1, "”": -1, '"': 0}
 
 
-def quoted_tokens(doc: Any) -> set[int]:
-    """Token indices inside quotation marks (curly pairs nest).
+def quoted_tokens(doc: Any) -> frozenset[int]:
+    """Token indices inside quotation marks (curly pairs nest); computed once per parsed doc.
 
     A straight quote opens when it follows a space (or starts the text) and touches the next word,
     and closes otherwise: toggling would invert everything after a paragraph that, by news
     convention, reopens a running quotation without closing the previous one.
     """
+    cached = doc.user_data.get("factaudit_quoted")
+    if cached is not None:
+        return cached
     inside: set[int] = set()
     depth = 0
     straight = False
@@ -52,7 +55,9 @@ def quoted_tokens(doc: Any) -> set[int]:
             straight = opens if (opens or straight) else not straight
         elif depth or straight:
             inside.add(tok.i)
-    return inside
+    # The parse cache lives on the Article and is dropped after the run; the doc is this article's.
+    doc.user_data["factaudit_quoted"] = out = frozenset(inside)
+    return out
 
 
 def preceding_docs(article: Article, n: int = 3) -> dict[str, list[Any]]:
