@@ -26,16 +26,18 @@ from factaudit.errors import (
     UnsupportedFormatError,
     UnsupportedLanguageError,
 )
-from factaudit.pipeline import Auditor
-from factaudit.stages import ingest as ingest_module
-from factaudit.stages.ingest import (
+from factaudit.extract import (
     DecodedText,
-    IngestStage,
+    TextBuilder,
     decode_bytes,
     decode_text,
     normalize_text,
     sniff_format,
 )
+from factaudit.extract import html as extract_html
+from factaudit.extract import language as extract_language
+from factaudit.pipeline import Auditor
+from factaudit.stages.ingest import IngestStage
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -264,9 +266,9 @@ def test_hostile_nesting_of_100k_tags_stays_bounded(tags: tuple[str, ...]) -> No
     # Linear in the tags (a stack with a per-name index, no re-scans); quadratic work would not finish.
     body = _nested(100_000, DEEP_PARAGRAPHS, tags)
     page = f"<html><head><title>Deep</title></head><body>{body}</body></html>"
-    flat = ingest_module._flatten_deep_html(page)
+    flat = extract_html.flatten_deep_html(page)
     tree = lxml.html.document_fromstring(flat)
-    assert not ingest_module._at_parser_depth_limit(tree)
+    assert not extract_html.at_parser_depth_limit(tree)
     assert "emissions by a fifth" in tree.text_content()
     a = ingest_bytes(page.encode())
     assert "cut local nitrogen oxide emissions by a fifth" in a.text
@@ -283,7 +285,7 @@ def test_unclosed_nesting_and_stray_end_tags_are_flattened() -> None:
 
 
 def test_huge_html_page_is_cut_before_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest_module, "MAX_HTML_ELEMENTS", 200)
+    monkeypatch.setattr(extract_html, "MAX_HTML_ELEMENTS", 200)
     paragraphs = "".join(
         f"<p>Paragraph number {i} reports that the harbour handled {i * 7} ships in the period.</p>"
         for i in range(1000)
@@ -745,7 +747,7 @@ def test_short_foreign_text_is_read_as_english() -> None:
 
 def test_warm_up_loads_the_language_model() -> None:
     IngestStage().warm_up()
-    assert ingest_module._IDENTIFIER is not None
+    assert extract_language._IDENTIFIER is not None
 
 
 # ----------------------------------------------------------------------------- sniffing and normalisation
@@ -806,7 +808,7 @@ def test_normalize_text_is_idempotent_and_clean(s: str) -> None:
 @given(st.lists(st.tuples(st.sampled_from(["text", "link"]),
                           st.lists(_CHARS, min_size=0, max_size=12).map("".join)), max_size=12))
 def test_link_offsets_survive_normalisation(pieces: list[tuple[str, str]]) -> None:
-    builder = ingest_module._TextBuilder()
+    builder = TextBuilder()
     for kind, s in pieces:
         if kind == "link":
             builder.open_link("https://e.example/")

@@ -13,7 +13,7 @@ MAX_TEXT_CHARS = 2_000_000
 MAX_SENTENCE_CHARS = 2_000
 #: How much of an HTML page (after scripts and styles are removed) is given to trafilatura, whose
 #: time grows with elements and text (~3-6 s at 30k elements on one loaded core); the rest of a
-#: bigger page is cut off before extraction, with a note in ``Article.skipped`` (stages/ingest.py).
+#: bigger page is cut off before extraction, with a note in ``Article.skipped`` (extract/html.py).
 MAX_HTML_ELEMENTS = 30_000
 MAX_HTML_CHARS = 3_000_000
 #: Languages the pipeline supports (ISO 639-1).

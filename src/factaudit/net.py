@@ -41,6 +41,7 @@ __all__ = [
     "fetch",
     "parse_ip_literal",
     "validate_url",
+    "vet_url",
 ]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -213,6 +214,19 @@ def _vetted_addresses(u: httpx.URL, resolver: Resolver, deadline: float) -> list
             shown = host if literal is not None else f"{host} ({ip})"
             raise BlockedURLError(f"refusing to fetch {shown}: {reason}")
     return candidates
+
+
+def vet_url(url: str, *, resolver: Resolver | None = None, timeout_s: float = 5.0) -> httpx.URL:
+    """The check :func:`fetch` makes before each hop, without connecting: ``url`` validated and every
+    address its host resolves to vetted (:class:`BlockedURLError`, or :class:`FetchError` when the
+    name does not resolve within ``timeout_s``).
+
+    For callers that refuse a URL up front (the web app answers 422 before it queues a job); the
+    fetch itself checks again at connection time, since DNS answers can change in between.
+    """
+    u = validate_url(url)
+    _vetted_addresses(u, resolver or default_resolver, time.monotonic() + timeout_s)
+    return u
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,6 +1,8 @@
 """The evidence store: passages from packs and user corpora, BM25 + vector indexes, hybrid retrieval.
 
-* :mod:`.store` — :class:`EvidenceStore` (SQLite + tantivy + usearch folder), passage splitting;
+* :mod:`.store` — :class:`EvidenceStore` (SQLite + tantivy + usearch folder) and ``rebuild_store``;
+  its parts: :mod:`.passages` (documents → passages), :mod:`.sqlite`, :mod:`.bm25`, :mod:`.vectors`,
+  :mod:`.writer` (all-or-nothing adds), :mod:`.opening` (open, refuse damage), :mod:`.layout`;
 * :mod:`.embed` — the shipped static embedder (and an optional MiniLM ONNX one);
 * :mod:`.readers` — folders, JSONL/CSV, Wikipedia XML dumps, WikiExtractor, FEVER wiki-pages, ZIM;
 * :mod:`.packs` — the default packs (wiki-vital, factbook) and the default store;

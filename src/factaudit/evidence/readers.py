@@ -3,8 +3,9 @@
 ``read_source(path)`` picks a reader from the path (and, where the name says little, its first
 bytes):
 
-* a folder: every ``.txt .md .html .htm .pdf`` file through factaudit's own ingest stage (the
-  same extraction and ``normalize_text`` as audited articles), plus any structured file below;
+* a folder: every ``.txt .md .html .htm .pdf`` file read as the ingest stage reads an article
+  (``factaudit.extract.extract_document(..., article=True)``: the same extraction and
+  ``normalize_text``), plus any structured file below;
 * ``.jsonl`` / ``.json``: FEVER wiki-pages (``id``, ``text``, ``lines`` of ``"n\\tsentence"`` rows),
   WikiExtractor's ``--json`` output (``id``, ``url``, ``title``, ``text``), or any records with a text
   column (``text``/``content``/``body``/``passage``/``evidence``; ``title``/``url``/``id`` optional);
@@ -34,8 +35,10 @@ from pathlib import Path
 from typing import IO, Any, cast
 from xml.etree import ElementTree as ET
 
-from ..errors import FactauditError, InputError, UnsupportedFormatError
-from .store import Segment, SourceDocument
+from ..config import Settings
+from ..errors import FactauditError, InputError, InputTooLargeError, UnsupportedFormatError
+from ..extract import extract_document, normalize_text
+from .passages import Segment, SourceDocument
 
 TEXT_COLUMNS = ("text", "content", "body", "passage", "evidence", "sentence", "abstract", "extract")
 TITLE_COLUMNS = ("title", "name", "headline", "article", "page")
@@ -152,28 +155,39 @@ def _sniff(p: Path) -> str | None:
 def read_article(
     p: Path, *, key: str | None = None, on_skip: SkipCallback | None = None
 ) -> SourceDocument | None:
-    """One article file through factaudit's ingest stage (text, Markdown, HTML, PDF)."""
-    from ..document import Article
-    from ..stages.ingest import IngestStage
-
+    """One article file (text, Markdown, HTML, PDF) read as the ingest stage reads an article."""
+    settings = Settings()
     try:
-        article = IngestStage()(Article(source=str(p)))
+        doc = extract_document(_read_capped(p, settings.max_input_bytes), settings, name=p.name, article=True)
     except InputError as exc:
+        if exc.source is None:
+            exc.source = str(p)
         if on_skip is None:
             raise
         on_skip(str(p), exc.message)
         return None
-    meta = {k: article.meta[k] for k in ("author", "sitename", "description") if article.meta.get(k)}
-    meta["format"] = article.format
-    url = article.meta.get("canonical_url") or article.meta.get("url")
+    meta = {k: doc.meta[k] for k in ("author", "sitename", "description") if doc.meta.get(k)}
+    meta["format"] = doc.format
     return SourceDocument(
-        text=article.text,
-        title=article.title or p.stem,
+        text=doc.text,
+        title=doc.title or p.stem,
         key=key or str(p),
-        url=url,
-        date=article.meta.get("date"),
+        url=doc.meta.get("url"),
+        date=doc.meta.get("date"),
         meta=meta,
     )
+
+
+def _read_capped(p: Path, cap: int) -> bytes:
+    """A file's bytes, refused past ``cap`` (the most an audit reads of one input)."""
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(cap + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > cap:
+        raise InputTooLargeError(f"input is larger than the {cap:,}-byte limit")
+    return data
 
 
 # ---------------------------------------------------------------------------------- JSONL / CSV
@@ -256,8 +270,6 @@ def record_document(record: dict[str, Any], *, where: str) -> SourceDocument | N
             f"{where}: no text column (expected one of {', '.join(TEXT_COLUMNS)}); "
             f"found {', '.join(map(str, list(record)[:10]))}"
         )
-    from ..stages.ingest import normalize_text
-
     text = normalize_text(text)
     if not text:
         return None
@@ -369,8 +381,6 @@ def strip_wikitext(wikitext: str) -> str:
         if re.fullmatch(r"=+\s*[^=]*?\s*=+", line):
             continue  # section headings
         lines.append(line.strip("'").strip())
-    from ..stages.ingest import normalize_text
-
     return normalize_text(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)))
 
 
@@ -473,8 +483,6 @@ def read_wikiextractor(p: Path) -> Iterator[SourceDocument]:
 
 
 def _wikiextractor_doc(attrs: dict[str, str], body: list[str]) -> SourceDocument | None:
-    from ..stages.ingest import normalize_text
-
     title = attrs.get("title")
     lines = list(body)
     if lines and title and lines[0].strip() == title.strip():
@@ -499,15 +507,12 @@ def read_zim(p: Path) -> Iterator[SourceDocument]:
             "reading .zim archives needs libzim: pip install 'factaudit[zim]' (libzim is GPL-3.0)",
             source=str(p),
         ) from None
-    from ..document import Article
-    from ..stages.ingest import IngestStage
-
     try:
         archive = Archive(str(p))
         count = archive.all_entry_count
     except Exception as exc:  # libzim raises RuntimeError for damaged archives
         raise InputError(f"{p}: not a readable ZIM archive ({exc})") from exc
-    stage = IngestStage()
+    settings = Settings()
     for i in range(count):
         try:
             entry = archive._get_entry_by_id(i)
@@ -519,13 +524,15 @@ def read_zim(p: Path) -> Iterator[SourceDocument]:
             data = bytes(item.content)
         except Exception as exc:
             raise InputError(f"{p}: damaged ZIM entry {i} ({exc})") from exc
+        if len(data) > settings.max_input_bytes:
+            continue
         try:
-            article = stage(Article(source=f"{p}#{entry.path}", raw=data, meta={}))
+            doc = extract_document(data, settings, article=True)
         except FactauditError:
             continue
         yield SourceDocument(
-            text=article.text,
-            title=entry.title or article.title,
+            text=doc.text,
+            title=entry.title or doc.title,
             key=entry.path,
             url=None,
             meta={"zim": p.name, "path": entry.path},

@@ -24,7 +24,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ..lexicon import STOP_WORDS
-from .store import EvidenceStore, sentence_spans
+from .passages import sentence_spans
+from .store import EvidenceStore
 
 Mode = Literal["hybrid", "bm25", "dense"]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from .._version import __version__
 from ..document import Article, ModelInfo, Report, RunRecord
 from ..errors import InputError
 
@@ -125,8 +126,6 @@ def build_report(
     ``stages`` to ``article.stages_run``; ``settings`` may be a mapping or an object with
     ``to_dict()`` (such as :class:`factaudit.config.Settings`).
     """
-    from .. import __version__
-
     if started_at is None:
         started_at = datetime.now(UTC)
     if isinstance(started_at, datetime):

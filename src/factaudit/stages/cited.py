@@ -63,6 +63,9 @@ def summarise(labels: list[str]) -> CitationStatus:
 
 
 class CitedPagesStage(BaseStage):
+    """Fetch each specifically cited page and record whether it backs the statements citing it
+    (``Citation.check``); a no-op offline. ``transport``/``resolver`` go to the guarded fetcher."""
+
     name = "cited_pages"
     requires: tuple[str, ...] = ("citations", "assertions")
     assigns: tuple[str, ...] = ("citations.check",)
@@ -77,6 +80,7 @@ class CitedPagesStage(BaseStage):
 
     @property
     def verifier(self) -> Any:
+        """The verifier given, else the one ``settings.verifier_model`` names (loaded on first use)."""
         if self._verifier is None:
             from ..models.hub import load_verifier
 
@@ -130,7 +134,7 @@ class CitedPagesStage(BaseStage):
 
     def _fetch(self, url: str) -> tuple[CitationCheck, _Page | None]:
         from .. import net
-        from .ingest import extract_document
+        from ..extract import extract_document
 
         settings = FetchSettings(
             timeout_s=min(self.settings.fetch.timeout_s, CITED_PAGE_TIMEOUT_S),

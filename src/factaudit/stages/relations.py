@@ -127,6 +127,8 @@ def _clean(name: str) -> str:
 
 
 class RelationsStage(BaseStage):
+    """Build the entity–relation map (``entities``, ``relations``) from the claims' parses."""
+
     name = "relations"
     requires: tuple[str, ...] = ("assertions", "claims", "nlp")
     assigns: tuple[str, ...] = ("entities", "relations")

@@ -122,6 +122,8 @@ def _is_reference_line(t: str) -> bool:
 
 
 class SegmentStage(BaseStage):
+    """Split the text into blocks, FAQ pairs and sentences (spaCy), keeping the parses on ``nlp``."""
+
     name = "segment"
     requires: tuple[str, ...] = ("text",)
     assigns: tuple[str, ...] = ("blocks", "sentences", "qa_pairs", "nlp", "title")

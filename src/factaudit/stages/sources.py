@@ -26,6 +26,8 @@ _SOURCES_PREFIX = re.compile(r"^\s*(?:sources?|references?|via)\s*:\s*", re.IGNO
 
 
 class SourcesStage(BaseStage):
+    """Find the article's citations, rate each, and tie them to the statements they back."""
+
     name = "sources"
     requires: tuple[str, ...] = ("blocks", "sentences", "assertions", "links")
     assigns: tuple[str, ...] = ("citations", "assertions.citation_ids", "assertions.attributed")

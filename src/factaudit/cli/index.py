@@ -1,19 +1,79 @@
 """``factaudit index``: build, extend, rebuild or list an evidence store, with rich progress bars.
-
-Kept here rather than in ``factaudit.cli`` so the CLI stays a thin edge; errors are factaudit errors
-(the CLI's ``main()`` prints them as one line).
-"""
+Errors are factaudit errors (:func:`factaudit.cli.main` prints them as one line)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
 
 from ..errors import InputError
-from .packs import PACKS, add_pack, pack_info
-from .readers import read_source
-from .store import AddProgress, AddStats, EvidenceStore, corpus_names, default_store_path, rebuild_store
+from ._app import app, progress_bar
+
+if TYPE_CHECKING:  # the evidence modules are imported when the command runs, not at CLI start-up
+    from ..evidence.store import AddProgress, AddStats, EvidenceStore
+
+__all__ = ["PackChoice", "index", "run_index"]
+
+class PackChoice(StrEnum):
+    """``--pack``: a shipped evidence pack, or all of them."""
+
+    wiki_vital = "wiki-vital"
+    factbook = "factbook"
+    all = "all"
+
+
+@app.command()
+def index(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Folders or files to index: .txt/.md/.html/.pdf, JSONL/CSV, Wikipedia XML dumps, "
+            "WikiExtractor output, FEVER wiki-pages, .zim (with the 'zim' extra).",
+            show_default=False,
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            envvar="FACTAUDIT_STORE",
+            help="Evidence store folder (default: the user data dir's factaudit/stores/default).",
+        ),
+    ] = None,
+    pack: Annotated[
+        PackChoice | None,
+        typer.Option("--pack", help="Also index a default pack: wiki-vital, factbook or all."),
+    ] = None,
+    corpus: Annotated[
+        str | None,
+        typer.Option(
+            "--corpus", help="Name recorded for SOURCE's documents (default: the file or folder name)."
+        ),
+    ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Build a fresh store and swap it in when done (the old one stays usable until then).",
+        ),
+    ] = False,
+    list_: Annotated[bool, typer.Option("--list", help="Show what the store holds and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Build or extend an evidence store for claim verification."""
+    run_index(
+        sources or [],
+        store=store,
+        pack=pack.value if pack else None,
+        corpus=corpus,
+        rebuild=rebuild,
+        list_only=list_,
+        quiet=quiet,
+    )
 
 
 def _corpus_name(source: str) -> str:
@@ -37,6 +97,10 @@ def run_index(
 ) -> None:
     """What ``factaudit index`` does (see its ``--help``)."""
     from rich.console import Console
+
+    from ..evidence.packs import PACKS, add_pack
+    from ..evidence.readers import read_source
+    from ..evidence.store import EvidenceStore, default_store_path, rebuild_store
 
     console = Console(stderr=True, quiet=quiet)
     path = Path(store).expanduser() if store else default_store_path()
@@ -83,24 +147,18 @@ def run_index(
 
 
 def _previous_packs(path: Path) -> list[str]:
+    """The default packs a store was built from (what ``--rebuild`` rebuilds it from by default)."""
+    from ..evidence.packs import PACKS
+    from ..evidence.store import corpus_names
+
     return [n for n in corpus_names(path) if n in PACKS]
 
 
 def _with_progress(
     console: Any, name: str, quiet: bool, run: Callable[[Callable[[AddProgress], None]], AddStats]
 ) -> AddStats:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn(f"[bold]{name}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("docs · {task.fields[passages]:,} passages · {task.fields[phase]}"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet,
-        transient=False,
-    )
+    counts = "docs · {task.fields[passages]:,} passages · {task.fields[phase]}"
+    progress = progress_bar(name, counts, console, quiet, elapsed=True)
     task = progress.add_task(name, total=None, passages=0, phase="reading")
 
     def cb(p: AddProgress) -> None:
@@ -133,6 +191,9 @@ def _report(console: Any, stats: AddStats) -> None:
 def _list(path: Path, console: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
+
+    from ..evidence.packs import PACKS, pack_info
+    from ..evidence.store import EvidenceStore
 
     with EvidenceStore(path, read_only=True) as s:  # a read: works on a read-only store, writes nothing
         meta = s.meta()

@@ -1,0 +1,230 @@
+"""``factaudit audit``: one article to the terminal, stdout or a file; several (a folder, a JSONL
+file) as a batch with a progress bar, resumable, one report per article and a manifest."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape  # help texts are rich markup: "[hub]" would read as a style tag
+
+from ..config import Settings
+from ..errors import InputError
+from ..report import FORMATS
+from ._app import app, progress_bar
+
+if TYPE_CHECKING:
+    from ..batch import SkippedFolder
+
+__all__ = ["CLAIMREVIEW_NOTE", "DEFAULT_FORMAT", "Engine", "Format", "audit"]
+
+#: ``--format`` choices: the report registry's formats.
+Format = StrEnum("Format", [(f, f) for f in FORMATS])  # type: ignore[misc]
+DEFAULT_FORMAT = Format("text")
+
+
+#: Said whenever the CLI writes ClaimReview: it publishes reviewed claims only, and the CLI reviews none.
+CLAIMREVIEW_NOTE = (
+    "note: ClaimReview holds only claims a reviewer approved, and the command line reviews none, so "
+    "the export is empty; review and approve claims in the web app (factaudit serve) and export there"
+)
+
+
+class Engine(StrEnum):
+    """Where a batch runs: a local process pool, or Ray (local or ``RAY_ADDRESS``)."""
+
+    local = "local"
+    ray = "ray"
+
+
+
+def _is_batch(sources: list[str]) -> bool:
+    if len(sources) > 1:
+        return True
+    s = sources[0]
+    return Path(s).is_dir() or s.lower().endswith(".jsonl")
+
+
+@app.command()
+def audit(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, URLs, '-' for stdin, directories, or JSONL files (one article per line)."
+        ),
+    ],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = DEFAULT_FORMAT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report here (one article), or the folder for a batch's reports."
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel workers for a batch.")] = max(
+        1, os.cpu_count() or 1
+    ),
+    engine: Annotated[
+        Engine, typer.Option(help="Batch engine: a local process pool, or Ray.")
+    ] = Engine.local,
+    resume: Annotated[bool, typer.Option(help="Skip articles a previous batch run finished.")] = True,
+    retry_errors: Annotated[bool, typer.Option(help="On resume, retry articles that failed.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    verify: Annotated[bool, typer.Option(help="Verify check-worthy claims against evidence.")] = True,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            help="Evidence store folder (default: $FACTAUDIT_STORE or the user data dir, holding the "
+            "shipped packs, built on first use).",
+        ),
+    ] = None,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online/--offline",
+            help="Also search Wikipedia's live API for evidence and read the article's cited pages "
+            "against the statements citing them (through the guarded fetcher). Default: offline.",
+        ),
+    ] = False,
+    verifier_model: Annotated[
+        str | None,
+        typer.Option(
+            help=escape(
+                "Verifier to use instead of the shipped one: a local model folder, or a Hugging Face "
+                "hub id owner/name[@revision] of an NLI model exported to ONNX (needs the hub extra: "
+                "pip install 'factaudit[hub]')."
+            ),
+        ),
+    ] = None,
+) -> None:
+    """Audit articles and print or write their reports."""
+    fmt_s, engine_s = fmt.value, engine.value
+    settings = Settings(
+        verify=verify, store=str(store) if store else None, online=online, verifier_model=verifier_model
+    )
+    if "-" in sources and len(sources) > 1:
+        raise InputError("'-' (stdin) cannot be combined with other sources")
+    if _is_batch(sources):
+        _audit_batch(
+            sources,
+            fmt_s,
+            output or Path("factaudit-reports"),
+            jobs,
+            engine_s,
+            resume,
+            retry_errors,
+            quiet,
+            settings,
+        )
+        return
+    from ..pipeline import audit as run_audit
+    from ..report import render
+
+    src = sources[0]
+    if src == "-":
+        # Ingest reads stdin itself, at most max_input_bytes + 1 bytes: a huge pipe is refused
+        # as soon as it passes the cap instead of being read whole into memory first.
+        report = run_audit("-", name="<stdin>", settings=settings)
+    else:
+        report = run_audit(src, settings=settings)
+    if fmt_s == "text" and output is None:
+        from rich.console import Console
+
+        from ..report.terminal import render_terminal
+
+        render_terminal(report, Console())
+        return
+    text = render(report, fmt_s)
+    if fmt_s == "claimreview":
+        typer.echo(CLAIMREVIEW_NOTE, err=True)
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        _write(output, text)
+        if not quiet:
+            typer.echo(f"wrote {output}", err=True)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def _skipped_note(skipped: list[SkippedFolder], shown: int = 5) -> str:
+    """``skipped 2 folders: docs/.venv (virtualenv), docs/.git (hidden)`` (empty when none)."""
+    if not skipped:
+        return ""
+    parts = [f"{s.path} ({s.reason})" for s in skipped[:shown]]
+    if len(skipped) > shown:
+        parts.append(f"and {len(skipped) - shown} more")
+    return f"skipped {len(skipped)} folder{'s' if len(skipped) != 1 else ''}: " + ", ".join(parts)
+
+
+def _audit_batch(
+    sources: list[str],
+    fmt: str,
+    out_dir: Path,
+    jobs: int,
+    engine: str,
+    resume: bool,
+    retry_errors: bool,
+    quiet: bool,
+    settings: Settings,
+) -> None:
+    from rich.console import Console
+
+    from ..batch import expand_sources, run_batch
+
+    skipped: list[SkippedFolder] = []
+    items = list(expand_sources(sources, skipped=skipped))
+    note = _skipped_note(skipped)
+    if not items:
+        raise InputError("no articles found in " + ", ".join(sources) + (f" ({note})" if note else ""))
+    if note and not quiet:
+        typer.echo(note + " (name a folder to audit it anyway)", err=True)
+    console = Console(stderr=True, quiet=quiet)
+    progress = progress_bar("auditing", "{task.fields[errors]} errors", console, quiet)
+    task = progress.add_task("audit", total=len(items), errors=0)
+    errors = 0
+
+    def on_start(total: int, already: int) -> None:
+        progress.update(task, completed=already)
+        if already:
+            console.print(f"resuming: {already} of {total} already done in {out_dir}")
+
+    def on_result(res: object) -> None:
+        nonlocal errors
+        if getattr(res, "status", "ok") != "ok":
+            errors += 1
+        progress.update(task, advance=1, errors=errors)
+
+    with progress:
+        summary = run_batch(
+            items,
+            out_dir,
+            fmt=fmt,
+            jobs=jobs,
+            resume=resume,
+            retry_errors=retry_errors,
+            engine=engine,
+            settings=settings,
+            on_result=on_result,
+            on_start=on_start,
+        )
+    console.print(
+        f"{summary.done} audited, {summary.errors} failed, {summary.skipped_done} already done "
+        f"({summary.seconds:.1f} s) → {out_dir}/ (manifest.jsonl lists every article)"
+    )
+    if fmt == "claimreview":
+        console.print(CLAIMREVIEW_NOTE)
+    if summary.errors:
+        raise typer.Exit(8)
+
