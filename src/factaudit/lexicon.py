@@ -1,8 +1,39 @@
-"""Word lists shared across stages: one home for each (a stage imports them, never copies them)."""
+"""Word lists: one home for each (stages import them, never copy them).
+
+Stop words (retrieval, overlap); the attribution lexicon (reporting verbs with their inflections,
+group and source nouns, concern words, hedge cues, normative and evaluative words); the nouns and
+titles that denote people (certain pronoun and title resolution)."""
 
 from __future__ import annotations
 
-__all__ = ["STOP_WORDS"]
+import re
+
+__all__ = [
+    "ADJ_HEDGES",
+    "ADVERB_HEDGES",
+    "BELIEF_FORMS",
+    "CONCERN_NOUNS",
+    "CONCERN_VERBS",
+    "EVALUATIVE",
+    "EVIDENTIAL_HEDGES",
+    "FORECAST_HEDGES",
+    "GROUP_NOUNS",
+    "HUMAN_NOUNS",
+    "MODAL_HEDGES",
+    "NORMATIVE",
+    "NOUN_HEDGES",
+    "OPINION_FORMS",
+    "OPINION_VERBS",
+    "PASSIVE_HEDGES",
+    "REPORT_FORMS",
+    "SAY_FORMS",
+    "SAY_VERBS",
+    "SOURCE_NOUNS",
+    "STOP_WORDS",
+    "SUBORDINATE_MARKS",
+    "TITLE_WORDS",
+    "VERB_HEDGES",
+]
 
 #: English function words: left out of retrieval queries and of content-word overlap.
 STOP_WORDS: frozenset[str] = frozenset(
@@ -19,3 +50,375 @@ STOP_WORDS: frozenset[str] = frozenset(
     "whom", "whose", "why", "will", "with", "without", "would", "yes", "yet", "you", "your",
     ]
 )
+
+
+
+#: Neutral reporting verbs (report what someone said).
+SAY_VERBS = [
+    "say",
+    "tell",
+    "state",
+    "report",
+    "announce",
+    "add",
+    "note",
+    "explain",
+    "write",
+    "confirm",
+    "reveal",
+    "disclose",
+    "declare",
+    "describe",
+    "mention",
+    "observe",
+    "remark",
+    "reply",
+    "respond",
+    "testify",
+    "acknowledge",
+    "admit",
+    "concede",
+    "deny",
+    "agree",
+    "disagree",
+    "point_out",
+]
+#: Reporting verbs that present an opinion, belief, or contested view.
+OPINION_VERBS = [
+    "argue",
+    "believe",
+    "think",
+    "feel",
+    "contend",
+    "maintain",
+    "insist",
+    "emphasize",
+    "emphasise",
+    "assert",
+    "stress",
+    "claim",
+    "suggest",
+    "warn",
+    "fear",
+    "worry",
+    "predict",
+    "expect",
+    "estimate",
+    "hope",
+    "doubt",
+    "question",
+    "allege",
+    "accuse",
+    "caution",
+    "urge",
+    "recommend",
+    "speculate",
+    "propose",
+    "reckon",
+    "consider",
+    "suspect",
+    "criticize",
+    "criticise",
+    "praise",
+]
+_IRREGULAR = {
+    "say": ["said", "says", "saying"],
+    "tell": ["told", "tells", "telling"],
+    "think": ["thought", "thinks", "thinking"],
+    "feel": ["felt", "feels", "feeling"],
+    "write": ["wrote", "written", "writes", "writing"],
+}
+
+
+def _inflect(verb: str) -> set[str]:
+    if verb in _IRREGULAR:
+        return {verb, *_IRREGULAR[verb]}
+    forms = {verb}
+    if verb.endswith("e"):
+        forms |= {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y") and verb[-2] not in "aeiou":
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    elif verb.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {verb + "es", verb + "ed", verb + "ing"}
+    else:
+        forms |= {verb + "s", verb + "ed", verb + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdgmnprt]$", verb) and verb not in {"question", "consider"}:
+            forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
+    return forms
+
+
+def _forms(verbs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in verbs:
+        if "_" in v:
+            continue
+        for f in _inflect(v):
+            out.setdefault(f, v)
+    return out
+
+
+SAY_FORMS = _forms(SAY_VERBS)
+OPINION_FORMS = _forms(OPINION_VERBS)
+REPORT_FORMS = {**SAY_FORMS, **OPINION_FORMS}
+
+#: Nouns that, as a holder's head, make it an unnamed group.
+GROUP_NOUNS = set(
+    [
+        "critic",
+        "supporter",
+        "expert",
+        "analyst",
+        "observer",
+        "official",
+        "source",
+        "skeptic",
+        "sceptic",
+        "proponent",
+        "opponent",
+        "advocate",
+        "commentator",
+        "scientist",
+        "researcher",
+        "economist",
+        "insider",
+        "investor",
+        "activist",
+        "lawmaker",
+        "politician",
+        "people",
+        "many",
+        "some",
+        "others",
+        "someone",
+        "experts",
+        "observers",
+        "detractor",
+        "fan",
+        "defender",
+        "believer",
+        "campaigner",
+        "environmentalist",
+        "pundit",
+        "watcher",
+        "specialist",
+        "authority",
+        "authorities",
+        "industry",
+        "insiders",
+        "residents",
+        "users",
+        "customers",
+        "employees",
+        "staff",
+        "sources",
+        "diplomat",
+        "diplomats",
+        "officials",
+    ]
+)
+GROUP_NOUNS |= {g + "s" for g in list(GROUP_NOUNS)}
+#: Vague documentary sources ("a study", "reports") — unnamed, too.
+SOURCE_NOUNS = set(
+    [
+        "report",
+        "reports",
+        "study",
+        "studies",
+        "survey",
+        "research",
+        "analysis",
+        "document",
+        "documents",
+        "paper",
+    ]
+)
+#: Nouns whose raising/voicing without an agent makes an agentless attribution.
+CONCERN_NOUNS = set(
+    [
+        "concern",
+        "concerns",
+        "question",
+        "questions",
+        "fear",
+        "fears",
+        "doubt",
+        "doubts",
+        "worry",
+        "worries",
+        "claim",
+        "claims",
+        "allegation",
+        "allegations",
+        "suspicion",
+        "suspicions",
+        "criticism",
+        "criticisms",
+        "speculation",
+        "warnings",
+        "warning",
+        "rumour",
+        "rumours",
+        "rumor",
+        "rumors",
+    ]
+)
+CONCERN_VERBS = set(
+    [
+        "raise",
+        "raised",
+        "raises",
+        "voice",
+        "voiced",
+        "express",
+        "expressed",
+        "spark",
+        "sparked",
+        "sparks",
+        "prompt",
+        "prompted",
+        "trigger",
+        "triggered",
+        "fuel",
+        "fuelled",
+        "fueled",
+        "draw",
+        "drawn",
+        "drew",
+        "provoke",
+        "provoked",
+        "stoke",
+        "stoked",
+        "arise",
+        "arises",
+        "arose",
+        "grow",
+        "grows",
+        "grew",
+        "mount",
+        "mounts",
+        "mounted",
+        "emerge",
+        "emerged",
+        "linger",
+        "lingers",
+        "remain",
+        "remains",
+        "persist",
+        "persists",
+    ]
+)
+MODAL_HEDGES = {"may", "might", "could"}
+ADVERB_HEDGES = set(
+    [
+        "potentially",
+        "possibly",
+        "perhaps",
+        "probably",
+        "likely",
+        "maybe",
+        "conceivably",
+        "presumably",
+        "arguably",
+        "seemingly",
+        "apparently",
+        "plausibly",
+    ]
+)
+EVIDENTIAL_HEDGES = set(["reportedly", "allegedly", "supposedly", "purportedly", "ostensibly", "rumoredly"])
+ADJ_HEDGES = set(
+    [
+        "potential",
+        "possible",
+        "alleged",
+        "likely",
+        "probable",
+        "purported",
+        "suspected",
+        "apparent",
+        "unconfirmed",
+    ]
+)
+VERB_HEDGES = _forms(["appear", "seem", "indicate", "tend", "speculate", "suggest", "allege"])
+#: Verbs that present what follows as a belief or a forecast ("analysts expect Jet to raise ...",
+#: "he believes the Electoral College is outdated"): a hedge on the content they govern.
+FORECAST_HEDGES = _forms(
+    ["expect", "believe", "predict", "forecast", "anticipate", "estimate", "suspect", "fear"]
+)
+#: Passive evidentials: "is expected to", "was seen as", "is said to be", "is believed to".
+PASSIVE_HEDGES = {
+    "expected", "seen", "believed", "thought", "said", "reported", "understood", "rumoured", "rumored",
+    "feared", "considered", "alleged", "estimated", "predicted", "tipped", "set",
+}
+#: Nouns that present what follows as unconfirmed.
+NOUN_HEDGES = {"speculation", "allegation", "allegations", "rumour", "rumours", "rumor", "rumors"}
+#: First-person belief verbs: "I think", "I don't think", "we believe".
+BELIEF_FORMS = {"think", "believe", "suspect", "guess", "reckon", "feel"}
+NORMATIVE = {"should", "must", "ought"}
+EVALUATIVE = set(
+    [
+        "important",
+        "imperative",
+        "crucial",
+        "essential",
+        "vital",
+        "necessary",
+        "undeniable",
+        "remarkable",
+        "notable",
+        "impressive",
+        "unfortunate",
+        "commendable",
+        "troubling",
+        "worrying",
+        "concerning",
+        "beneficial",
+        "detrimental",
+        "dangerous",
+        "instrumental",
+        "good",
+        "bad",
+        "best",
+        "worst",
+        "wrong",
+        "right",
+        "fair",
+        "unfair",
+        "key",
+        "critical",
+    ]
+)
+SUBORDINATE_MARKS = {"while", "although", "though", "whereas", "as", "since", "because", "if"}
+
+#: Nouns that denote a person: a "he" or "she" may refer to "the senator" as well as to a name.
+HUMAN_NOUNS = frozenset(
+    """
+    man men woman women boy girl child children person people father mother son daughter wife
+    husband brother sister uncle aunt parent parents friend friends senator senators president
+    presidents governor governors mayor minister ministers secretary chairman chairwoman chair
+    spokesman spokeswoman spokesperson official officials leader leaders candidate candidates
+    nominee nominees lawmaker lawmakers congressman congresswoman representative representatives
+    judge judges lawyer lawyers attorney attorneys prosecutor prosecutors officer officers soldier
+    soldiers veteran veterans general commander director directors chief executive executives ceo
+    founder owner manager managers worker workers employee employees student students teacher
+    teachers professor doctor doctors nurse patient victim victims suspect suspects witness
+    witnesses protester protesters activist activists voter voters supporter supporters critic
+    critics reporter reporters journalist journalists editor author writer host anchor analyst
+    analysts expert experts economist economists adviser advisers advisor advisors aide aides
+    ambassador diplomat king queen prince princess pope priest bishop player players coach star
+    singer actor actress rapper musician artist resident residents citizen citizens immigrant
+    immigrants refugee refugees officer-elect president-elect businessman businesswoman billionaire
+    millionaire entrepreneur investor investors donor donors member members mp mps peer chancellor
+    premier
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+#: Singular titles "the <title> said" may stand for a person the article named with that title.
+TITLE_WORDS = frozenset(
+    """minister president secretary chancellor governor senator mayor chairman chairwoman chair
+    spokesman spokeswoman spokesperson director chief executive ceo leader premier ambassador judge
+    commissioner speaker treasurer prosecutor attorney general commander founder owner coach
+    president-elect""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Article
+from .lexicon import HUMAN_NOUNS, TITLE_WORDS
 
-__all__ = ["PERSONAL_PRONOUNS", "People", "preceding_docs", "quoted_tokens"]
+__all__ = ["HUMAN_NOUNS", "PERSONAL_PRONOUNS", "People", "preceding_docs", "quoted_tokens"]
 
 #: Third-person personal pronouns that may be resolved, with their grammatical gender.
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -72,41 +73,8 @@ def preceding_docs(article: Article, n: int = 3) -> dict[str, list[Any]]:
     return out
 
 
-#: Nouns that denote a person: a "he" or "she" may refer to "the senator" as well as to a name.
-HUMAN_NOUNS = frozenset(
-    """
-    man men woman women boy girl child children person people father mother son daughter wife
-    husband brother sister uncle aunt parent parents friend friends senator senators president
-    presidents governor governors mayor minister ministers secretary chairman chairwoman chair
-    spokesman spokeswoman spokesperson official officials leader leaders candidate candidates
-    nominee nominees lawmaker lawmakers congressman congresswoman representative representatives
-    judge judges lawyer lawyers attorney attorneys prosecutor prosecutors officer officers soldier
-    soldiers veteran veterans general commander director directors chief executive executives ceo
-    founder owner manager managers worker workers employee employees student students teacher
-    teachers professor doctor doctors nurse patient victim victims suspect suspects witness
-    witnesses protester protesters activist activists voter voters supporter supporters critic
-    critics reporter reporters journalist journalists editor author writer host anchor analyst
-    analysts expert experts economist economists adviser advisers advisor advisors aide aides
-    ambassador diplomat king queen prince princess pope priest bishop player players coach star
-    singer actor actress rapper musician artist resident residents citizen citizens immigrant
-    immigrants refugee refugees officer-elect president-elect businessman businesswoman billionaire
-    millionaire entrepreneur investor investors donor donors member members mp mps peer chancellor
-    premier
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
-
-
 #: Entity labels that can never be the antecedent of a he or she.
 _NOT_AGENTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW")
-
-
-#: Singular titles "the <title> said" may stand for a person the article named with that title.
-TITLE_WORDS = frozenset(
-    """minister president secretary chancellor governor senator mayor chairman chairwoman chair
-    spokesman spokeswoman spokesperson director chief executive ceo leader premier ambassador judge
-    commissioner speaker treasurer prosecutor attorney general commander founder owner coach
-    president-elect""".split()  # noqa: SIM905 - a word list reads better as text
-)
 
 
 def _titles_of(ent: Any) -> set[str]:

@@ -15,347 +15,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Article, Assertion, Hedge, Holder, Modality, Sentence, Span
+from ..lexicon import (
+    ADJ_HEDGES,
+    ADVERB_HEDGES,
+    BELIEF_FORMS,
+    CONCERN_NOUNS,
+    CONCERN_VERBS,
+    EVALUATIVE,
+    EVIDENTIAL_HEDGES,
+    FORECAST_HEDGES,
+    GROUP_NOUNS,
+    MODAL_HEDGES,
+    NORMATIVE,
+    NOUN_HEDGES,
+    OPINION_FORMS,
+    PASSIVE_HEDGES,
+    REPORT_FORMS,
+    SOURCE_NOUNS,
+    SUBORDINATE_MARKS,
+    VERB_HEDGES,
+)
 from ..models.nlp import get_nlp
 from ..reference import HUMAN_NOUNS, PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
 
-# --- lexicons -------------------------------------------------------------------------------
-
-#: Neutral reporting verbs (report what someone said).
-SAY_VERBS = [
-    "say",
-    "tell",
-    "state",
-    "report",
-    "announce",
-    "add",
-    "note",
-    "explain",
-    "write",
-    "confirm",
-    "reveal",
-    "disclose",
-    "declare",
-    "describe",
-    "mention",
-    "observe",
-    "remark",
-    "reply",
-    "respond",
-    "testify",
-    "acknowledge",
-    "admit",
-    "concede",
-    "deny",
-    "agree",
-    "disagree",
-    "point_out",
-]
-#: Reporting verbs that present an opinion, belief, or contested view.
-OPINION_VERBS = [
-    "argue",
-    "believe",
-    "think",
-    "feel",
-    "contend",
-    "maintain",
-    "insist",
-    "emphasize",
-    "emphasise",
-    "assert",
-    "stress",
-    "claim",
-    "suggest",
-    "warn",
-    "fear",
-    "worry",
-    "predict",
-    "expect",
-    "estimate",
-    "hope",
-    "doubt",
-    "question",
-    "allege",
-    "accuse",
-    "caution",
-    "urge",
-    "recommend",
-    "speculate",
-    "propose",
-    "reckon",
-    "consider",
-    "suspect",
-    "criticize",
-    "criticise",
-    "praise",
-]
-_IRREGULAR = {
-    "say": ["said", "says", "saying"],
-    "tell": ["told", "tells", "telling"],
-    "think": ["thought", "thinks", "thinking"],
-    "feel": ["felt", "feels", "feeling"],
-    "write": ["wrote", "written", "writes", "writing"],
-}
-
-
-def _inflect(verb: str) -> set[str]:
-    if verb in _IRREGULAR:
-        return {verb, *_IRREGULAR[verb]}
-    forms = {verb}
-    if verb.endswith("e"):
-        forms |= {verb + "s", verb + "d", verb[:-1] + "ing"}
-    elif verb.endswith("y") and verb[-2] not in "aeiou":
-        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
-    elif verb.endswith(("s", "sh", "ch", "x", "z")):
-        forms |= {verb + "es", verb + "ed", verb + "ing"}
-    else:
-        forms |= {verb + "s", verb + "ed", verb + "ing"}
-        if re.search(r"[^aeiou][aeiou][bdgmnprt]$", verb) and verb not in {"question", "consider"}:
-            forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
-    return forms
-
-
-def _forms(verbs: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for v in verbs:
-        if "_" in v:
-            continue
-        for f in _inflect(v):
-            out.setdefault(f, v)
-    return out
-
-
-SAY_FORMS = _forms(SAY_VERBS)
-OPINION_FORMS = _forms(OPINION_VERBS)
-REPORT_FORMS = {**SAY_FORMS, **OPINION_FORMS}
-
-#: Nouns that, as a holder's head, make it an unnamed group.
-GROUP_NOUNS = set(
-    [
-        "critic",
-        "supporter",
-        "expert",
-        "analyst",
-        "observer",
-        "official",
-        "source",
-        "skeptic",
-        "sceptic",
-        "proponent",
-        "opponent",
-        "advocate",
-        "commentator",
-        "scientist",
-        "researcher",
-        "economist",
-        "insider",
-        "investor",
-        "activist",
-        "lawmaker",
-        "politician",
-        "people",
-        "many",
-        "some",
-        "others",
-        "someone",
-        "experts",
-        "observers",
-        "detractor",
-        "fan",
-        "defender",
-        "believer",
-        "campaigner",
-        "environmentalist",
-        "pundit",
-        "watcher",
-        "specialist",
-        "authority",
-        "authorities",
-        "industry",
-        "insiders",
-        "residents",
-        "users",
-        "customers",
-        "employees",
-        "staff",
-        "sources",
-        "diplomat",
-        "diplomats",
-        "officials",
-    ]
-)
-GROUP_NOUNS |= {g + "s" for g in list(GROUP_NOUNS)}
-#: Vague documentary sources ("a study", "reports") — unnamed, too.
-SOURCE_NOUNS = set(
-    [
-        "report",
-        "reports",
-        "study",
-        "studies",
-        "survey",
-        "research",
-        "analysis",
-        "document",
-        "documents",
-        "paper",
-    ]
-)
-#: Nouns whose raising/voicing without an agent makes an agentless attribution.
-CONCERN_NOUNS = set(
-    [
-        "concern",
-        "concerns",
-        "question",
-        "questions",
-        "fear",
-        "fears",
-        "doubt",
-        "doubts",
-        "worry",
-        "worries",
-        "claim",
-        "claims",
-        "allegation",
-        "allegations",
-        "suspicion",
-        "suspicions",
-        "criticism",
-        "criticisms",
-        "speculation",
-        "warnings",
-        "warning",
-        "rumour",
-        "rumours",
-        "rumor",
-        "rumors",
-    ]
-)
-CONCERN_VERBS = set(
-    [
-        "raise",
-        "raised",
-        "raises",
-        "voice",
-        "voiced",
-        "express",
-        "expressed",
-        "spark",
-        "sparked",
-        "sparks",
-        "prompt",
-        "prompted",
-        "trigger",
-        "triggered",
-        "fuel",
-        "fuelled",
-        "fueled",
-        "draw",
-        "drawn",
-        "drew",
-        "provoke",
-        "provoked",
-        "stoke",
-        "stoked",
-        "arise",
-        "arises",
-        "arose",
-        "grow",
-        "grows",
-        "grew",
-        "mount",
-        "mounts",
-        "mounted",
-        "emerge",
-        "emerged",
-        "linger",
-        "lingers",
-        "remain",
-        "remains",
-        "persist",
-        "persists",
-    ]
-)
-MODAL_HEDGES = {"may", "might", "could"}
-ADVERB_HEDGES = set(
-    [
-        "potentially",
-        "possibly",
-        "perhaps",
-        "probably",
-        "likely",
-        "maybe",
-        "conceivably",
-        "presumably",
-        "arguably",
-        "seemingly",
-        "apparently",
-        "plausibly",
-    ]
-)
-EVIDENTIAL_HEDGES = set(["reportedly", "allegedly", "supposedly", "purportedly", "ostensibly", "rumoredly"])
-ADJ_HEDGES = set(
-    [
-        "potential",
-        "possible",
-        "alleged",
-        "likely",
-        "probable",
-        "purported",
-        "suspected",
-        "apparent",
-        "unconfirmed",
-    ]
-)
-VERB_HEDGES = _forms(["appear", "seem", "indicate", "tend", "speculate", "suggest", "allege"])
-#: Verbs that present what follows as a belief or a forecast ("analysts expect Jet to raise ...",
-#: "he believes the Electoral College is outdated"): a hedge on the content they govern.
-FORECAST_HEDGES = _forms(
-    ["expect", "believe", "predict", "forecast", "anticipate", "estimate", "suspect", "fear"]
-)
-#: Passive evidentials: "is expected to", "was seen as", "is said to be", "is believed to".
-PASSIVE_HEDGES = {
-    "expected", "seen", "believed", "thought", "said", "reported", "understood", "rumoured", "rumored",
-    "feared", "considered", "alleged", "estimated", "predicted", "tipped", "set",
-}
-#: Nouns that present what follows as unconfirmed.
-NOUN_HEDGES = {"speculation", "allegation", "allegations", "rumour", "rumours", "rumor", "rumors"}
-#: First-person belief verbs: "I think", "I don't think", "we believe".
-BELIEF_FORMS = {"think", "believe", "suspect", "guess", "reckon", "feel"}
-NORMATIVE = {"should", "must", "ought"}
-EVALUATIVE = set(
-    [
-        "important",
-        "imperative",
-        "crucial",
-        "essential",
-        "vital",
-        "necessary",
-        "undeniable",
-        "remarkable",
-        "notable",
-        "impressive",
-        "unfortunate",
-        "commendable",
-        "troubling",
-        "worrying",
-        "concerning",
-        "beneficial",
-        "detrimental",
-        "dangerous",
-        "instrumental",
-        "good",
-        "bad",
-        "best",
-        "worst",
-        "wrong",
-        "right",
-        "fair",
-        "unfair",
-        "key",
-        "critical",
-    ]
-)
-SUBORDINATE_MARKS = {"while", "although", "though", "whereas", "as", "since", "because", "if"}
 _PRONOUN_GROUP = {"they", "them", "these", "those"}
 _PRONOUN_PERSON = {"he", "she", "him", "her"}
 _AUTHOR_PRONOUNS = {"i", "we"}
@@ -386,6 +69,13 @@ class _Clause:
 
 
 class AttributionStage(BaseStage):
+    """One assertion per reporting clause, each with its holder, reporting verb, hedges and modality.
+
+    Reads in three passes: each sentence's clauses in reading order (pronoun holders look back);
+    quotations before their attribution in the same paragraph; then the assertions, merged where
+    the article repeats a statement.
+    """
+
     name = "attribution"
     requires: tuple[str, ...] = ("blocks", "sentences", "nlp")
     assigns: tuple[str, ...] = ("assertions",)

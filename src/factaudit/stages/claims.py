@@ -105,6 +105,9 @@ class _Resolved:
 
 
 class ClaimsStage(BaseStage):
+    """Stand-alone claims from the assertions (a complete clause each; fragments and remarks left
+    out), rewritten only where a referent is certain, and ranked by the check-worthiness model."""
+
     name = "claims"
     requires: tuple[str, ...] = ("assertions", "sentences", "blocks", "nlp")
     assigns: tuple[str, ...] = ("claims",)
