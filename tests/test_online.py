@@ -206,15 +206,19 @@ def test_combined_retriever_keeps_local_evidence_when_online_fails() -> None:
     web = FakeWeb({})
     wiki = WikipediaSearch(API, transport=web.transport, resolver=resolver([]))  # DNS fails
     both = CombinedRetriever([page, wiki, page])
-    hits = both.search("What is the capital of France?", k=3)
+    article = both.session()  # per-article state: nothing shared between articles
+    hits = article.search("What is the capital of France?", k=3)
     assert [h.url for h in hits] == ["local:paris"]  # the repeated passage appears once
-    assert len(both.errors) == 1 and both.errors[0].startswith("wikipedia-online: ")
+    assert len(article.errors) == 1 and article.errors[0].startswith("wikipedia-online: ")
     # a failed retriever is not asked again for this article: one timeout, not one per claim
-    assert both.search("How many people live in Paris?", k=3) and wiki.requests == 1
-    assert len(both.errors) == 1
-    both.reset()
-    both.search("Paris", k=3)
-    assert wiki.requests == 2
+    assert article.search("How many people live in Paris?", k=3) and wiki.requests == 1
+    assert len(article.errors) == 1
+    # the next article starts afresh: its own session, no errors carried over
+    nxt = both.session()
+    assert nxt.errors == []
+    nxt.search("Paris", k=3)
+    assert wiki.requests == 2 and len(nxt.errors) == 1 and len(article.errors) == 1
+    assert not hasattr(both, "errors")
 
 
 def test_page_retriever_ranks_passages_by_shared_words() -> None:

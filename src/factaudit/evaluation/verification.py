@@ -1,20 +1,25 @@
 """Score the verifier on labelled data in the shared formats, so users can evaluate on their own.
 
 - :func:`evaluate_pairs` — FEVER-Symmetric-style JSONL (claim + one gold evidence sentence, label
-  SUPPORTS / REFUTES [/ NOT ENOUGH INFO]): the system's verdict on the pair (model + rules +
-  aggregation) against the gold label; a NOT ENOUGH EVIDENCE prediction counts as wrong. FEVER's
+  SUPPORTS / REFUTES [/ NOT ENOUGH INFO]): the system's verdict on the pair (model + relevance head +
+  rules + aggregation) against the gold label; a NOT ENOUGH EVIDENCE prediction counts as wrong
+  (right for gold NOT ENOUGH INFO). FEVER's
   PTB tokenisation (``-LRB-``, `` `` ``, spaces before punctuation) is undone first, as factaudit
   reads ordinary text (:func:`ptb_detok`; plain text passes through unchanged).
 - :func:`evaluate_climate_fever` — Climate-FEVER-style JSONL, end to end: all evidence sentences in
   the file are pooled into a temporary evidence store, each claim retrieves from the pool and gets a
   claim-level verdict; macro-F1 over SUPPORTS / REFUTES / NOT_ENOUGH_INFO (CONFLICTING counts as
   NOT_ENOUGH_INFO); DISPUTED claims are reported separately.
-Both report accuracy, macro-F1, ECE (15 bins on the verdict confidence) and n.
+Both report accuracy, macro-F1, ECE (15 bins on the verdict confidence), n, ``decisive`` (share given
+SUPPORTED / REFUTED), ``decisive_precision``, and NLL, Brier score and risk–coverage area of the
+confidence read as P(verdict right) (:func:`calibration_metrics`, with bootstrap intervals on request).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import random
 import re
 import tempfile
 from collections import Counter
@@ -24,7 +29,7 @@ from typing import Any
 
 from ..document import Evidence
 from ..errors import InputError
-from ..verification import NEE, REFUTED, SUPPORTED, Scored, aggregate
+from ..verification import DEFAULT_HEAD, NEE, REFUTED, SUPPORTED, Scored, aggregate, premise
 
 GOLD = {
     "SUPPORTS": SUPPORTED,
@@ -90,6 +95,52 @@ def ece(confidence: list[float], correct: list[bool], n_bins: int = 15) -> float
     return err
 
 
+def risk_coverage_area(confidence: Sequence[float], correct: Sequence[bool]) -> float:
+    """Area under the risk–coverage curve: answer the most confident first; the mean, over every
+    coverage k/n, of the error rate among the k answered (lower is better; 0 is perfect)."""
+    if not confidence:
+        return 0.0
+    order = sorted(range(len(confidence)), key=lambda i: -confidence[i])
+    wrong = 0
+    total = 0.0
+    for k, i in enumerate(order, 1):
+        wrong += 0 if correct[i] else 1
+        total += wrong / k
+    return total / len(order)
+
+
+def _cal(conf: Sequence[float], ok: Sequence[bool]) -> dict[str, float]:
+    eps = 1e-6
+    n = len(conf) or 1
+    nll = -sum(math.log(max(eps, c if o else 1 - c)) for c, o in zip(conf, ok, strict=True)) / n
+    brier = sum((c - (1.0 if o else 0.0)) ** 2 for c, o in zip(conf, ok, strict=True)) / n
+    return {"ece": ece(list(conf), list(ok)), "nll": nll, "brier": brier,
+            "aurc": risk_coverage_area(conf, ok)}
+
+
+def calibration_metrics(
+    confidence: Sequence[float], correct: Sequence[bool], *, bootstrap: int = 0, seed: int = 0
+) -> dict[str, Any]:
+    """ECE, NLL and Brier score of the shown confidence read as P(verdict right), and the
+    risk–coverage area; with ``bootstrap`` > 0, 95% percentile intervals from that many resamples."""
+    conf = [min(1.0, max(0.0, float(c))) for c in confidence]
+    ok = [bool(x) for x in correct]
+    out: dict[str, Any] = {k: round(v, 4) for k, v in _cal(conf, ok).items()}
+    if bootstrap and conf:
+        rng = random.Random(seed)
+        draws: dict[str, list[float]] = {k: [] for k in out}
+        n = len(conf)
+        for _ in range(bootstrap):
+            idx = [rng.randrange(n) for _ in range(n)]
+            for k, v in _cal([conf[i] for i in idx], [ok[i] for i in idx]).items():
+                draws[k].append(v)
+        for k, vals in draws.items():
+            vals.sort()
+            out[f"{k}_ci95"] = [round(vals[int(0.025 * (len(vals) - 1))], 4),
+                                round(vals[int(0.975 * (len(vals) - 1))], 4)]
+    return out
+
+
 def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
     scores = []
     for lab in labels:
@@ -102,8 +153,20 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) ->
     return sum(scores) / len(scores) if scores else 0.0
 
 
-def evaluate_pairs(path: Path, verifier: Any = None, predictions: Path | None = None) -> dict[str, Any]:
-    """FEVER-Symmetric-style evaluation (see the module docstring)."""
+def evaluate_pairs(
+    path: Path, verifier: Any = None, predictions: Path | None = None, *, head: Any = DEFAULT_HEAD
+) -> dict[str, Any]:
+    """FEVER-Symmetric-style evaluation (see the module docstring).
+
+    Keys: ``accuracy`` (system verdict = gold; gold NOT ENOUGH INFO is right when the verdict is NOT
+    ENOUGH EVIDENCE), ``macro_f1``, ``ece`` (of the shown confidence), ``n``, ``accuracy_argmax``
+    (the verifier's 3-way argmax alone), ``accuracy_2way`` (the verifier's choice between SUPPORTS
+    and REFUTES only, on rows whose gold is one of them: how FEVER-Symmetric is scored in the
+    literature), ``decisive`` (share of pairs given SUPPORTED or REFUTED), ``decisive_precision``
+    (share of those that are right), ``nll`` / ``brier`` / ``aurc`` (the confidence read as
+    P(verdict right); risk–coverage area), ``predicted`` (verdict counts). A row may carry a
+    ``title`` (the evidence's page); without one the sentence's page subject is unknown.
+    """
     from ..models.verifier import get_verifier
 
     verifier = verifier or get_verifier()
@@ -112,30 +175,45 @@ def evaluate_pairs(path: Path, verifier: Any = None, predictions: Path | None = 
         claim = row.get("claim") or row.get("sentence2")
         evidence = row.get("evidence") or row.get("sentence1")
         label = str(row.get("label") or row.get("gold_label") or "").upper()
+        title = row.get("title") if isinstance(row.get("title"), str) else None
         if not isinstance(claim, str) or not isinstance(evidence, str) or label not in GOLD:
             raise InputError(f"{path}: line {n} needs claim, evidence and a SUPPORTS/REFUTES label")
-        rows.append((row.get("id", n), ptb_detok(claim), ptb_detok(evidence), GOLD[label]))
+        rows.append((row.get("id", n), ptb_detok(claim), ptb_detok(evidence), GOLD[label], title))
     if not rows:
         raise InputError(f"{path}: no rows")
-    probs = verifier.predict([(ev, claim) for _, claim, ev, _ in rows])
-    gold, pred, conf, argmax_ok = [], [], [], []
+    probs = verifier.predict([(premise(ev, title), claim) for _, claim, ev, _, title in rows])
+    gold, pred, conf, argmax_ok, two_way_ok = [], [], [], [], []
     preds_out = []
-    for (rid, claim, ev, g), p in zip(rows, probs, strict=True):
-        s = Scored(Evidence(source="evidence", passage=ev, quote=ev), (float(p[0]), float(p[1]), float(p[2])))
-        v = aggregate(claim, [s], searched=[])
+    for (rid, claim, ev, g, title), p in zip(rows, probs, strict=True):
+        s = Scored(Evidence(source=title or "evidence", passage=ev, quote=ev),
+                   (float(p[0]), float(p[1]), float(p[2])), title=title, untitled=title is None)
+        v = aggregate(claim, [s], searched=[], head=head)
         gold.append(g)
         pred.append(v.label)
         conf.append(v.confidence)
         argmax_ok.append((SUPPORTED, REFUTED, NEE)[int(max(range(3), key=lambda i: p[i]))] == g)
-        preds_out.append({"id": rid, "predicted_label": FEVER_NAMES[v.label], "confidence": v.confidence})
+        if g in (SUPPORTED, REFUTED):
+            two_way_ok.append((SUPPORTED if p[0] >= p[1] else REFUTED) == g)
+        preds_out.append({"id": rid, "predicted_label": FEVER_NAMES[v.label], "confidence": v.confidence,
+                          "rule": s.evidence.rule})
     correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    decisive = [p in (SUPPORTED, REFUTED) for p in pred]
+    n_dec = sum(decisive)
     labels = sorted(set(gold))
+    cal = calibration_metrics(conf, correct)
     res = {
         "accuracy": sum(correct) / len(correct),
         "macro_f1": macro_f1(gold, pred, labels),
         "ece": ece(conf, correct),
         "n": len(rows),
         "accuracy_argmax": sum(argmax_ok) / len(argmax_ok),
+        "accuracy_2way": sum(two_way_ok) / len(two_way_ok) if two_way_ok else None,
+        "decisive": n_dec / len(pred),
+        "decisive_precision": (sum(c for c, d in zip(correct, decisive, strict=True) if d) / n_dec
+                               if n_dec else None),
+        "nll": cal["nll"],
+        "brier": cal["brier"],
+        "aurc": cal["aurc"],
         "predicted": dict(Counter(pred)),
     }
     if predictions is not None:
@@ -196,11 +274,20 @@ def evaluate_climate_fever(
         pred.append(to_cf[v.label])
         conf.append(v.confidence)
     correct = [g == p for g, p in zip(gold, pred, strict=True)]
+    decisive = [p in ("SUPPORTS", "REFUTES") for p in pred]
+    n_dec = sum(decisive)
+    cal = calibration_metrics(conf, correct)
     res = {
         "accuracy": sum(correct) / len(correct) if correct else 0.0,
         "macro_f1": macro_f1(gold, pred, ["SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"]),
         "ece": ece(conf, correct),
         "n": len(gold),
+        "decisive": n_dec / len(pred) if pred else 0.0,
+        "decisive_precision": (sum(c for c, d in zip(correct, decisive, strict=True) if d) / n_dec
+                               if n_dec else None),
+        "nll": cal["nll"],
+        "brier": cal["brier"],
+        "aurc": cal["aurc"],
         "disputed": {"n": sum(disputed.values()), "verdicts": dict(disputed)},
         "predicted": dict(Counter(pred)),
     }

@@ -33,6 +33,7 @@ __all__ = [
     "CombinedRetriever",
     "PageRetriever",
     "SearchCache",
+    "SearchSession",
     "WikipediaSearch",
     "default_cache_path",
 ]
@@ -271,20 +272,32 @@ class PageRetriever:
 class CombinedRetriever:
     """Hits from several retrievers, in order, without repeated passages.
 
-    A retriever that fails (offline, refused, timed out) is left out for the rest of the article
-    (until :meth:`reset`), so an offline machine pays one timeout, not one per claim; its error is
-    kept in :attr:`errors`, and the local store's evidence still counts.
+    It holds no per-article state: the verify stage opens one :meth:`session` per article, which
+    skips a retriever that failed (offline, refused, timed out) for the rest of that article only —
+    an offline machine pays one timeout per article, not one per claim — and keeps that article's
+    errors, while the local store's evidence still counts. :meth:`search` alone is a one-call session
+    (its errors are not kept).
     """
 
     def __init__(self, retrievers: Sequence[_Searcher]) -> None:
         self.retrievers = list(retrievers)
+
+    def session(self) -> SearchSession:
+        """Search state for one article (failed retrievers, their errors)."""
+        return SearchSession(self.retrievers)
+
+    def search(self, query: str, k: int = 10, entities: Sequence[str] = ()) -> list[Any]:
+        return self.session().search(query, k=k, entities=entities)
+
+
+class SearchSession:
+    """One article's searches over a :class:`CombinedRetriever`'s retrievers (see there)."""
+
+    def __init__(self, retrievers: Sequence[_Searcher]) -> None:
+        self.retrievers = list(retrievers)
+        #: "pack: message" for each retriever that failed during this session.
         self.errors: list[str] = []
         self._failed: set[int] = set()
-
-    def reset(self) -> None:
-        """Forget failures and errors (called between articles)."""
-        self.errors.clear()
-        self._failed.clear()
 
     def search(self, query: str, k: int = 10, entities: Sequence[str] = ()) -> list[Any]:
         out: list[Any] = []

@@ -11,6 +11,7 @@ from ..document import (
     Claim,
     Credibility,
     Entity,
+    Evidence,
     Finding,
     Holder,
     Relation,
@@ -162,6 +163,16 @@ def span_text(start: int, end: int) -> str:
 
 def confidence_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
+
+
+#: How every report labels a NOT ENOUGH EVIDENCE verdict's nearest passages.
+NEAREST_HEADING = "nearest passages (not evidence)"
+
+
+def split_nearest(verdict: Verdict) -> tuple[list[Evidence], list[Evidence]]:
+    """(evidence the verdict rests on, nearest passages that are not evidence)."""
+    nearest = [e for e in verdict.evidence if e.label == "nearest miss"]
+    return [e for e in verdict.evidence if e.label != "nearest miss"], nearest
 
 
 def verdict_text(verdict: Verdict | None) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from ..document import Article, Assertion, Report, RunRecord
 from ._common import (
+    NEAREST_HEADING,
     SEVERITY_LABELS,
     SPECIFICITY_LABELS,
     TRAIT_ICONS,
@@ -24,6 +25,7 @@ from ._common import (
     sorted_findings,
     sourced_text,
     span_text,
+    split_nearest,
     tied_text,
     title_of,
     traits,
@@ -143,12 +145,17 @@ def _claims(art: Article) -> str:
             lines.append(f"note: {md_escape(c.verdict.note)}")
         item = "  \n   ".join(lines)  # hard line breaks inside the list item
         if c.verdict is not None:
-            for ev in c.verdict.evidence:
+            evidence, nearest = split_nearest(c.verdict)
+            for ev in evidence:
                 label = f" ({md_escape(ev.label)})" if ev.label else ""
                 score = f", score {ev.score:.2f}" if ev.score is not None else ""
                 item += (
                     f"\n\n   > “{md_escape(ev.quote or ev.passage)}” — {md_escape(ev.source)}{label}{score}"
                 )
+            if nearest:  # no verdict beside them: they are not evidence
+                item += f"\n\n   *{NEAREST_HEADING}:*"
+                for ev in nearest:
+                    item += f"\n\n   > “{md_escape(ev.quote or ev.passage)}” — {md_escape(ev.source)}"
             if not c.verdict.evidence:
                 item += "\n\n   No evidence quoted."
         items.append(item)

@@ -25,6 +25,7 @@ from ..document import (
     Report,
 )
 from ._common import (
+    NEAREST_HEADING,
     SEVERITY_LABELS,
     SPECIFICITY_LABELS,
     TRAIT_ICONS,
@@ -41,8 +42,10 @@ from ._common import (
     sorted_findings,
     sourced_text,
     span_text,
+    split_nearest,
     tied_text,
     title_of,
+    truncate,
     verdict_text,
 )
 
@@ -228,9 +231,15 @@ def _claims(art: Article) -> Group:
         if c.verdict is not None:
             if c.verdict.note:
                 body.append(f"\nnote: {c.verdict.note}", style="dim")
-            for ev in c.verdict.evidence:
+            evidence, nearest = split_nearest(c.verdict)
+            for ev in evidence:
                 body.append(f"\n“{ev.quote or ev.passage}”", style="italic")
                 body.append(f" — {ev.source}", style="dim")
+            if nearest:  # no verdict beside them: they are not evidence
+                body.append(f"\n{NEAREST_HEADING}:", style="dim")
+                for ev in nearest:
+                    body.append(f"\n  “{truncate(ev.quote or ev.passage)}”", style="dim italic")
+                    body.append(f" — {ev.source}", style="dim")
         items.append((f"{i}.", body))
     return Group(_section("Claims (check first)"), _list(items))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..document import CONFLICTING, REFUTED, Article, Finding, Severity
+from ..document import CONFLICTING, REFUTED, Article, Finding, Severity, Verdict
 from . import BaseStage
 
 
@@ -10,11 +10,16 @@ def _ids(items: list[str], limit: int = 50) -> list[str]:
     return items[:limit]
 
 
+def _gated(v: Verdict) -> bool:
+    """The verdict rests on quoted evidence that passed the relevance gate (not nearest passages)."""
+    return v.on_subject != 0 and bool(v.evidence) and all(e.label == v.label for e in v.evidence)
+
+
 class FindingsStage(BaseStage):
     name = "findings"
-    requires: tuple[str, ...] = ("blocks", "assertions", "citations", "claims")
+    requires: tuple[str, ...] = ("blocks", "assertions", "citations")
     assigns: tuple[str, ...] = ("findings",)
-    uses: tuple[str, ...] = ("claims.verdict", "citations.check")
+    uses: tuple[str, ...] = ("claims", "claims.verdict", "citations.check")
 
     def __call__(self, article: Article) -> Article:
         f = article.findings
@@ -125,7 +130,9 @@ class FindingsStage(BaseStage):
                 )
             )
         verdicts = [c for c in article.claims if c.verdict is not None]
-        refuted = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == REFUTED]
+        # Only verdicts resting on evidence about the claim's subject (passed the relevance gate).
+        refuted = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == REFUTED
+                   and _gated(c.verdict)]
         conflicting = [c.id for c in verdicts if c.verdict is not None and c.verdict.label == CONFLICTING]
         if refuted:
             f.append(
@@ -145,6 +152,7 @@ class FindingsStage(BaseStage):
                     conflicting,
                 )
             )
+        self._coverage(article)
         self._cited_pages(article)
         worthy = sorted((c for c in article.claims if c.check_worthy), key=lambda c: c.rank or 0)
         if worthy:
@@ -169,6 +177,27 @@ class FindingsStage(BaseStage):
                     )
                 )
         return article
+
+    @staticmethod
+    def _coverage(article: Article) -> None:
+        """How many of the verified claims the evidence searched could speak to at all."""
+        checked = [c for c in article.claims if c.verdict is not None]
+        if not checked:
+            return
+        spoke = [c.id for c in checked if c.verdict is not None and c.verdict.on_subject != 0]
+        nothing = [c.id for c in checked if c.id not in spoke]
+        not_factual = [c for c in article.claims
+                       if c.unchecked_reason in ("opinion", "prediction", "question")]
+        msg = (
+            f"The evidence searched could speak to {len(spoke)} of the {len(checked)} claims checked "
+            f"at all; for {len(nothing)} it holds nothing about their subject."
+        )
+        if not_factual:
+            msg += f" {len(not_factual)} opinion, prediction or question claim(s) were not checked."
+        article.findings.append(
+            Finding("evidence_coverage", "warning" if len(spoke) * 2 < len(checked) else "info", msg,
+                    _ids(nothing))
+        )
 
     @staticmethod
     def _cited_pages(article: Article) -> None:

@@ -18,11 +18,11 @@ from typing import Any, Protocol
 from ..document import Article, Claim, Evidence, ModelInfo, Verdict
 from ..errors import StoreError
 from ..lexicon import STOP_WORDS
-from ..verification import NAME, Scored, aggregate
+from ..relevance import claim_problem, value_judgement
+from ..verification import DEFAULT_HEAD, NAME, Scored, aggregate, premise
 from . import BaseStage
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_PRONOUN_START = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|these)\b", re.IGNORECASE)
 #: Most claims that one article can make costly: verify at most this many sentences per claim.
 MAX_SENTENCES_PER_CLAIM = 10
 
@@ -55,8 +55,8 @@ def claim_entities(text: str) -> list[str]:
 
 class VerifyStage(BaseStage):
     name = "verify"
-    requires: tuple[str, ...] = ("claims",)
-    assigns: tuple[str, ...] = ("verdicts",)
+    requires: tuple[str, ...] = ("claims", "assertions", "blocks")
+    assigns: tuple[str, ...] = ("claims.verdict", "claims.unchecked_reason")
 
     def __init__(
         self,
@@ -157,16 +157,32 @@ class VerifyStage(BaseStage):
         if not article.auditable or not self.settings.verify:
             if not self.settings.verify:
                 article.skipped.append("verify: skipped (verification turned off)")
+                for c in article.claims:
+                    c.unchecked_reason = "verification turned off"
             return article
-        todo = sorted(
-            (c for c in article.claims if self._wanted(article, c)),
-            key=lambda c: c.rank or 0,
-        )
+        assertions = {a.id: a for a in article.assertions}
+        todo = []
+        for c in sorted(article.claims, key=lambda c: c.rank or 0):
+            reason = _unchecked(assertions.get(c.assertion_id), c) or (
+                None if self._wanted(article, c) else "below the check-worthiness threshold"
+            )
+            c.unchecked_reason = reason
+            if reason is None:
+                todo.append(c)
+        not_factual = [c for c in article.claims if c.unchecked_reason in _NOT_FACTUAL]
+        if not_factual:
+            kinds = sorted({str(c.unchecked_reason) for c in not_factual})
+            article.skipped.append(
+                f"verify: {len(not_factual)} claim(s) not checked: {', '.join(kinds)} (only factual claims "
+                "get verdicts)"
+            )
         limit = self.settings.verify_max_claims
         if len(todo) > limit:
             article.skipped.append(
                 f"verify: only the {limit} best-ranked of {len(todo)} check-worthy claims were verified"
             )
+            for c in todo[limit:]:
+                c.unchecked_reason = "not verified: article limit"
             todo = todo[:limit]
         if not todo:
             return article
@@ -174,25 +190,45 @@ class VerifyStage(BaseStage):
             retriever = self.retriever
         except StoreError as exc:
             article.skipped.append(f"verify: skipped ({exc.message})")
+            for c in todo:
+                c.unchecked_reason = f"not verified: {exc.message}"
             return article
         if self._store is None and self.settings.online and self._store_error:
             article.skipped.append(
                 "verify: the local evidence store could not be opened; searched online only"
             )
+        # Per-article search state (an online retriever that failed is skipped for the rest of this
+        # article only, and its errors are this article's): a session made here, never shared.
+        make_session = getattr(retriever, "session", None)
+        search = make_session() if callable(make_session) else retriever
+        date = article.meta.get("date") if isinstance(article.meta, dict) else None
         verdicts = verify_claims(
-            [c.text for c in todo], retriever, self.verifier, k=self.settings.evidence_k, packs=self._packs
+            [c.text for c in todo], search, self.verifier, k=self.settings.evidence_k, packs=self._packs,
+            article_date=str(date) if date else None,
         )
         for c, v in zip(todo, verdicts, strict=True):
             c.verdict = v
-        errors = getattr(retriever, "errors", None)
+        if self._store is not None:  # a store searched with one index off or short of passages says so
+            article.skipped.extend(f"verify: {w}" for w in self._store.warnings)
+        errors = getattr(search, "errors", None)
         if errors:
             article.skipped.extend(f"verify: online evidence unavailable ({e})" for e in errors)
         if self._wiki_cache is not None and self._wiki_cache.error:
             article.skipped.append(f"verify: {self._wiki_cache.error}")
-        reset = getattr(retriever, "reset", None)
-        if reset is not None:
-            reset()
         return article
+
+
+#: Modalities whose claims get no verdict: only factual claims are checked against evidence.
+_NOT_FACTUAL = ("opinion", "prediction", "question")
+
+
+def _unchecked(assertion: Any, claim: Claim) -> str | None:
+    """Why a claim is not checked at all (opinion, prediction, question), or None for factual ones:
+    the assertion's modality, or a value-judgement frame ("It is shameful that ...")."""
+    modality = getattr(assertion, "modality", "factual") if assertion is not None else "factual"
+    if modality in _NOT_FACTUAL:
+        return str(modality)
+    return value_judgement(claim.text)
 
 
 def _factual_named(article: Article, claim: Claim) -> bool:
@@ -210,14 +246,31 @@ def _factual_named(article: Article, claim: Claim) -> bool:
 
 
 def verify_claims(
-    texts: list[str], retriever: _Retriever, verifier: _Verifier, *, k: int = 5, packs: Sequence[str] = ()
+    texts: list[str],
+    retriever: _Retriever,
+    verifier: _Verifier,
+    *,
+    k: int = 5,
+    packs: Sequence[str] = (),
+    article_date: str | None = None,
+    head: Any = DEFAULT_HEAD,
 ) -> list[Verdict]:
-    """Verdicts for stand-alone claim texts (shared by the stage and `factaudit eval climate-fever`)."""
+    """Verdicts for stand-alone claim texts (shared by the stage and `factaudit eval climate-fever`).
+
+    A claim that cannot be checked at all (a fragment such as "Release.", a claim naming nothing) is
+    not searched: NOT ENOUGH EVIDENCE with the reason. ``head``: the relevance head (see
+    :func:`factaudit.verification.aggregate`); ``article_date``: evidence dated after it is marked.
+    """
     per_claim: list[list[Scored]] = []
     pairs: list[tuple[str, str]] = []
     owners: list[tuple[int, Scored]] = []
     searched: list[list[str]] = []
     for i, text in enumerate(texts):
+        problem = claim_problem(text)
+        if problem is not None:
+            searched.append([f"not searched: {problem}"])
+            per_claim.append([])
+            continue
         ents = claim_entities(text)
         hits = retriever.search(text[:2000], k=k, entities=ents)
         searched.append(
@@ -246,26 +299,23 @@ def verify_claims(
                     licence=getattr(h, "licence", None),
                 )
                 ranked.append((-overlap, len(ranked), Scored(evidence=ev, probs=(0.0, 0.0, 1.0),
-                                                             retrieval_rank=h.rank)))
+                                                             retrieval_rank=h.rank, title=h.title,
+                                                             untitled=not h.title)))
         # The sentences sharing most of the claim's words, retrieval order breaking ties: a long
         # passage's later sentence can matter more than a short passage's only one.
         ranked.sort(key=lambda x: (x[0], x[1]))
         cands = [x[2] for x in ranked[:MAX_SENTENCES_PER_CLAIM]]
         per_claim.append(cands)
         for s in cands:
-            title = s.evidence.source
-            # The verifier was trained on bare evidence sentences; name the subject only where the
-            # sentence refers to it by a pronoun ("He was born ...").
-            quote = s.evidence.quote
-            premise = f"{title}: {quote}" if _PRONOUN_START.match(quote) else quote
-            pairs.append((premise, text))
+            pairs.append((premise(s.evidence.quote, s.title), text))
             owners.append((i, s))
     if pairs:
         probs = verifier.predict(pairs)
         for (_, s), p in zip(owners, probs, strict=True):
             s.probs = (float(p[0]), float(p[1]), float(p[2]))
     return [
-        aggregate(t, cands, searched[i]) for i, (t, cands) in enumerate(zip(texts, per_claim, strict=True))
+        aggregate(t, cands, searched[i], head=head, packs=list(packs), article_date=article_date)
+        for i, (t, cands) in enumerate(zip(texts, per_claim, strict=True))
     ]
 
 

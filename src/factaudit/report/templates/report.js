@@ -84,7 +84,8 @@
         v.evidence.forEach(function (ev) {
           var li = el("li");
           li.appendChild(el("blockquote", ev.quote || ev.passage));
-          li.appendChild(el("p", "\u2014 " + ev.source + (ev.label ? " (" + ev.label + ")" : ""), "ev-source"));
+          var tag = ev.label === "nearest miss" ? " (nearest passage, not evidence)" : (ev.label ? " (" + ev.label + ")" : "");
+          li.appendChild(el("p", "\u2014 " + ev.source + tag, "ev-source"));
           ul.appendChild(li);
         });
         wrap.appendChild(ul);

@@ -1,0 +1,85 @@
+"""Relevance before entailment: whole-name matching and the relevance rules (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from factaudit.relevance import claim_names, claim_problem, is_english, name_matches, relevance_rule
+
+CHRISTMAS_CLAIM = (
+    "It is shameful that the military continues to censor religious speech in Christmas cards sent to "
+    "troops overseas."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "span", "match"),
+    [
+        (("obama",), ("barack", "obama"), True),  # a surname is the person
+        (("barack", "obama"), ("obama",), True),
+        (("penelope", "cruz"), ("cruz",), True),
+        (("christmas",), ("christmas", "island"), False),  # "Christmas" is not "Christmas Island"
+        (("christmas", "island"), ("christmas",), False),
+        (("apple", "inc"), ("apple",), True),  # designators dropped
+        (("europe",), ("european",), True),  # a single-word stem
+        (("paris",), ("paris",), True),
+        (("berlin",), ("bavaria",), False),
+    ],
+)
+def test_names_match_as_whole_names(name: tuple[str, ...], span: tuple[str, ...], match: bool) -> None:
+    assert name_matches(name, span) is match
+
+
+def test_claim_names_skip_sentence_openers_and_mark_weak_first_words() -> None:
+    names = claim_names("It is shameful that the Pentagon censors Christmas cards.")
+    assert [n.text for n in names] == ["Pentagon", "Christmas"]
+    assert not any(n.weak for n in names)
+    first = claim_names("Paris is the capital of France.")
+    assert [(n.text, n.weak) for n in first] == [("Paris", True), ("France", False)]
+    assert claim_names("Penélope Cruz refused to model for L'Oréal.")[0].tokens == ("penelope", "cruz")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "title", "status"),
+    [
+        # the issue's example: a sentence about another thing that happens to share a word
+        (CHRISTMAS_CLAIM, "Natural resources of Christmas Island: phosphate, beaches.", "Christmas Island",
+         "off_subject"),
+        ("Barack Obama was born in Hawaii.", "Obama was born in Honolulu.", "Barack Obama", "about"),
+        # a pronoun resolved to its passage title
+        ("Marie Curie won the Nobel Prize in 1903.", "She shared the Nobel Prize in Physics in 1903.",
+         "Marie Curie", "about"),
+        ("Marie Curie won the Nobel Prize in 1903.", "He was a French chemist.", "Antoine Lavoisier",
+         "off_subject"),
+        # no title known (evaluation pairs): the reference is unresolved and the head decides
+        ("Daggering is associated with death metal.", "It is of recent origin, associated with dancehall.",
+         None, "unresolved"),
+        # the subject is missing although another name is shared
+        ("The capital of Germany is Munich.", "Munich is the capital of Bavaria.", None, "subject_missing"),
+        # the page subject counts as mentioned
+        ("The capital of Germany is Berlin.", "Berlin is the capital and largest city.", "Germany", "about"),
+        ("Paris is the capital of France.", "Die Hauptstadt von Frankreich ist Paris und sie ist sehr alt.",
+         "Paris", "other_language"),
+        ("Release.", "Minecraft's full release was in November 2011.", "Minecraft", "fragment"),
+        ("Source: The Atlantic.", "The Atlantic Ocean is the second-largest ocean.", "Atlantic Ocean",
+         "fragment"),
+        ("it is raining heavily in the city today.", "Rain is liquid water in the form of droplets.", "Rain",
+         "no_names"),
+    ],
+)
+def test_relevance_rule(claim: str, sentence: str, title: str | None, status: str) -> None:
+    r = relevance_rule(claim, sentence, title)
+    assert r.status == status, r
+    assert r.vetoed is (status not in ("about", "unresolved"))
+    if r.vetoed:
+        assert r.reason
+
+
+def test_claim_problems_and_language() -> None:
+    assert claim_problem("Release.") == "the claim is a fragment, too short to check"
+    assert claim_problem("Source: The Atlantic.") == "the claim is a fragment, too short to check"
+    assert claim_problem("they said it was going to be very cold and wet.") is not None
+    assert claim_problem("Paris is the capital of France.") is None
+    assert is_english("Paris is the capital and the largest city of France, with two million people.")
+    assert not is_english("Париж является столицей Франции.")
+    assert not is_english("Paris ist die Hauptstadt und die größte Stadt Frankreichs mit zwei Millionen.")
