@@ -139,7 +139,8 @@ def test_a_pronoun_is_rewritten_only_to_its_certain_referent_and_shown_in_bracke
     assert "in [Obama’s] presidency" in obama
     assert "during [Bush’s] two terms" in bush and "Obama" not in bush
     (_, naismith) = _claims_of(
-        "Michael Jordan made the sport famous decades later. Naismith had no idea his invention would catch on."
+        "Michael Jordan made the sport famous decades later. "
+        "Naismith had no idea his invention would catch on."
     )
     assert "Jordan" not in naismith
     # Two people before "his": no certain referent, the claim keeps the pronoun.
@@ -181,7 +182,8 @@ def test_coordinated_subjects_stay_one_claim_and_real_news_claims_survive() -> N
 
 def test_bad_input_gives_claims_only_where_there_are_claims() -> None:
     headlines = analyse(
-        "Trump wins Florida\nMarkets slide as oil jumps\nWho will replace the chancellor?\nStorm batters coast",
+        "Trump wins Florida\nMarkets slide as oil jumps\n"
+        "Who will replace the chancellor?\nStorm batters coast",
         claims=True,
     )
     texts = [c.text for c in headlines.claims]

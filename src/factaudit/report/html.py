@@ -54,7 +54,16 @@ from ._common import (
 )
 from .json_report import to_json_dict
 
-__all__ = ["Piece", "Unit", "csp_hash", "html_environment", "resolve_overlaps", "script_json", "text_units", "to_html"]
+__all__ = [
+    "Piece",
+    "Unit",
+    "csp_hash",
+    "html_environment",
+    "resolve_overlaps",
+    "script_json",
+    "text_units",
+    "to_html",
+]
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
