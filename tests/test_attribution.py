@@ -163,3 +163,8 @@ def test_the_title_stands_for_the_one_person_given_it_and_straight_quotes_run_on
     holders = [x.holder.name for x in analyse(text).assertions]
     assert holders[0] == "the author"
     assert holders[1:] == ["Cathy Jamieson"] * (len(holders) - 1) and len(holders) >= 3
+
+
+def test_a_value_judgement_is_an_opinion() -> None:
+    a = analyse("It is shameful that the military continues to censor religious speech in Christmas cards.")
+    assert [x.modality for x in a.assertions] == ["opinion"]
