@@ -160,6 +160,7 @@ def test_a_pronoun_is_rewritten_only_to_its_certain_referent_and_shown_in_bracke
         "Release.",
         "Source: The Atlantic.",
         "Scheindlin added.",
+        "The Wall Street Journal reported.",
         "Being disciplined or assaulted my Muslims.",
         "Not to vote for him.",
         "By John Smith, Political Correspondent",

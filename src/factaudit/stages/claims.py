@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Article, Assertion, Claim, ModelInfo, Rewrite
+from ..lexicon import REPORT_FORMS
 from ..models.checkworthiness import get_model
 from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
@@ -401,7 +402,7 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we") for c in root.children
     ):
         return "a first-person feeling or state of mind"
-    if root.lower_ in _SAY_FORMS and not any(
+    if (root.lower_ in _SAY_FORMS or root.lower_ in REPORT_FORMS) and not any(
         c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "prep", "advcl") for c in root.children
     ):
         return "a reporting verb without what was said"
