@@ -403,7 +403,8 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     ):
         return "a first-person feeling or state of mind"
     if (root.lower_ in _SAY_FORMS or root.lower_ in REPORT_FORMS) and not any(
-        c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "prep", "advcl") for c in root.children
+        c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "prep", "advcl") and c.i in inside
+        for c in root.children
     ):
         return "a reporting verb without what was said"
     return None
