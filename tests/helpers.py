@@ -15,6 +15,7 @@ from factaudit.stages.sources import SourcesStage
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed_article.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def seed_text() -> str:

@@ -203,3 +203,170 @@ def test_batch_size_follows_the_batch_invariance_flag(tmp_path: Path) -> None:
     (dst / META_FILE).write_text(json.dumps(meta))
     assert CheckworthinessModel(dst).load().batch_size == 32
     assert CheckworthinessModel(dst, batch_size=4).load().batch_size == 4
+
+
+# --- Debate-grouped splits, lexical model, cue features, stacking (no shared data, no torch) -----
+
+
+def test_ct24_debate_groups_follow_start_ids_and_merges() -> None:
+    from factaudit.evaluation.checkworthiness import CT24_DEBATE_STARTS, CT24_MERGED, ct24_debate_groups
+
+    ids = np.array([0, 5, 1003, 1004, 1653, 1654, 8109, 12600, 37436, 40972])
+    groups = ct24_debate_groups(ids)
+    assert groups.tolist()[:6] == [0, 0, 0, 1004, 1004, 1654]
+    # The 1960 debates' pieces are one group.
+    assert groups[6] == groups[7] == CT24_MERGED[8109] == 7581
+    assert groups[8] == groups[9] == CT24_DEBATE_STARTS[-1]
+
+
+def test_grouped_split_keeps_groups_whole_and_is_deterministic() -> None:
+    from factaudit.evaluation.checkworthiness import grouped_split
+
+    groups = np.repeat(np.arange(30), 100)
+    parts = grouped_split(groups, test_fraction=0.2, val_fraction=0.15, seed=3)
+    assert (parts == grouped_split(groups, test_fraction=0.2, val_fraction=0.15, seed=3)).all()
+    for g in range(30):
+        assert len(set(parts[groups == g].tolist())) == 1
+    assert (parts == "test").mean() == pytest.approx(0.2)
+    assert 0.15 <= (parts == "val").mean() <= 0.15 + 1 / 30  # whole groups: overshoot < one group
+    assert set(parts.tolist()) == {"train", "val", "test"}
+
+
+def test_read_ct24_ids(tmp_path: Path) -> None:
+    from factaudit.evaluation.checkworthiness import read_ct24_ids
+
+    tsv = tmp_path / "ct24.tsv"
+    tsv.write_text("Sentence_id\tText\tclass_label\n7\tHello there.\tNo\n3\tTaxes rose 5%.\tYes\n")
+    assert read_ct24_ids(tsv).tolist() == [7, 3]
+    clef = _clef2020_tsv(tmp_path / "clef.tsv", "check_worthiness")
+    with pytest.raises(InputError, match="Sentence_id"):
+        read_ct24_ids(clef)
+
+
+def test_analyzers_normalise_digits_and_case() -> None:
+    from factaudit.models.checkworthiness import char_ngrams, word_ngrams
+
+    assert word_ngrams("Taxes rose 15% in 2019") == [
+        "taxes", "rose", "00", "in", "0000", "taxes rose", "rose 00", "00 in", "in 0000",
+    ]
+    grams = char_ngrams("Ab 7")
+    assert " a" in grams and "ab " in grams and " 0 " in grams
+    assert all(2 <= len(g) <= 5 for g in grams)
+    assert word_ngrams("") == [] and char_ngrams("") == []
+
+
+def test_cue_features_flag_scheduled_events_numbers_and_questions() -> None:
+    from factaudit.models.checkworthiness import CUE_NAMES, cue_features
+
+    rows = cue_features([
+        "The ban will go into effect December 15th.",
+        "Unemployment fell to 3.5 percent last year.",
+        "Is that what you want?",
+        "I think we can do better.",
+        "",
+    ])
+    cue = {name: rows[:, i] for i, name in enumerate(CUE_NAMES)}
+    assert rows.shape == (5, len(CUE_NAMES)) and rows.dtype == np.float32
+    assert cue["scheduled"][0] == 1 and cue["date"][0] == 1 and cue["scheduled_x_specific"][0] == 1
+    assert cue["percent"][1] == 1 and cue["digit"][1] == 1 and cue["scheduled_x_specific"][1] == 0
+    assert cue["question"][2] == 1 and cue["question"][3] == 0
+    assert cue["opinion"][3] == 1
+    assert rows[4, :-1].sum() == 0 and rows[4, -1] == 0
+
+
+def test_lexical_scorer_matches_hand_computed_tfidf_and_round_trips(tmp_path: Path) -> None:
+    from factaudit.models.checkworthiness import LexicalScorer
+
+    word = ({"taxes": 0, "rose": 1, "taxes rose": 2}, np.array([1.0, 2.0, 3.0]), np.array([0.5, 1.0, -1.0]))
+    char = ({" t": 0}, np.array([1.5]), np.array([2.0]))
+    lex = LexicalScorer({"word": word, "char": char}, intercept=-0.25)
+    # "Taxes taxes rose": word counts taxes 2, rose 1, "taxes rose" 1 (sublinear tf 1 + ln 2, 1, 1).
+    w = np.array([(1 + np.log(2)) * 1.0, 2.0, 3.0])
+    expected = -0.25 + w @ word[2] / np.linalg.norm(w) + 2.0  # char block: one gram, norm 1
+    got = lex.logits(["Taxes taxes rose", "zzz", ""])
+    assert got[0] == pytest.approx(expected)
+    assert got[1] == pytest.approx(-0.25) and got[2] == pytest.approx(-0.25)
+    lex.save(tmp_path / "lex.npz")
+    again = LexicalScorer.from_file(tmp_path / "lex.npz")
+    texts = ["Taxes taxes rose", "rose"]
+    np.testing.assert_allclose(again.logits(texts), lex.logits(texts), rtol=1e-6)
+
+
+def test_stack_probability_is_logistic_regression_on_stack_inputs() -> None:
+    from factaudit.models.checkworthiness import CUE_NAMES, stack_inputs, stack_probability
+
+    cues = np.zeros((2, len(CUE_NAMES)), dtype=np.float32)
+    x = stack_inputs(np.array([0.5, 0.9]), np.array([0.0, 1.0]), cues)
+    assert x.shape == (2, 2 + len(CUE_NAMES))
+    assert x[0, 0] == pytest.approx(0.0) and x[1, 0] == pytest.approx(np.log(9))
+    weights = [1.0, 2.0] + [0.0] * len(CUE_NAMES)
+    p = stack_probability(x, weights, bias=-1.0)
+    assert p[0] == pytest.approx(1 / (1 + np.exp(1.0)))
+    assert p[1] == pytest.approx(1 / (1 + np.exp(-(np.log(9) + 2.0 - 1.0))))
+
+
+# Statements of scheduled events, numbers and dates (written for these tests, news style): the
+# shipped model must call them check-worthy (factaudit 1.0.0 scored the first one 0.02).
+SCHEDULED = [
+    "The ban will go into effect December 15th.",
+    "The new rules take effect on January 1, 2025.",
+    "The summit will be held in Geneva on June 16.",
+    "The vote is scheduled for next Tuesday.",
+]
+
+
+def test_scheduled_events_and_dates_are_check_worthy(model: CheckworthinessModel) -> None:
+    scores = model.score(SCHEDULED)
+    assert (scores >= model.threshold).all(), dict(zip(SCHEDULED, scores.tolist(), strict=True))
+
+
+def test_stacked_score_is_the_stack_of_its_components(model: CheckworthinessModel) -> None:
+    from factaudit.models.checkworthiness import apply_floor, stack_inputs, stack_probability
+
+    stack = model.meta.get("stack")
+    if not stack:
+        pytest.skip("shipped model is not stacked")
+    texts = CHECKWORTHY + NOT_CHECKWORTHY + SCHEDULED
+    parts = model.components(texts)
+    expected = stack_probability(
+        stack_inputs(parts["minilm"], parts["lexical"], parts["cues"]), stack["weights"], stack["bias"]
+    )
+    if stack.get("floor"):
+        expected = apply_floor(expected, parts["cues"], stack["floor"]["score"], stack["floor"]["cue"])
+    np.testing.assert_allclose(parts["score"], expected, atol=1e-6)
+    np.testing.assert_allclose(model.score(texts), parts["score"], atol=1e-6)
+    assert ((parts["minilm"] >= 0) & (parts["minilm"] <= 1)).all()
+
+
+def test_metadata_without_stack_scores_with_the_encoder_alone(tmp_path: Path) -> None:
+    """Backward compatible: a metadata file without "stack" (factaudit 1.0.0's) is the bare MiniLM."""
+    dst = _copy_files(tmp_path)
+    meta = json.loads((dst / META_FILE).read_text())
+    meta.pop("stack", None)
+    (dst / META_FILE).write_text(json.dumps(meta))
+    bare = CheckworthinessModel(dst).load()
+    texts = CHECKWORTHY + NOT_CHECKWORTHY
+    parts = bare.components(texts)
+    assert set(parts) == {"minilm", "score"}
+    np.testing.assert_allclose(bare.score(texts), parts["minilm"], atol=1e-6)
+
+
+@pytest.mark.parametrize("damage", ["sha", "missing", "corrupt", "weights"])
+def test_damaged_lexical_model_raises_model_error(tmp_path: Path, damage: str) -> None:
+    dst = _copy_files(tmp_path)
+    meta = json.loads((dst / META_FILE).read_text())
+    if not meta.get("stack"):
+        pytest.skip("shipped model is not stacked")
+    lexical = dst / meta["stack"]["lexical_file"]
+    if damage == "sha":
+        meta["stack"]["sha256"] = "0" * 64
+    elif damage == "missing":
+        lexical.unlink()
+    elif damage == "corrupt":
+        lexical.write_bytes(lexical.read_bytes()[:100])
+        meta["stack"]["sha256"] = __import__("hashlib").sha256(lexical.read_bytes()).hexdigest()
+    else:
+        meta["stack"]["weights"] = meta["stack"]["weights"][:-1]
+    (dst / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelError):
+        CheckworthinessModel(dst).score(["Unemployment fell to 3.5 percent last year."])

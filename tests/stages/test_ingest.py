@@ -39,8 +39,8 @@ from factaudit.extract import language as extract_language
 from factaudit.pipeline import Auditor
 from factaudit.stages.ingest import IngestStage
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from ..helpers import FIXTURES, ROOT
+
 SEED = ROOT / "examples" / "seed_article.txt"
 PUBLIC_IP = "93.184.216.34"
 

@@ -49,7 +49,8 @@ from factaudit.report.json_report import load_schema, to_json, to_json_dict
 from factaudit.report.markdown import md_escape, to_markdown
 from factaudit.report.terminal import render_terminal, to_text
 
-ROOT = Path(__file__).resolve().parents[1]
+from ..helpers import ROOT
+
 SEED = ROOT / "examples" / "seed_article.txt"
 
 TITLE = "Musk’s Global Pursuits: Cooperation or Risk?"
@@ -812,7 +813,7 @@ def _check_seed_report(report: Report) -> None:
 @pytest.mark.integration
 def test_seed_article_stages_render_in_every_format() -> None:
     """The real segment → attribution → sources → findings stages over the seed (no ingest)."""
-    from .helpers import analyse, seed_text
+    from ..helpers import analyse, seed_text
 
     _check_seed_report(build_report(analyse(seed_text())))
 

@@ -3,7 +3,7 @@
 Playwright's Python package drives ``/usr/bin/chromium`` (never ``playwright install``); axe-core
 (``npm install`` → ``node_modules/axe-core/axe.min.js``) checks accessibility. The server runs as a
 subprocess on a free localhost port with its own SQLite store and one worker process; it runs the
-most real pipeline whose model files are present (``tests.test_web_api.auditor_factory_for_tests``:
+most real pipeline whose model files are present (``tests.web.test_api.auditor_factory_for_tests``:
 the default Auditor; else the default stages with stand-in verdicts; else stand-in claims too).
 Screenshots go to ``runs/`` (git-ignored).
 """
@@ -25,9 +25,10 @@ from typing import Any
 import pytest
 
 from factaudit.report.claimreview import claimreview_problems
-from tests.test_web_api import auditor_factory_for_tests
+from tests.web.test_api import auditor_factory_for_tests
 
-ROOT = Path(__file__).resolve().parents[1]
+from ..helpers import ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEED = (ROOT / "examples" / "seed_article.txt").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ import pytest
 
 from factaudit import credibility as cred
 
-from .helpers import analyse, seed_text
+from ..helpers import analyse, seed_text
 
 
 def test_seed_references_are_home_pages_tied_to_no_claim() -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from factaudit.cli import main
 
-from .helpers import ROOT, SEED
+from ..helpers import ROOT, SEED
 
 pytestmark = pytest.mark.integration
 

@@ -3,7 +3,7 @@
 Audits run through the real stages (ingest, segment, attribution, sources, relations, findings);
 claims and verdicts come from two small stand-in stages (:func:`make_test_auditor`) so the tests
 see claims with and without verdicts without the shipped models. The browser tests and the
-benchmark reuse that factory (``tests.test_web_api:make_test_auditor``) when the models are absent.
+benchmark reuse that factory (``tests.web.test_api:make_test_auditor``) when the models are absent.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from factaudit.web.jobs import AuditRequest, InlineRunner, ProcessRunner
 from factaudit.web.security import RateLimiter, TokenAuth, create_token
 from factaudit.web.storage import SQLiteStore
 
-ROOT = Path(__file__).resolve().parents[1]
+from ..helpers import ROOT
+
 SEED = (ROOT / "examples" / "seed_article.txt").read_text(encoding="utf-8")
 LABELS = ("SUPPORTED", "REFUTED", "NOT ENOUGH EVIDENCE", "CONFLICTING", None)
 
@@ -140,14 +141,14 @@ def auditor_factory_for_tests() -> str:
     if choice:
         return {
             "default": "factaudit.pipeline:Auditor",
-            "models": "tests.test_web_api:make_model_auditor",
-            "stand-in": "tests.test_web_api:make_test_auditor",
+            "models": "tests.web.test_api:make_model_auditor",
+            "stand-in": "tests.web.test_api:make_test_auditor",
         }.get(choice, choice)
     if (files / "checkworthiness.json").exists() and (files / "verifier.json").exists():
         return "factaudit.pipeline:Auditor"
     if (files / "checkworthiness.json").exists():
-        return "tests.test_web_api:make_model_auditor"
-    return "tests.test_web_api:make_test_auditor"
+        return "tests.web.test_api:make_model_auditor"
+    return "tests.web.test_api:make_test_auditor"
 
 
 # ------------------------------------------------------------------------------------------ fixtures
@@ -700,7 +701,7 @@ def test_cli_token_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 @pytest.mark.slow
 def test_process_runner_audits_in_worker_processes_with_progress() -> None:
-    runner = ProcessRunner("tests.test_web_api:make_test_auditor", workers=1)
+    runner = ProcessRunner("tests.web.test_api:make_test_auditor", workers=1)
     runner.start()
     try:
         progress: list[tuple[str, int, int]] = []

@@ -37,7 +37,9 @@ from factaudit.report import render
 from factaudit.report.json_report import load_schema, to_json_dict
 from factaudit.stages.cited import summarise
 
-FIXTURES = Path(__file__).parent / "fixtures" / "online"
+from ..helpers import FIXTURES
+
+ONLINE = FIXTURES / "online"
 PUBLIC_IP = "93.184.216.34"
 API = "https://en.wikipedia.org/w/api.php"
 
@@ -77,7 +79,7 @@ class FakeWeb:
 
 
 def recorded(name: str) -> Callable[[httpx.Request], httpx.Response]:
-    body = (FIXTURES / name).read_bytes()
+    body = (ONLINE / name).read_bytes()
     return lambda _req: httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from factaudit.document import Article, Assertion
 
-from .helpers import analyse, seed_text
+from ..helpers import analyse, seed_text
 
 
 @pytest.fixture(scope="module")

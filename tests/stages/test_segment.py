@@ -7,7 +7,7 @@ from factaudit.config import Settings
 from factaudit.document import Article
 from factaudit.stages.segment import SegmentStage
 
-from .helpers import analyse, seed_text
+from ..helpers import analyse, seed_text
 
 
 def test_seed_structure_title_faq_and_references() -> None:

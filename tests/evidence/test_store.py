@@ -35,7 +35,9 @@ from factaudit.evidence.store import (
     split_passages,
 )
 
-FIX = Path(__file__).parent / "fixtures" / "evidence"
+from ..helpers import FIXTURES
+
+FIX = FIXTURES / "evidence"
 
 
 @pytest.fixture(scope="module")

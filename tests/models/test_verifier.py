@@ -24,7 +24,8 @@ from factaudit.models.verifier import (
     get_verifier,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from ..helpers import FIXTURES
+
 # 16 pairs copied from ../shared/data/nli/nli_pairs.jsonl: SNLI dev (CC BY-SA 4.0) and FEVER train /
 # FEVER-NLI dev (CC BY-SA 3.0), 2 entailment / 2 contradiction / 2 neutral from SNLI, the rest FEVER.
 NLI_SAMPLE = FIXTURES / "nli_pairs_sample.jsonl"
