@@ -13,7 +13,7 @@ off, one worker process per core) and measures:
 * schemathesis against ``/api/openapi.json`` (all checks except ``positive_data_acceptance``: whether an
   article can be audited is not something a JSON schema can say): no 5xx, no schema violations.
 
-The pipeline is the most real one whose model files exist (``tests.test_web_api.auditor_factory_for_tests``;
+The pipeline is the most real one whose model files exist (``tests.web.test_api.auditor_factory_for_tests``;
 ``FACTAUDIT_WEB_TEST_AUDITOR=default|models|stand-in`` overrides). Prints one line per measurement.
 """
 
@@ -207,7 +207,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from tests.test_web_api import auditor_factory_for_tests
+    from tests.web.test_api import auditor_factory_for_tests
 
     factory = auditor_factory_for_tests()
     with tempfile.TemporaryDirectory() as d:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# System packages for the browser tests (tests/test_web_browser.py), installed idempotently on Debian:
+# System packages for the browser tests (tests/web/test_browser.py), installed idempotently on Debian:
 #   chromium + chromium-driver (driven headless by Playwright's Python package with
 #   executable_path=/usr/bin/chromium; never `playwright install`, which downloads browsers),
 #   node + npm, then axe-core from package-lock.json (node_modules/axe-core/axe.min.js).
