@@ -225,10 +225,10 @@ def evaluate_climate_fever(
     path: Path, verifier: Any = None, k: int = 5, predictions: Path | None = None
 ) -> dict[str, Any]:
     """Climate-FEVER-style end-to-end evaluation (see the module docstring)."""
+    from ..checking import verify_claims
     from ..evidence.retrieve import Retriever
     from ..evidence.store import EvidenceStore, SourceDocument
     from ..models.verifier import get_verifier
-    from ..stages.verify import verify_claims
 
     verifier = verifier or get_verifier()
     claims: list[tuple[Any, str, str]] = []

@@ -159,8 +159,8 @@ class CitedPagesStage(BaseStage):
     def _check(
         self, article: Article, page: CitationCheck, content: _Page, statements: list[Assertion]
     ) -> CitationCheck:
+        from ..checking import verify_claims
         from ..evidence.online import PageRetriever
-        from .verify import verify_claims
 
         url = page.final_url or ""
         # No as-of date: the day the page was fetched says nothing about when its figures held.

@@ -16,6 +16,8 @@ def _gated(v: Verdict) -> bool:
 
 
 class FindingsStage(BaseStage):
+    """Article-level problems a reader should see first: sourcing, attribution, hedging, verdicts."""
+
     name = "findings"
     requires: tuple[str, ...] = ("blocks", "assertions", "citations")
     assigns: tuple[str, ...] = ("findings",)

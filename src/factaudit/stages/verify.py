@@ -10,50 +10,20 @@ and aggregates to SUPPORTED / REFUTED / NOT ENOUGH EVIDENCE / CONFLICTING with q
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from ..document import Article, Claim, Evidence, ModelInfo, Verdict
+from ..checking import Retriever, Verifier, claim_entities, verify_claims
+from ..document import Article, Claim, ModelInfo
 from ..errors import StoreError
-from ..lexicon import STOP_WORDS
-from ..relevance import claim_problem, value_judgement
-from ..verification import DEFAULT_HEAD, NAME, Scored, aggregate, premise
+from ..relevance import value_judgement
 from . import BaseStage
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-#: Most claims that one article can make costly: verify at most this many sentences per claim.
-MAX_SENTENCES_PER_CLAIM = 10
-
-
-class _Retriever(Protocol):
-    def search(self, query: str, k: int = 10, entities: Sequence[str] = ()) -> list[Any]: ...
-
-
-class _Verifier(Protocol):
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> Any: ...
-
-    def info(self) -> dict[str, Any]: ...
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
-
-
-def claim_entities(text: str) -> list[str]:
-    """Capitalised name sequences in a claim ("Elon Musk", "Russia"), sentence-initial words excepted."""
-    out: list[str] = []
-    for m in NAME.finditer(text):
-        name = m.group(0).strip(" .’'")
-        if m.start() == 0 and " " not in name and name.lower() in STOP_WORDS:
-            continue
-        if len(name) > 1 and name not in out:
-            out.append(name)
-    return out[:6]
 
 
 class VerifyStage(BaseStage):
+    """Verdicts for the check-worthy factual claims (opinions, predictions and questions get a stated
+    reason instead), from the evidence store and, with ``--online``, Wikipedia's search API."""
+
     name = "verify"
     requires: tuple[str, ...] = ("claims", "assertions", "blocks")
     assigns: tuple[str, ...] = ("claims.verdict", "claims.unchecked_reason")
@@ -62,8 +32,8 @@ class VerifyStage(BaseStage):
         self,
         settings: Any = None,
         *,
-        retriever: _Retriever | None = None,
-        verifier: _Verifier | None = None,
+        retriever: Retriever | None = None,
+        verifier: Verifier | None = None,
         transport: Any = None,
         resolver: Any = None,
     ) -> None:
@@ -86,7 +56,7 @@ class VerifyStage(BaseStage):
             _ = self.retriever
 
     @property
-    def verifier(self) -> _Verifier:
+    def verifier(self) -> Verifier:
         if self._verifier is None:
             from ..models.hub import load_verifier
 
@@ -94,7 +64,7 @@ class VerifyStage(BaseStage):
         return self._verifier
 
     @property
-    def retriever(self) -> _Retriever:
+    def retriever(self) -> Retriever:
         if self._retriever is None:
             from ..evidence.packs import open_default_store
             from ..evidence.retrieve import Retriever
@@ -243,86 +213,6 @@ def _factual_named(article: Article, claim: Claim) -> bool:
         and not a.hedged
         and bool(claim_entities(claim.text))
     )
-
-
-def verify_claims(
-    texts: list[str],
-    retriever: _Retriever,
-    verifier: _Verifier,
-    *,
-    k: int = 5,
-    packs: Sequence[str] = (),
-    article_date: str | None = None,
-    head: Any = DEFAULT_HEAD,
-) -> list[Verdict]:
-    """Verdicts for stand-alone claim texts (shared by the stage and `factaudit eval climate-fever`).
-
-    A claim that cannot be checked at all (a fragment such as "Release.", a claim naming nothing) is
-    not searched: NOT ENOUGH EVIDENCE with the reason. ``head``: the relevance head (see
-    :func:`factaudit.verification.aggregate`); ``article_date``: evidence dated after it is marked.
-    """
-    per_claim: list[list[Scored]] = []
-    pairs: list[tuple[str, str]] = []
-    owners: list[tuple[int, Scored]] = []
-    searched: list[list[str]] = []
-    for i, text in enumerate(texts):
-        problem = claim_problem(text)
-        if problem is not None:
-            searched.append([f"not searched: {problem}"])
-            per_claim.append([])
-            continue
-        ents = claim_entities(text)
-        hits = retriever.search(text[:2000], k=k, entities=ents)
-        searched.append(
-            [f"query: {text[:300]}"]
-            + ([f"entities: {', '.join(ents)}"] if ents else [])
-            + ([f"in: {', '.join(packs)}"] if packs else [])
-            + [f"{len(hits)} passages retrieved"]
-        )
-        words = content_words(text)
-        ranked: list[tuple[int, int, Scored]] = []
-        for h in hits:
-            for sent in _sentences(h):
-                overlap = len(words & content_words(sent[0]))
-                if overlap == 0:
-                    continue
-                ev = Evidence(
-                    source=h.title or h.url or h.pack,
-                    passage=h.text,
-                    quote=sent[0],
-                    start=sent[1],
-                    end=sent[2],
-                    score=round(float(h.score), 5),
-                    pack=h.pack,
-                    url=h.url,
-                    date=h.date,
-                    licence=getattr(h, "licence", None),
-                )
-                ranked.append((-overlap, len(ranked), Scored(evidence=ev, probs=(0.0, 0.0, 1.0),
-                                                             retrieval_rank=h.rank, title=h.title,
-                                                             untitled=not h.title)))
-        # The sentences sharing most of the claim's words, retrieval order breaking ties: a long
-        # passage's later sentence can matter more than a short passage's only one.
-        ranked.sort(key=lambda x: (x[0], x[1]))
-        cands = [x[2] for x in ranked[:MAX_SENTENCES_PER_CLAIM]]
-        per_claim.append(cands)
-        for s in cands:
-            pairs.append((premise(s.evidence.quote, s.title), text))
-            owners.append((i, s))
-    if pairs:
-        probs = verifier.predict(pairs)
-        for (_, s), p in zip(owners, probs, strict=True):
-            s.probs = (float(p[0]), float(p[1]), float(p[2]))
-    return [
-        aggregate(t, cands, searched[i], head=head, packs=list(packs), article_date=article_date)
-        for i, (t, cands) in enumerate(zip(texts, per_claim, strict=True))
-    ]
-
-
-def _sentences(hit: Any) -> list[tuple[str, int, int]]:
-    from ..evidence.retrieve import split_sentences
-
-    return [(s.text, s.start, s.end) for s in split_sentences(hit)] or [(hit.text, 0, len(hit.text))]
 
 
 def _pack_progress() -> Any:
