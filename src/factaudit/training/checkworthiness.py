@@ -7,10 +7,17 @@ decay; length-bucketed batches. Each epoch is checkpointed to ``out_dir`` and a 
 best epoch is exported to ONNX and quantised dynamically to int8; the threshold is re-tuned on the
 int8 model's held-out scores.
 
+``--split grouped`` (how 1.1.0 was made) holds out whole debates instead
+(:func:`~factaudit.evaluation.checkworthiness.grouped_split`: train / val / test); ``--stack`` then
+fits the TF-IDF logistic regression on train, the stacker and the score floor on val, and reports
+test (:func:`stack_run`; no torch). ``--init`` starts from another state dict, e.g. the NLI
+verifier's weights dequantised by :func:`nli_init_state`.
+
 Needs the ``train`` extra (torch, transformers, onnx, scikit-learn)::
 
     python -m factaudit.training.checkworthiness --train ct24_train.tsv --out runs/cw \\
-        --eval ct24_dev.tsv --eval clef20_task1_dev.tsv --ship
+        --split grouped --epochs 3 --max-len 64 --threads 1
+    python -m factaudit.training.checkworthiness --train ct24_train.tsv --out runs/cw --stack --ship
 """
 
 from __future__ import annotations
@@ -30,8 +37,20 @@ from typing import Any
 
 import numpy as np
 
-from ..evaluation.checkworthiness import best_f1_threshold, evaluate_scores, read_labelled_tsv
-from ..models.checkworthiness import FILES_DIR, META_FILE, score_with_session
+from ..evaluation.checkworthiness import (
+    best_f1_threshold,
+    ct24_debate_groups,
+    evaluate_scores,
+    grouped_split,
+    read_ct24_ids,
+    read_labelled_tsv,
+)
+from ..models.checkworthiness import (
+    FILES_DIR,
+    META_FILE,
+    LexicalScorer,
+    score_with_session,
+)
 from ..models.onnx import load_tokenizer, make_session, sha256_file
 from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
 from ._common import dist_version as _dist_version
@@ -42,7 +61,7 @@ LABELS = ["No", "Yes"]
 ONNX_FP32 = "checkworthiness.fp32.onnx"
 ONNX_INT8 = "checkworthiness.int8.onnx"
 TOKENIZER_FILE = "checkworthiness.tokenizer.json"
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.1.0"
 
 
 def _collate(ids: list[list[int]], rows: Sequence[int]) -> tuple[Any, Any]:
@@ -141,6 +160,9 @@ def train_checkworthiness(
     max_train: int | None = None,
     threads: int = 2,
     eval_tsvs: Sequence[Path] = (),
+    split: str = "random",
+    split_seed: int = 0,
+    init: Path | None = None,
 ) -> dict[str, Any]:
     """Fine-tune, export and quantise; returns the metadata written to ``out_dir/checkworthiness.json``.
 
@@ -148,6 +170,12 @@ def train_checkworthiness(
     ``checkworthiness.json`` (plus checkpoints and the fp32 ONNX); copy the first three into
     ``factaudit/models/files`` to ship them (``--ship``). ``eval_tsvs`` are scored once at the end
     with the final threshold (reported, never tuned on).
+
+    ``split="grouped"`` (CT24 only) trains on the ``train`` part of
+    :func:`~factaudit.evaluation.checkworthiness.grouped_split` (whole debates), picks the epoch and
+    threshold on its ``val`` part and scores its ``test`` part each epoch (reported, never chosen
+    on); every epoch's val / test scores go to ``scores_epoch<N>.npz`` for stacking. ``init`` is a
+    torch state dict (e.g. from :func:`nli_init_state`) loaded over the base encoder before training.
     """
     import torch
     from sklearn.model_selection import train_test_split  # type: ignore[import-untyped,unused-ignore]
@@ -162,9 +190,15 @@ def train_checkworthiness(
     base = base_model_dir()
 
     texts, gold, fmt = read_labelled_tsv(Path(train_tsv))
-    tr_idx, va_idx = train_test_split(
-        np.arange(len(texts)), test_size=val_fraction, stratify=gold, random_state=seed
-    )
+    te_idx = np.zeros(0, dtype=np.int64)
+    if split == "grouped":
+        parts = grouped_split(ct24_debate_groups(read_ct24_ids(Path(train_tsv))), seed=split_seed)
+        tr_idx, va_idx, te_idx = (np.flatnonzero(parts == p) for p in ("train", "val", "test"))
+        tr_idx = np.random.default_rng(seed).permutation(tr_idx)
+    else:
+        tr_idx, va_idx = train_test_split(
+            np.arange(len(texts)), test_size=val_fraction, stratify=gold, random_state=seed
+        )
     if max_train is not None:
         tr_idx = tr_idx[:max_train]
     tokenizer = load_tokenizer(base / "tokenizer.json", max_len)
@@ -174,6 +208,7 @@ def train_checkworthiness(
     va_ids = [all_ids[i] for i in va_idx]
     va_y = gold[va_idx]
     va_texts = [texts[i] for i in va_idx]
+    te_ids, te_y = [all_ids[i] for i in te_idx], gold[te_idx]
     _log(f"train {len(tr_ids)} ({tr_y.mean():.3f} Yes), held-out {len(va_ids)}; max_len {max_len}")
 
     torch.manual_seed(seed)
@@ -184,6 +219,9 @@ def train_checkworthiness(
         id2label=dict(enumerate(LABELS)),
         label2id={lab: i for i, lab in enumerate(LABELS)},
     )
+    if init is not None:
+        missing, unexpected = model.load_state_dict(torch.load(init, weights_only=True), strict=False)
+        _log(f"initialised from {init} (missing {len(missing)}, unexpected {len(unexpected)})")
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
     params = [
         {
@@ -245,17 +283,24 @@ def train_checkworthiness(
         scores = _predict(model, va_ids)
         thr, f1 = best_f1_threshold(va_y, scores)
         at_half = evaluate_scores(va_y, scores, 0.5)["f1"]
-        history.append(
-            {
-                "epoch": epoch + 1,
-                "heldout_f1": f1,
-                "threshold": thr,
-                "heldout_f1_at_0.5": at_half,
-                "train_loss": running,
-                "epoch_s": time.time() - t0,
-            }
-        )
-        _log(f"epoch {epoch + 1}: held-out F1 {f1:.4f} at threshold {thr:.3f} (F1@0.5 {at_half:.4f})")
+        record = {
+            "epoch": epoch + 1,
+            "heldout_f1": f1,
+            "threshold": thr,
+            "heldout_f1_at_0.5": at_half,
+            "train_loss": running,
+            "epoch_s": time.time() - t0,
+        }
+        if len(te_idx):
+            te_scores = _predict(model, te_ids)
+            record["test_f1_at_val_threshold"] = evaluate_scores(te_y, te_scores, thr)["f1"]
+            np.savez(
+                out_dir / f"scores_epoch{epoch + 1}.npz",
+                val_idx=va_idx, val=scores, test_idx=te_idx, test=te_scores,
+            )
+        history.append(record)
+        _log(f"epoch {epoch + 1}: held-out F1 {f1:.4f} at threshold {thr:.3f} (F1@0.5 {at_half:.4f})"
+             + (f"; test F1 {record['test_f1_at_val_threshold']:.4f}" if len(te_idx) else ""))
         if f1 > best_f1:
             best_f1, bad_epochs = f1, 0
             _save_atomic(model.state_dict(), best_path)
@@ -312,7 +357,12 @@ def train_checkworthiness(
             "format": fmt,
             "rows": len(texts),
             "license": "none stated (CLEF CheckThat! 2024 task 1 English)",
-            "heldout": {"fraction": val_fraction, "stratified": True, "seed": seed, "rows": len(va_ids)},
+            "heldout": (
+                {"split": "grouped", "split_seed": split_seed, "train_rows": len(tr_ids), "rows": len(va_ids),
+                 "test_rows": len(te_idx)}
+                if split == "grouped"
+                else {"fraction": val_fraction, "stratified": True, "seed": seed, "rows": len(va_ids)}
+            ),
         },
         "hyperparameters": {
             "epochs": epochs,
@@ -356,6 +406,89 @@ def train_checkworthiness(
     (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     _log(f"wrote {out_dir / META_FILE}")
     return meta
+
+
+def nli_init_state(onnx_path: Path) -> dict[str, Any]:
+    """A BERT state dict (``bert.*``, pooler included) dequantised from a dynamically quantised
+    MiniLM sequence classifier in ONNX, such as factaudit's shipped NLI verifier
+    (``models/files/verifier.int8.onnx``): an NLI-trained starting point for fine-tuning. Int8
+    weights come back as ``(q - zero_point) * scale``; the classification head is left out."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(onnx_path)).graph
+    arrays = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+
+    def deq(name: str) -> np.ndarray:
+        q = arrays[name + "_quantized"].astype(np.float32)
+        return (q - arrays[name + "_zero_point"].astype(np.float32)) * arrays[name + "_scale"]
+
+    state: dict[str, Any] = {}
+    for name, arr in arrays.items():
+        if name.startswith("inner.bert.") and not name.endswith(("_scale", "_zero_point", "_quantized")):
+            state[name.removeprefix("inner.")] = torch.from_numpy(np.array(arr, dtype=np.float32))
+    for kind in ("word", "position", "token_type"):
+        key = f"inner.bert.embeddings.{kind}_embeddings.weight"
+        state[key.removeprefix("inner.")] = torch.from_numpy(deq(key))
+    state["bert.pooler.dense.weight"] = torch.from_numpy(
+        np.ascontiguousarray(deq("inner.bert.pooler.dense.weight_Transposed").T)
+    )
+    # Encoder matmuls are named by their graph position: map each one through its output's name.
+    for node in graph.node:
+        if node.op_type != "MatMulInteger" or not node.input[1].startswith("onnx::MatMul_"):
+            continue
+        weight = node.input[1].removesuffix("_quantized")
+        out = node.output[0]  # /inner/bert/encoder/layer.N/<path>/MatMul_output_0_output_quantized
+        path = out.split("/inner/bert/encoder/", 1)[1].rsplit("/MatMul_output", 1)[0]
+        layer, rest = path.split("/", 1)
+        key = f"bert.encoder.layer.{layer.removeprefix('layer.')}.{rest.replace('/', '.')}.weight"
+        state[key] = torch.from_numpy(np.ascontiguousarray(deq(weight).T))
+    return state
+
+
+#: Inverse regularisation strengths tried for the lexical model and the stacker (chosen on val).
+LEXICAL_CS = (1.0, 3.0, 10.0)
+STACK_C = 1.0
+LEXICAL_FILE = "checkworthiness.lexical.npz"
+#: Cues tried for the score floor, broadest first; the floor sits this far above the threshold and
+#: is kept only if val F1 drops by at most FLOOR_TOLERANCE.
+FLOOR_CUES = ("specific_statement", "scheduled_statement")
+FLOOR_MARGIN = 0.02
+FLOOR_TOLERANCE = 0.01
+
+
+def train_lexical(
+    texts: Sequence[str], gold: np.ndarray, *, c: float = 3.0, min_df_word: int = 2, min_df_char: int = 3
+) -> LexicalScorer:
+    """Fit the TF-IDF (word + char n-gram) logistic regression that
+    :class:`~factaudit.models.checkworthiness.LexicalScorer` evaluates with numpy."""
+    from scipy.sparse import hstack  # type: ignore[import-untyped,unused-ignore]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped,unused-ignore]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped,unused-ignore]
+
+    vecs = {
+        name: TfidfVectorizer(analyzer=fn, sublinear_tf=True, min_df=min_df, lowercase=False)
+        for (name, fn), min_df in zip(LexicalScorer.BLOCKS, (min_df_word, min_df_char), strict=True)
+    }
+    mats = [vec.fit_transform(list(texts)) for vec in vecs.values()]
+    lr = LogisticRegression(C=c, max_iter=5000, solver="liblinear", random_state=0)
+    lr = lr.fit(hstack(mats).tocsr(), gold)
+    coef, blocks, start = lr.coef_[0], {}, 0
+    for (name, vec), mat in zip(vecs.items(), mats, strict=True):
+        n = mat.shape[1]
+        vocab = {str(t): int(i) for t, i in vec.vocabulary_.items()}
+        blocks[name] = (vocab, vec.idf_, coef[start : start + n])
+        start += n
+    return LexicalScorer(blocks, float(lr.intercept_[0]))
+
+
+def fit_stack(x: np.ndarray, gold: np.ndarray, *, c: float = STACK_C) -> tuple[list[float], float]:
+    """Logistic-regression stacker weights and bias on :func:`stack_inputs` rows."""
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped,unused-ignore]
+
+    lr = LogisticRegression(C=c, max_iter=5000).fit(x, gold)
+    return [float(w) for w in lr.coef_[0]], float(lr.intercept_[0])
 
 
 def scores_for(onnx_path: Path, tokenizer: Any, texts: Sequence[str], threads: int) -> np.ndarray:
@@ -528,10 +661,161 @@ def _evaluate_file(
     }
 
 
+def grouped_parts(train_tsv: Path, split_seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row indices of the debate-grouped train / val / test parts of a CT24 file."""
+    groups = ct24_debate_groups(read_ct24_ids(Path(train_tsv)))
+    parts = grouped_split(groups, seed=split_seed)
+    tr, va, te = (np.flatnonzero(parts == p) for p in ("train", "val", "test"))
+    return tr, va, te
+
+
+def stack_run(
+    out_dir: Path,
+    train_tsv: Path,
+    *,
+    split_seed: int = 0,
+    threads: int = 2,
+    eval_tsvs: Sequence[Path] = (),
+) -> dict[str, Any]:
+    """Stack ``out_dir``'s int8 MiniLM (trained with ``split="grouped"``) with a TF-IDF logistic
+    regression and cue features; rewrite ``out_dir``'s metadata. No torch needed.
+
+    The lexical model is fitted on the grouped ``train`` part (its C chosen on ``val``); the stacker
+    on ``val`` (the MiniLM never trained on it), with its threshold chosen on leave-one-debate-out
+    stacked scores over ``val``; ``test`` is scored once with everything fixed (reported).
+    ``eval_tsvs`` are scored once at the end through :class:`CheckworthinessModel`.
+    """
+    from ..models.checkworthiness import (
+        CUE_NAMES,
+        CheckworthinessModel,
+        apply_floor,
+        cue_features,
+        stack_inputs,
+    )
+    from ..models.checkworthiness import stack_probability as _stack_p
+
+    out_dir = Path(out_dir)
+    meta = json.loads((out_dir / META_FILE).read_text(encoding="utf-8"))
+    texts, gold, _ = read_labelled_tsv(Path(train_tsv))
+    tr, va, te = grouped_parts(Path(train_tsv), split_seed)
+    groups = ct24_debate_groups(read_ct24_ids(Path(train_tsv)))
+    pick = lambda idx: [texts[i] for i in idx]  # noqa: E731
+    nn = CheckworthinessModel(out_dir, threads=threads).load()
+
+    def encoder(idx_or_texts: Any) -> np.ndarray:  # the int8 MiniLM alone, stacked or not
+        txt = pick(idx_or_texts) if isinstance(idx_or_texts, np.ndarray) else idx_or_texts
+        return nn.components(txt)["minilm"]
+
+    p_va, p_te = encoder(va), encoder(te)
+    thr_nn, f1_nn = best_f1_threshold(gold[va], p_va)
+    f1_te = evaluate_scores(gold[te], p_te, thr_nn)["f1"]
+    _log(f"MiniLM int8: val F1 {f1_nn:.4f} at {thr_nn:.3f}; test F1 {f1_te:.4f}")
+
+    best: tuple[float, float, LexicalScorer, np.ndarray, np.ndarray] | None = None
+    lexical_choice: dict[str, float] = {}
+    for c in LEXICAL_CS:
+        lex = train_lexical(pick(tr), gold[tr], c=c)
+        lv = lex.logits(pick(va))
+        f1 = best_f1_threshold(gold[va], lv)[1]
+        lexical_choice[str(c)] = f1
+        _log(f"lexical C={c}: val F1 {f1:.4f}")
+        if best is None or f1 > best[0]:
+            best = (f1, c, lex, lv, lex.logits(pick(te)))
+    assert best is not None
+    _, lex_c, lex, l_va, l_te = best
+    x_va = stack_inputs(p_va, l_va, cue_features(pick(va)))
+    x_te = stack_inputs(p_te, l_te, cue_features(pick(te)))
+    # Threshold from leave-one-debate-out stacked scores over val; final weights from all of val.
+    oof = np.empty(len(va))
+    for g in np.unique(groups[va]):
+        held = groups[va] == g
+        w, b = fit_stack(x_va[~held], gold[va][~held])
+        oof[held] = _stack_p(x_va[held], w, b)
+    threshold, oof_f1 = best_f1_threshold(gold[va], oof)
+    weights, bias = fit_stack(x_va, gold[va])
+    s_te = _stack_p(x_te, weights, bias)
+    # The floor: CT24 (debates) labels most statements about the future "No", so nothing learnt
+    # from it makes "The ban will go into effect December 15th" check-worthy; news needs it to be.
+    # Specific statements (models.checkworthiness.cue_features) are raised to just above the
+    # threshold, if that costs at most FLOOR_TOLERANCE F1 on val (broadest cue first).
+    cues_va, cues_te = x_va[:, 2:], x_te[:, 2:]
+    floor_value = min(1.0, threshold + FLOOR_MARGIN)
+    floor: dict[str, Any] | None = None
+    floor_trials: dict[str, float] = {}
+    for cue in FLOOR_CUES:
+        f1 = evaluate_scores(gold[va], apply_floor(oof, cues_va, floor_value, cue), threshold)["f1"]
+        floor_trials[cue] = f1
+        _log(f"floor on {cue}: val F1 {f1:.4f} (without {oof_f1:.4f})")
+        if floor is None and f1 >= oof_f1 - FLOOR_TOLERANCE:
+            floor = {"cue": cue, "score": floor_value, "val_loo_f1": f1}
+    s_te_raw = s_te
+    if floor is not None:
+        s_te = apply_floor(s_te, cues_te, floor_value, floor["cue"])
+    lexical_path = out_dir / LEXICAL_FILE
+    lex.save(lexical_path)
+    heldout: dict[str, Any] = {
+        "split": "CT24 train grouped by debate (evaluation.checkworthiness.grouped_split)",
+        "split_seed": split_seed,
+        "rows": {"train": len(tr), "val": len(va), "test": len(te)},
+        "minilm_int8": {
+            "val_f1": f1_nn,
+            "threshold": thr_nn,
+            "test": evaluate_scores(gold[te], p_te, thr_nn),
+        },
+        "lexical": {
+            "c": lex_c,
+            "val_f1_by_c": lexical_choice,
+            "test": evaluate_scores(gold[te], l_te, best_f1_threshold(gold[va], l_va)[0]),
+        },
+        "stacked": {"val_loo_f1": oof_f1, "test": evaluate_scores(gold[te], s_te_raw, threshold)},
+        "floor_trials_val_loo_f1": floor_trials,
+        "shipped": {"test": evaluate_scores(gold[te], s_te, threshold)},
+    }
+    _log(f"stacked: val (leave-one-debate-out) F1 {oof_f1:.4f} at {threshold:.3f}; "
+         f"test F1 {heldout['stacked']['test']['f1']:.4f}; with floor {heldout['shipped']['test']['f1']:.4f}")
+    meta.update(
+        name="factaudit-checkworthiness-minilm-l6-stacked",
+        version=MODEL_VERSION,
+        threshold=threshold,
+        stack={
+            "lexical_file": LEXICAL_FILE,
+            "sha256": sha256_file(lexical_path),
+            "size_bytes": lexical_path.stat().st_size,
+            "inputs": ["logit(minilm P(Yes))", "lexical logit", *CUE_NAMES],
+            "cues": list(CUE_NAMES),
+            "weights": weights,
+            "bias": bias,
+            "lexical": {"analyzers": "word 1-2-grams (min_df 2) + char_wb 2-5-grams (min_df 3), digits->0, "
+                        "sublinear tf-idf, L2 per block; liblinear LR", "c": lex_c,
+                        "vocabulary": {k: len(v[0]) for k, v in lex.blocks.items()}},
+            "fitted_on": "grouped val part (lexical model on the grouped train part)",
+            "floor": floor,
+        },
+    )
+    meta.setdefault("metrics", {})["heldout_grouped"] = heldout
+    meta["stacked"] = datetime.now(UTC).isoformat(timespec="seconds")
+    (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    final = CheckworthinessModel(out_dir, threads=threads).load()
+    check = final.score(pick(te))
+    _log(f"runtime check: max |dP| vs stacker {float(np.abs(check - s_te).max()):.2e}")
+    for tsv in eval_tsvs:
+        tx, gy, _ = read_labelled_tsv(Path(tsv))
+        meta["metrics"][Path(tsv).stem] = {
+            "stacked": evaluate_scores(gy, final.score(tx), threshold),
+            "minilm_int8": evaluate_scores(gy, encoder(tx), thr_nn),
+        }
+        _log(f"{Path(tsv).stem}: {meta['metrics'][Path(tsv).stem]}")
+    (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
 def ship(out_dir: Path, files_dir: Path = FILES_DIR) -> None:
-    """Copy the int8 ONNX, tokenizer and metadata from ``out_dir`` into the package."""
+    """Copy the int8 ONNX, tokenizer, metadata (and the lexical model, if any) into the package."""
     files_dir.mkdir(parents=True, exist_ok=True)
-    for name in (ONNX_INT8, TOKENIZER_FILE, META_FILE):
+    names = [ONNX_INT8, TOKENIZER_FILE, META_FILE]
+    if (Path(out_dir) / LEXICAL_FILE).is_file():
+        names.append(LEXICAL_FILE)
+    for name in names:
         shutil.copyfile(Path(out_dir) / name, files_dir / name)
     _log(f"shipped to {files_dir}")
 
@@ -551,11 +835,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--max-train", type=int, default=None, help="use only this many training rows")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--split", choices=["random", "grouped"], default="random",
+                    help="held-out split: stratified random (--val-fraction) or whole debates (CT24)")
+    ap.add_argument("--split-seed", type=int, default=0)
+    ap.add_argument("--init", type=Path, default=None, help="torch state dict to start from")
     ap.add_argument("--eval", type=Path, action="append", default=[], help="TSV to report once at the end")
     ap.add_argument("--ship", action="store_true", help="copy the result into factaudit/models/files")
     ap.add_argument("--requantize", action="store_true",
                     help="only redo the quantisation from --out's fp32 ONNX (no training, no torch)")
+    ap.add_argument("--stack", action="store_true",
+                    help="only stack --out's int8 model with the lexical model (no training, no torch)")
     args = ap.parse_args(argv)
+    if args.stack:
+        meta = stack_run(args.out, args.train, split_seed=args.split_seed, threads=args.threads,
+                         eval_tsvs=args.eval)
+        print(json.dumps(meta["metrics"], indent=2))
+        if args.ship:
+            ship(args.out)
+        return 0
     if args.requantize:
         meta = requantize(args.out, args.train, eval_tsvs=args.eval, threads=args.threads)
         print(json.dumps(meta["metrics"], indent=2))
@@ -576,6 +873,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_train=args.max_train,
         threads=args.threads,
         eval_tsvs=args.eval,
+        split=args.split,
+        split_seed=args.split_seed,
+        init=args.init,
     )
     print(json.dumps(meta["metrics"], indent=2))
     if args.ship:
