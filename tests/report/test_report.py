@@ -892,3 +892,17 @@ def test_inline_script_fills_the_panel_from_the_embedded_json(
     text = shown["title"] + " " + shown["body"]
     for needle in expected:
         assert needle in text, (needle, text)
+
+
+def test_a_claim_without_a_verdict_says_why_in_markdown_and_text() -> None:
+    import factaudit
+    from factaudit.report import render
+
+    report = factaudit.audit(
+        b"It is shameful that the city council continues to ignore the flooding in Riverside. "
+        b"The council approved a budget of 4 million euros for flood barriers on Monday."
+    )
+    opinion = next(c for c in report.article.claims if "shameful" in c.text)
+    assert opinion.verdict is None and opinion.unchecked_reason == "opinion"
+    assert "not checked: opinion" in render(report, "md")
+    assert "not checked: opinion" in render(report, "text")

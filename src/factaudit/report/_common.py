@@ -175,10 +175,10 @@ def split_nearest(verdict: Verdict) -> tuple[list[Evidence], list[Evidence]]:
     return [e for e in verdict.evidence if e.label != "nearest miss"], nearest
 
 
-def verdict_text(verdict: Verdict | None) -> str:
-    """``"REFUTED (82%)"`` or ``"not checked"``."""
+def verdict_text(verdict: Verdict | None, unchecked_reason: str | None = None) -> str:
+    """``"REFUTED (82%)"``, or ``"not checked: opinion"`` with the reason the verify stage gave."""
     if verdict is None:
-        return "not checked"
+        return f"not checked: {unchecked_reason}" if unchecked_reason else "not checked"
     return f"{verdict.label} ({confidence_text(verdict.confidence)})"
 
 

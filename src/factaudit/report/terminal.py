@@ -220,7 +220,7 @@ def _claims(art: Article) -> Group:
         body = Text(f"{c.id} ", style="dim") + Text(c.text)
         label = c.verdict.label if c.verdict else ""
         body.append("\n")
-        body.append(verdict_text(c.verdict), style=VERDICT_STYLES.get(label, "dim"))
+        body.append(verdict_text(c.verdict, c.unchecked_reason), style=VERDICT_STYLES.get(label, "dim"))
         if c.checkworthiness is not None:
             body.append(f"  check-worthiness {c.checkworthiness:.2f}", style="dim")
         source = assertions.get(c.assertion_id)
