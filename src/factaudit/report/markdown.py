@@ -131,9 +131,8 @@ def _claims(art: Article) -> str:
     items = []
     for c in ranked_claims(art.claims):
         cw = f" · check-worthiness {c.checkworthiness:.2f}" if c.checkworthiness is not None else ""
-        lines = [
-            f"**{md_escape(c.id)}** “{md_escape(c.text)}”{cw} · **{md_escape(verdict_text(c.verdict, c.unchecked_reason))}**"
-        ]
+        said = md_escape(verdict_text(c.verdict, c.unchecked_reason))
+        lines = [f"**{md_escape(c.id)}** “{md_escape(c.text)}”{cw} · **{said}**"]
         source = assertions.get(c.assertion_id)
         origin = f"from {md_escape(c.assertion_id)} {span_text(c.start, c.end)}"
         if source is not None:
