@@ -115,7 +115,7 @@ class AttributionStage(BaseStage):
                 # "He boasts that he will take our oil" inside someone's quotation is their claim.
                 clauses = []
             talker = None
-            if clauses and span is not None and _has_quote(span):
+            if clauses and span is not None and any(c.category in ("say", "opinion") for c in clauses):
                 talker = next(
                     (c.holder for c in clauses if c.holder.kind in ("named", "unnamed_group")), None
                 )
@@ -149,7 +149,8 @@ class AttributionStage(BaseStage):
         # Pass 2: a quoted sentence before its attribution in the same paragraph ("“A. B,” Cruz
         # said." — "A." is Cruz's too).
         for i, (sent, block, span, clauses, quoted) in enumerate(rows):
-            if clauses or not quoted or span is None:
+            continued = len(clauses) == 1 and clauses[0].holder.resolved_from == "(continued quotation)"
+            if (clauses and not continued) or not quoted or span is None:
                 continue
             for later in rows[i + 1 :]:
                 if later[1] is not block:

@@ -402,9 +402,12 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we") for c in root.children
     ):
         return "a first-person feeling or state of mind"
+    # What was said: for "tell" only a clause (its object is the audience: "told researchers:").
+    said = ("ccomp", "xcomp") if root.lower_ in ("tell", "tells", "told", "telling") else (
+        "ccomp", "xcomp", "dobj", "dative", "prep", "advcl"
+    )
     if (root.lower_ in _SAY_FORMS or root.lower_ in REPORT_FORMS) and not any(
-        c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "prep", "advcl") and c.i in inside
-        for c in root.children
+        c.dep_ in said and c.i in inside for c in root.children
     ):
         return "a reporting verb without what was said"
     return None
