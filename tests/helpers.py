@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from factaudit.document import Article
@@ -32,3 +33,27 @@ def analyse(text: str, *, claims: bool = False) -> Article:
     stages.append(FindingsStage())
     auditor = Auditor(stages=stages, given=("text", "links"), check_writes=True)
     return auditor.run(Article(source="<test>", text=text))
+
+
+def children(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (read from /proc)."""
+    kids = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+                kids.add(int(entry))
+    return kids
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie has exited)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie has exited
+    except OSError:
+        return False

@@ -279,7 +279,7 @@ def test_worker_watchdog_exits_when_the_parent_dies() -> None:
     script = textwrap.dedent(
         """
         import os, threading, time
-        from factaudit.batch import _watch_parent
+        from factaudit._workers import _watch_parent
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:
@@ -303,7 +303,11 @@ def test_worker_watchdog_exits_when_the_parent_dies() -> None:
             os.kill(child, 9)
     # And a worker whose parent is already gone when it starts exits at once.
     late = subprocess.run(
-        [sys.executable, "-c", "from factaudit.batch import _worker_init; _worker_init(-1); print('alive')"],
+        [
+            sys.executable,
+            "-c",
+            "from factaudit._workers import die_with_parent; die_with_parent(-1); print('alive')",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

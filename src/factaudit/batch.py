@@ -21,9 +21,6 @@ import json
 import multiprocessing
 import os
 import re
-import signal
-import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -32,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._workers import die_with_parent
 from .config import Settings
 from .errors import BatchError, FactauditError, InputError
 from .report import get_format
@@ -280,36 +278,6 @@ def audit_item(item: BatchItem, fmt: str, settings: Settings | None = None) -> I
 
 
 #: prctl(2) option: the signal a process gets when the thread that forked it exits (Linux).
-PR_SET_PDEATHSIG = 1
-
-
-def _worker_init(parent: int) -> None:
-    """Pool worker initializer: die with the batch process, even when it is killed by SIGKILL.
-
-    Forked workers inherit both ends of the pool's task pipe, so a dead parent never shows as EOF:
-    without this they would wait forever, each holding a loaded Auditor. Linux gets the kernel's
-    parent-death signal (sent when the forking thread exits; :func:`map_batches` forks from the
-    thread that iterates it); everywhere a watchdog thread also polls ``os.getppid()``.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # no usable libc: the watchdog still covers it
-            pass
-    if os.getppid() != parent:  # the parent died before prctl took effect: no signal will come
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="factaudit-parent-watch", daemon=True).start()
-
-
-def _watch_parent(parent: int, interval: float = 0.5) -> None:
-    """Exit this process once it has been reparented (its parent ``parent`` has died)."""
-    while os.getppid() == parent:
-        time.sleep(interval)
-    os._exit(1)
-
-
 def map_batches(
     fn: Callable[[BatchItem], ItemResult], items: list[BatchItem], *, jobs: int = 1, engine: str = "local"
 ) -> Iterator[ItemResult]:
@@ -325,7 +293,7 @@ def map_batches(
         return
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+        max_workers=jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
     ) as pool:
         pending: set[Future[ItemResult]] = set()
         queue = iter(items)

@@ -17,6 +17,8 @@ import pytest
 from factaudit.cli import main
 
 from ..helpers import ROOT, SEED
+from ..helpers import alive as _alive
+from ..helpers import children as _children
 
 pytestmark = pytest.mark.integration
 
@@ -303,28 +305,6 @@ def test_directory_batch_skips_virtualenvs_and_hidden_folders_and_says_so(
     assert main(["audit", str(proj), "-o", str(out), "-q"]) == 3
     err = capsys.readouterr().err
     assert "no articles found" in err and "(virtualenv)" in err
-
-
-def _children(pid: int) -> set[int]:
-    kids = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
-                kids.add(int(entry))
-    return kids
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie has exited
-    except OSError:
-        return False
 
 
 @pytest.mark.slow

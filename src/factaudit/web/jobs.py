@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from .. import errors
+from .._workers import die_with_parent
 from ..errors import BlockedURLError, FactauditError, ModelError
 from ..net import validate_url
 from ..pipeline import Auditor, make_article
@@ -185,7 +186,9 @@ class InlineRunner:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(factory: str, progress_queue: Any) -> None:
+def _init_worker(factory: str, progress_queue: Any, parent: int | None = None) -> None:
+    if parent is not None:
+        die_with_parent(parent)  # a killed server takes its audit workers with it
     _WORKER["queue"] = progress_queue
     try:
         auditor = load_factory(factory)()
@@ -239,7 +242,7 @@ class ProcessRunner:
             max_workers=self.workers,
             mp_context=self._ctx,
             initializer=_init_worker,
-            initargs=(self.factory, self._queue),
+            initargs=(self.factory, self._queue, os.getpid()),
         )
         self._ready = 0
         for _ in range(self.workers):  # start every worker now, so models load before the first audit
