@@ -149,13 +149,17 @@ def audit(
 
 
 def _write(path: Path, text: str) -> None:
+    """Write one report atomically and durably (the batch's fsync-rename-fsync writer)."""
+    from ..batch import write_report
+    from ..errors import BatchError
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_report(path.parent, path.name, text)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from exc
+    except BatchError as exc:
+        raise InputError(exc.message) from exc
 
 
 def _skipped_note(skipped: list[SkippedFolder], shown: int = 5) -> str:
