@@ -16,9 +16,11 @@ __all__ = [
     "CONCERN_VERBS",
     "EVALUATIVE",
     "EVIDENTIAL_HEDGES",
+    "FEMALE_NAMES",
     "FORECAST_HEDGES",
     "GROUP_NOUNS",
     "HUMAN_NOUNS",
+    "MALE_NAMES",
     "MODAL_HEDGES",
     "NORMATIVE",
     "NOUN_HEDGES",
@@ -442,3 +444,28 @@ TITLE_WORDS = frozenset(
 )
 
 
+#: Common English given names with their usual gender: a he never resolves to "Michelle Obama" nor
+#: a she to "John Smith" (used only to refuse a disagreeing candidate, never to pick one).
+FEMALE_NAMES = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret
+    sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca
+    sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela nicole emma samantha
+    katherine christine debra rachel catherine carolyn janet ruth maria heather diane virginia julie
+    joyce victoria olivia kelly christina lauren joan evelyn judith megan cheryl andrea hannah martha
+    jacqueline frances gloria ann teresa kathryn sara janice jean alice madison doris abigail julia
+    judy grace denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie
+    isabella charlotte rose alexis kayla hillary theresa nicola angela kamala nancy condoleezza
+    melania ivanka chelsea sonia elena harriet yvette cathy tessa jacqui margaret hazel
+    clare caroline jackie gillian""".split()  # noqa: SIM905 - a word list reads better as text
+)
+MALE_NAMES = frozenset(
+    """james robert john michael david william richard joseph thomas charles christopher daniel matthew
+    anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward
+    jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
+    samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan
+    henry douglas zachary peter kyle ethan walter noah jeremy christian keith roger terry gerald harold
+    sean austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan albert
+    willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip louis
+    barack mike mitt ted rand marco bernie newt rudy reince steve jeb ben chris tony gordon boris
+    nigel vladimir xi emmanuel jared rex jim tim bill""".split()  # noqa: SIM905
+)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Article
-from .lexicon import HUMAN_NOUNS, TITLE_WORDS
+from .lexicon import FEMALE_NAMES, HUMAN_NOUNS, MALE_NAMES, TITLE_WORDS
 
 __all__ = ["HUMAN_NOUNS", "PERSONAL_PRONOUNS", "People", "preceding_docs", "quoted_tokens"]
 
@@ -146,6 +146,13 @@ class People:
         people.shared = {k for k, v in people.full_names.items() if len(v) > 1}
         return people
 
+    def gender_of(self, name: str) -> str | None:
+        """"m" / "f" when the article (honorifics, certain resolutions) or a common given name tells."""
+        if name in self.gender:
+            return self.gender[name]
+        first = name.split()[0].lower() if " " in name else ""
+        return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else None
+
     def by_title(self, word: str) -> str | None:
         """The one person the article gives this title ("the minister" → "Cathy Jamieson"), or None."""
         names = self.titles.get(word.lower(), set())
@@ -251,7 +258,7 @@ class People:
         for people in windows:
             if not people:
                 continue
-            agreeing = [(n, m) for n, m in people if n and self.gender.get(n, gender) == gender]
+            agreeing = [(n, m) for n, m in people if n and self.gender_of(n) in (gender, None)]
             if len(people) == 1 and len(agreeing) == 1:
                 self.gender.setdefault(agreeing[0][0], gender)
                 return agreeing[0]

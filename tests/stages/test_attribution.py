@@ -168,3 +168,12 @@ def test_the_title_stands_for_the_one_person_given_it_and_straight_quotes_run_on
 def test_a_value_judgement_is_an_opinion() -> None:
     a = analyse("It is shameful that the military continues to censor religious speech in Christmas cards.")
     assert [x.modality for x in a.assertions] == ["opinion"]
+
+
+def test_a_common_given_name_refuses_a_disagreeing_pronoun() -> None:
+    a = analyse(
+        "Michelle Obama spoke in Chicago on Monday. He said the plan would cost 2 million dollars.", claims=True
+    )
+    assert all("Michelle" not in c.text for c in a.claims if "plan" in c.text)
+    [second] = [x for x in a.assertions if "plan" in x.text]
+    assert second.holder.unresolved

@@ -317,9 +317,12 @@ class AttributionStage(BaseStage):
                               entity_type="PERSON")
             sp = refs.speaker
             near_quote = any(t.text in ("“", "”", '"') for t in tok.doc[max(0, tok.i - 3) : tok.i])
-            if sp is not None and near_quote and sp.entity_type == "PERSON" and refs.people.gender.get(
-                sp.name, PERSONAL_PRONOUNS[low]
-            ) == PERSONAL_PRONOUNS[low]:
+            if (
+                sp is not None
+                and near_quote
+                and sp.entity_type == "PERSON"
+                and refs.people.gender_of(sp.name) in (PERSONAL_PRONOUNS[low], None)
+            ):
                 # '"...," he added' right after a quotation that runs on from the speaker's.
                 return Holder(kind="named", name=sp.name, start=start, end=end, resolved_from=tok.text,
                               entity_type="PERSON")

@@ -149,7 +149,8 @@ class ClaimsStage(BaseStage):
             q_text = blocks[question].text if question else None
             title = blocks[a.block_id].kind in ("title", "heading")
             resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
-            if _non_claim(span, resolved, title=title) is not None:
+            why = _non_claim(span, resolved, title=title)
+            if why is not None and not why.startswith(("a first-person", "question")):
                 whole = _assertion_tokens(article, a, content=False)
                 if whole is not None and whole[0] != span:
                     # "Analysts expect [Jet to raise 16.4bn rupees]": what is expected is no clause on
