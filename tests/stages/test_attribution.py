@@ -172,7 +172,8 @@ def test_a_value_judgement_is_an_opinion() -> None:
 
 def test_a_common_given_name_refuses_a_disagreeing_pronoun() -> None:
     a = analyse(
-        "Michelle Obama spoke in Chicago on Monday. He said the plan would cost 2 million dollars.", claims=True
+        "Michelle Obama spoke in Chicago on Monday. He said the plan would cost 2 million dollars.",
+        claims=True,
     )
     assert all("Michelle" not in c.text for c in a.claims if "plan" in c.text)
     [second] = [x for x in a.assertions if "plan" in x.text]
