@@ -122,6 +122,9 @@ OPINION_VERBS = [
     "criticize",
     "criticise",
     "praise",
+    "forecast",
+    "project",
+    "anticipate",
 ]
 _IRREGULAR = {
     "say": ["said", "says", "saying"],

@@ -178,3 +178,14 @@ def test_a_common_given_name_refuses_a_disagreeing_pronoun() -> None:
     assert all("Michelle" not in c.text for c in a.claims if "plan" in c.text)
     [second] = [x for x in a.assertions if "plan" in x.text]
     assert second.holder.unresolved
+
+
+def test_a_transcript_turn_belongs_to_its_speaker_until_the_next_label() -> None:
+    text = (
+        "JUAN GONZALEZ: In March, you launched a searchable archive of 30,000 emails.\n"
+        "JULIAN ASSANGE: Well, WikiLeaks has become the rebel library of Alexandria. "
+        "It holds 1,700 emails from the collection."
+    )
+    holders = [(x.holder.name, x.text[:20]) for x in analyse(text).assertions]
+    assert [h for h, t in holders if "WikiLeaks" in t or "It holds" in t] == ["Julian Assange"] * 2
+    assert [h for h, t in holders if "March" in t] == ["Juan Gonzalez"]

@@ -99,6 +99,8 @@ class AttributionStage(BaseStage):
         speaker: tuple[Holder, int] | None = None
         #: The handle of an embedded tweet being read, and where it starts.
         tweet: tuple[Holder, int] | None = None
+        #: The speaker of the transcript turn being read ("NAME: ...") and its block.
+        turn: tuple[Holder, str] | None = None
         # Pass 1, in reading order: each sentence's clauses (pronoun holders look back at earlier ones).
         rows: list[tuple[Sentence, Any, Any, list[_Clause], bool]] = []
         for sent in article.sentences:
@@ -134,6 +136,14 @@ class AttributionStage(BaseStage):
                 clauses = [_said_by(tweet[0], span, "(tweet)")]
             if label is not None:
                 speaker = (Holder(kind="named", name=label), order[block.id])
+                turn = (speaker[0], block.id)
+            elif turn is not None and turn[1] != block.id and (line_start or sent.start == block.start):
+                turn = None
+            if turn is not None and label is None and span is not None and all(
+                c.holder.kind == "author" for c in clauses
+            ):
+                # The rest of a transcript turn ("JULIAN ASSANGE: Well, WikiLeaks has become ...").
+                clauses = [_said_by(turn[0], span, None)]
             if (
                 not clauses
                 and span is not None
@@ -480,7 +490,7 @@ _NOT_LABELS = {"Q", "A", "UPDATE", "EDITOR'S NOTE", "NOTE", "WATCH", "SOURCE", "
 def _speaker_label(block_text: str) -> str | None:
     """The speaker of a transcript turn: "JUAN GONZÁLEZ: In March, you launched ..." → Juan González."""
     head, colon, rest = block_text.lstrip().partition(":")
-    if not colon or not rest.startswith((" ", "\n")) or len(head) > 40 or head in _NOT_LABELS:
+    if not colon or (rest and not rest.startswith((" ", "\n"))) or len(head) > 40 or head in _NOT_LABELS:
         return None
     words = head.split()
     if not 1 <= len(words) <= 4 or not all(w.isupper() and any(ch.isalpha() for ch in w) for w in words):
