@@ -189,3 +189,17 @@ def test_a_transcript_turn_belongs_to_its_speaker_until_the_next_label() -> None
     holders = [(x.holder.name, x.text[:20]) for x in analyse(text).assertions]
     assert [h for h, t in holders if "WikiLeaks" in t or "It holds" in t] == ["Julian Assange"] * 2
     assert [h for h, t in holders if "March" in t] == ["Juan Gonzalez"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # not agentless: the advisers are named as the subject of the narrated act
+        ("Some of Trump's advisers have expressed concern about the plan to him.", "author"),
+        ("The plan was approved in 2010 after it was revealed that the mayor had lied.", "author"),
+        ("The exchange agreed to leave the door open for talks with the London bidders.", "author"),
+    ],
+)
+def test_acts_and_subordinate_reports_are_not_agentless_or_reported_speech(text: str, kind: str) -> None:
+    a = analyse(text)
+    assert a.assertions[0].holder.kind == kind, [(x.holder, x.text) for x in a.assertions]

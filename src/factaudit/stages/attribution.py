@@ -222,8 +222,11 @@ class AttributionStage(BaseStage):
                 subj = next((c for c in children if c.dep_ == "nsubj"), None)
                 passive = "auxpass" in deps or "nsubjpass" in deps
                 if passive and "agent" not in deps:
-                    agentless.append((tok, f"{_phrase(tok)}"))
-                elif subj is not None:
+                    if tok.dep_ not in ("advcl", "pcomp"):
+                        # "... was criticised after it was revealed that ...": a subordinate
+                        # clause's agentless report does not make the whole sentence agentless.
+                        agentless.append((tok, f"{_phrase(tok)}"))
+                elif subj is not None and not _act_not_report(tok):
                     reporters.append((tok, subj))
                 continue
             if low in CONCERN_VERBS and tok.pos_ == "VERB":
@@ -235,6 +238,8 @@ class AttributionStage(BaseStage):
                 if hit is not None and not has_holder:
                     if hit.dep_ == "nsubj" and tok.lower_ in ("raise", "raised", "raises", "voice", "voiced"):
                         continue  # "critics raised concerns": an agent, handled as a subject elsewhere
+                    if hit.dep_ == "dobj" and any(c.dep_ == "nsubj" for c in children):
+                        continue  # "advisers have expressed concern": the subject holds it
                     agentless.append((tok, _concern_phrase(tok, hit)))
         clauses: list[_Clause] = []
         quoted = quoted_tokens(span.doc)
@@ -506,6 +511,18 @@ def _said_by(held: Holder, span: Any, how: str | None) -> _Clause:
         category="say",
         whole=True,
     )
+
+
+def _act_not_report(verb: Any) -> bool:
+    """'It agreed to leave the door open', 'Deutsche Boerse might consider selling': an act or an
+    intention in the author's narration, not a reported statement."""
+    low = verb.lower_
+    xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
+    if not xcomp or any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    if low.startswith(("agree", "disagree", "refus", "promis", "vow", "pledg", "offer", "threat")):
+        return True
+    return low.startswith("consider") and xcomp[0].tag_ == "VBG"
 
 
 def _has_quote(span: Any) -> bool:
