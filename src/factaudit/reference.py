@@ -77,6 +77,10 @@ def preceding_docs(article: Article, n: int = 3) -> dict[str, list[Any]]:
 _NOT_AGENTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW")
 
 
+#: Last words that make a "PERSON" entity a role ("Chief of Staff", "Secretary of State").
+_ROLE_HEADS = TITLE_WORDS | {"staff", "state", "defense", "defence", "justice", "treasury", "interior"}
+
+
 def _titles_of(ent: Any) -> set[str]:
     """Title words attached to a PERSON mention: compounds before it ("Justice Minister Cathy
     Jamieson") or an appositive after it ("Cathy Jamieson, the justice minister")."""
@@ -179,7 +183,12 @@ class People:
         book. He then changed his mind" are not certain.
         """
         skipped = set(skip)
-        persons = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
+        # A "PERSON" that ends in a title ("Obama’s Chief of Staff") is a role, not a name.
+        persons = [
+            e
+            for e in doc.ents
+            if e.label_ == "PERSON" and lo <= e.start and e.end <= hi and e[-1].lower_ not in _ROLE_HEADS
+        ]
         in_ents = {t.i for e in doc.ents for t in e}
         in_persons = {t.i for e in persons for t in e}
         # A surname the article gives in full elsewhere is that person even where the tagger or
@@ -249,6 +258,14 @@ class People:
             # Someone named later in the same sentence: "He responded just as Mr. Putin had
             # calculated" (not Putin), "In his speech, Obama said ..." (Obama): either way the
             # earlier text cannot settle it.
+            return None
+        first_person = min((m.start for _, m in self.mentions(doc, sent.start, tok.i, quoted)), default=tok.i)
+        if any(
+            PERSONAL_PRONOUNS.get(t.lower_) == gender and t.i not in quoted
+            for t in doc[sent.start : first_person]
+        ):
+            # "He was terrible as Obama's chief of staff and he's been a terrible mayor": an earlier
+            # pronoun with no antecedent in the sentence is this one's referent, and it is unknown.
             return None
         windows = [self.mentions(doc, sent.start, tok.i, quoted)]
         windows += self._windows(doc, sent.start)

@@ -155,3 +155,8 @@ def test_bad_input_gives_claims_only_where_there_are_claims() -> None:
     assert "Markets slide as oil jumps." in texts and not [t for t in texts if "?" in t or "chancellor" in t]
     quotes = analyse("“We will win.”\n\n“They cannot stop us.”", claims=True)
     assert quotes.claims == [] and any("not claims" in s for s in quotes.skipped)
+
+
+def test_a_role_is_no_referent_and_an_unknown_earlier_pronoun_blocks() -> None:
+    (claim,) = _claims_of("He was terrible as Obama’s Chief of Staff and he’s been a terrible mayor of Chicago.")
+    assert "[" not in claim and "Staff]" not in claim
