@@ -23,6 +23,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from verification_data import read_jsonl, write_jsonl  # noqa: E402
 
 from factaudit.evaluation.verification import (  # noqa: E402
     GOLD,
@@ -33,17 +36,6 @@ from factaudit.evaluation.verification import (  # noqa: E402
 
 TO_VERDICT = {"SUPPORTS": "SUPPORTED", "REFUTES": "REFUTED", "NOT ENOUGH INFO": "NOT ENOUGH EVIDENCE",
               "NOT_ENOUGH_INFO": "NOT ENOUGH EVIDENCE"}
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
 def scored_rows(path: Path, tmp: Path, verifier: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:

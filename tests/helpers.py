@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from factaudit.document import Article
 from factaudit.pipeline import Auditor, Stage
@@ -57,3 +58,16 @@ def alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie has exited
     except OSError:
         return False
+
+
+def kill_and_outlive(proc: Any, workers: set[int], timeout: float = 30) -> list[int]:
+    """SIGKILL ``proc``, then wait up to ``timeout`` s for ``workers``: those still alive after it."""
+    import signal
+    import time
+
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [w for w in workers if alive(w)]

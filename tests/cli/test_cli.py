@@ -16,7 +16,7 @@ import pytest
 
 from factaudit.cli import main
 
-from ..helpers import ROOT, SEED
+from ..helpers import ROOT, SEED, kill_and_outlive
 from ..helpers import alive as _alive
 from ..helpers import children as _children
 
@@ -332,12 +332,7 @@ def test_killing_a_batch_with_sigkill_takes_its_workers_down(tmp_path: Path) -> 
             workers = _children(proc.pid)
         assert proc.poll() is None, (tmp_path / "stderr.txt").read_text()
         assert len(workers) >= 2, workers
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while any(map(_alive, workers)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [w for w in workers if _alive(w)], "workers outlived their killed parent"
+        assert not kill_and_outlive(proc, workers), "workers outlived their killed parent"
     finally:
         log.close()
         if proc.poll() is None:

@@ -158,5 +158,7 @@ def test_bad_input_gives_claims_only_where_there_are_claims() -> None:
 
 
 def test_a_role_is_no_referent_and_an_unknown_earlier_pronoun_blocks() -> None:
-    (claim,) = _claims_of("He was terrible as Obama’s Chief of Staff and he’s been a terrible mayor of Chicago.")
+    (claim,) = _claims_of(
+        "He was terrible as Obama’s Chief of Staff and he’s been a terrible mayor of Chicago."
+    )
     assert "[" not in claim and "Staff]" not in claim

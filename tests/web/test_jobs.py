@@ -6,11 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
-from ..helpers import ROOT, alive, children
+from ..helpers import ROOT, alive, children, kill_and_outlive
 
 _SERVER = """
 import time
@@ -33,12 +32,7 @@ def test_killing_the_server_takes_its_audit_workers_down() -> None:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         workers = children(proc.pid)
         assert workers
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while any(map(alive, workers)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [w for w in workers if alive(w)], "audit workers outlived their killed server"
+        assert not kill_and_outlive(proc, workers), "audit workers outlived their killed server"
     finally:
         if proc.poll() is None:
             proc.kill()
