@@ -29,6 +29,12 @@ CONFLICTING: Final[VerdictLabel] = "CONFLICTING"
 #: Every label, in the order reports and menus list them.
 VERDICT_LABELS: Final[tuple[VerdictLabel, ...]] = get_args(VerdictLabel)
 Severity = Literal["info", "warning", "problem"]
+#: A published fact-check's rating on one scale; ratings that are not a truth scale (miscaptioned,
+#: legend, outdated, misattributed, scam, correct attribution) are "other" and keep the publisher's word.
+FactCheckRating = Literal[
+    "false", "mostly false", "mixed", "mostly true", "true", "unproven", "other"
+]
+FACT_CHECK_RATINGS: Final[tuple[FactCheckRating, ...]] = get_args(FactCheckRating)
 
 
 @dataclass
@@ -256,6 +262,37 @@ class Rewrite:
     antecedent_end: int | None = None
 
 
+@dataclass
+class FactCheckMatch:
+    """A published fact-check of the claim (or, with ``related``, of the same topic).
+
+    A match is not a verdict: it is shown beside the evidence verdict and never overwrites it.
+    """
+
+    #: The claim as the fact-checker reviewed it.
+    claim_reviewed: str
+    #: The rating in the publisher's own words ("Mostly False", "Miscaptioned").
+    rating: str
+    normalised: FactCheckRating
+    url: str
+    publisher: str | None = None
+    #: The fact-check's publication date (ISO), when known.
+    date: str | None = None
+    language: str | None = None
+    #: Calibrated probability that the fact-check reviewed the same claim.
+    probability: float = 0.0
+    #: Days from the fact-check to the article (positive: the fact-check is older); None when
+    #: either date is unknown.
+    age_days: int | None = None
+    #: How the article uses the claim: "repeats" it, "debunks" it, or None when unclear.
+    stance: str | None = None
+    #: Below the same-claim threshold: listed apart as a related fact-check.
+    related: bool = False
+    #: Set when the fact-check rates the claim false (or mostly false) while the machine verdict
+    #: says SUPPORTED, and the reverse: for the reviewer.
+    conflicts_with_verdict: bool = False
+
+
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 
 
@@ -283,6 +320,8 @@ class Claim:
     #: check-worthiness threshold", "not verified: article limit", "verification turned off", ...
     unchecked_reason: str | None = None
     rewrites: list[Rewrite] = field(default_factory=list)
+    #: Earlier published fact-checks matched to the claim (same claim first, then related ones).
+    fact_checks: list[FactCheckMatch] = field(default_factory=list)
 
     @property
     def plain_text(self) -> str:
