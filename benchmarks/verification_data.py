@@ -203,10 +203,26 @@ def heldout_fever(data: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]
 
 
 def training_pairs(
-    data: Path, *, retrieved_per_claim: int = 2
+    data: Path, *, retrieved_per_claim: int = 2, split: str = "calib", max_claims: int | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The head's pairs (``split="calib"``: the verifier's calibration split) or, with
+    ``split="train"``, the same recipe over FEVER rows of the verifier's own training split, for
+    fine-tuning the verifier with hard negatives (``max_claims`` of them, drawn with the seed)."""
     rng = random.Random(SEED)
     calib, fever = heldout_fever(data)
+    if split == "train":
+        held = {(norm(r["hypothesis"]), norm(r["premise"])) for r in calib}
+        held_claims = {norm(r["hypothesis"]) for r in calib}
+        calib = [r for r in fever if (norm(r["hypothesis"]), norm(r["premise"])) not in held
+                 and norm(r["hypothesis"]) not in held_claims]
+        rng.shuffle(calib)
+        if max_claims is not None:
+            keep: set[str] = set()
+            for r in calib:
+                if len(keep) >= max_claims:
+                    break
+                keep.add(norm(r["hypothesis"]))
+            calib = [r for r in calib if norm(r["hypothesis"]) in keep]
     v_claims, v_sents = verification_texts(data)
     gold: dict[str, set[str]] = defaultdict(set)
     for r in fever:
@@ -318,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=REPO / "runs" / "vhead")
     ap.add_argument("--skip-training", action="store_true")
+    ap.add_argument("--verifier-negatives", type=int, default=0, metavar="N",
+                    help="also write verifier_finetune.jsonl: the head's recipe over N claims of the "
+                         "verifier's training split (NLI rows, for training.verifier --init)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     fs = fever_symmetric(args.data_dir)
@@ -331,6 +350,25 @@ def main(argv: list[str] | None = None) -> int:
         counts[r["label"]] += 1
     print(f"FEVER-Symmetric {len(fs)}; mismatched {len(mm)}; Climate-FEVER unanimous pairs {len(cp)} "
           f"{dict(counts)}")
+    if args.verifier_negatives:
+        vp, vstats = training_pairs(args.data_dir, split="train", max_claims=args.verifier_negatives)
+        nli_label = {"SUPPORTS": "entailment", "REFUTES": "contradiction", "NOT ENOUGH INFO": "neutral"}
+        rows = [{"premise": r["evidence"], "hypothesis": r["claim"], "label": nli_label[r["label"]],
+                 "source": "fever_hard_nee_" + r["kind"] if r["kind"] != "gold" else "fever_gold_ft"}
+                for r in vp]
+        # plus an unrelated sentence for a third of the claims ("The cat sat on the mat." does not
+        # refute "Tesla makes cars.", which the shipped verifier called REFUTED 0.89)
+        rng = random.Random(SEED + 1)
+        evidence = [r["evidence"] for r in vp]
+        for claim in sorted({r["claim"] for r in vp}):
+            if rng.random() < 1 / 3:
+                ev = rng.choice(evidence)
+                if names_none_of(claim, ev):
+                    rows.append({"premise": ev, "hypothesis": claim, "label": "neutral",
+                                 "source": "fever_hard_nee_random"})
+        rng.shuffle(rows)
+        write_jsonl(args.out / "verifier_finetune.jsonl", rows)
+        print(f"verifier fine-tuning pairs {len(vp)}: {vstats}")
     if not args.skip_training:
         tp, stats = training_pairs(args.data_dir)
         write_jsonl(args.out / "train_pairs.jsonl", tp)

