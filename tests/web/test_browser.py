@@ -157,17 +157,69 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     ]
 
 
-def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_context: Any) -> None:
-    RUNS.mkdir(exist_ok=True)
-    page = browser_context.new_page()
+#: The seed's audit page, all review forms closed, fits in this many CSS pixels (issue #13).
+MAX_PAGE_HEIGHT = 6000
+
+
+def _watch(page: Any) -> tuple[list[str], list[str]]:
+    """Requests and script errors (CSP violations included) of ``page``, as they happen."""
     requests: list[str] = []
     problems: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
+    return requests, problems
+
+
+def _in_view(page: Any, selector: str) -> bool:
+    """Whether the top of ``selector`` lies inside the viewport (where the reader looks)."""
+    top = page.evaluate(f"document.querySelector({json.dumps(selector)}).getBoundingClientRect().top")
+    return bool(-4 <= top < page.viewport_size["height"] - 40)
+
+
+def _panel_from_text_and_map(page: Any, shots: str) -> None:
+    """Open a claim's panel from the article text (mouse and keyboard) and from the map."""
+    mark = page.locator("mark.has-claim").first
+    mark.click()
+    assert re.match(r"Statement a\d+", page.locator("#panel-title").inner_text())
+    text = page.locator("#panel").inner_text()
+    for label in (
+        "Who says it",
+        "Attribution",
+        "Hedges",
+        "Cited sources",
+        "Machine verdict",
+        "Check-worthiness",
+    ):
+        assert label in text, label
+    assert "model confidence" in text or "not checked:" in text
+    assert mark.get_attribute("aria-expanded") == "true"
+    hedged = page.locator("mark.has-claim.hedged").first
+    hedged.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#panel-title").inner_text() == f"Statement {hedged.get_attribute('data-assertion')}"
+    assert page.evaluate("document.activeElement.id") == "panel"
+    page.screenshot(path=str(RUNS / f"{shots}_panel.png"))
+    edge = page.locator("svg.relation-map g.edge").first
+    if edge.count():
+        edge.click()
+        assert page.locator("#panel-title").inner_text().startswith("Relation: ")
+        assert "Machine verdict" in page.locator("#panel").inner_text()  # the claims behind the edge
+        page.locator("#relations figure").screenshot(path=str(RUNS / f"{shots}_map.png"))
+        page.screenshot(path=str(RUNS / f"{shots}_map_panel.png"))
+        edge.focus()
+        page.keyboard.press("Enter")
+        assert page.locator("#panel-title").inner_text().startswith("Relation: ")
+
+
+def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_context: Any) -> None:
+    RUNS.mkdir(exist_ok=True)
+    page = browser_context.new_page()
+    requests, problems = _watch(page)
 
     page.goto(server + "/")
     assert axe_violations(page) == []
+    page.screenshot(path=str(RUNS / "web_submit.png"))
     page.fill("#text", SEED)
     t0 = time.perf_counter()
     page.get_by_role("button", name="Audit").click()
@@ -178,49 +230,51 @@ def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_c
     audit_id = audit_url.rsplit("/", 1)[1]
     print(f"submit → audit page: {time.perf_counter() - t0:.2f} s")
     assert "Global Pursuits" in page.title()
+    # A calm page: the summary first, every review form closed, the whole page a few screens tall.
+    assert page.locator("main > section:not(#exports)").first.get_attribute("id") == "summary"
+    assert page.locator("details.review").count() >= 1 and page.locator("details.review[open]").count() == 0
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"seed audit page height: {height} px")
+    assert height <= MAX_PAGE_HEIGHT
     page.screenshot(path=str(RUNS / "web_audit_page_top.png"))
     page.screenshot(path=str(RUNS / "web_audit_page.png"), full_page=True)
 
-    # Click a claim: the side panel shows holder, hedges, verdict, evidence and citations.
-    mark = page.locator("mark.has-claim").first
-    mark.click()
-    panel = page.locator("#panel")
-    assert re.match(r"Statement a\d+", page.locator("#panel-title").inner_text())
-    text = panel.inner_text()
-    for label in ("Holder", "Hedges", "Cited sources", "Check-worthiness", "Machine verdict", "Reviewer"):
-        assert label in text
-    assert mark.get_attribute("aria-expanded") == "true"
+    _panel_from_text_and_map(page, "web")
 
-    # Keyboard: focus another highlighted claim and press Enter; the panel follows and takes focus.
-    hedged = page.locator("mark.has-claim.hedged").first
-    hedged.focus()
-    page.keyboard.press("Enter")
-    hedged_id = hedged.get_attribute("data-assertion")
-    assert page.locator("#panel-title").inner_text() == f"Statement {hedged_id}"
-    assert page.evaluate("document.activeElement.id") == "panel"
-    cue = hedged.locator(".hedge-cue").first.inner_text()
-    assert f"Hedges\n{cue}" in panel.inner_text() or f"{cue} (" in panel.inner_text()
-    page.screenshot(path=str(RUNS / "web_audit_panel.png"))
-
-    # Review the first claim in the panel: change its verdict, add a note, approve it.
-    link = panel.locator("a.review-link").first
-    claim_id = link.get_attribute("data-review")
+    # Review the first claim from the panel: its form opens on demand, the verdict menu shows its
+    # whole text, and saving lands on the reviewed claim.
+    page.locator("mark.has-claim").first.click()
+    link = page.locator("#panel a[data-claim]").first
+    claim_id = link.get_attribute("data-claim")
+    assert link.inner_text() == f"Review {claim_id}"
     link.click()
-    assert page.evaluate("document.activeElement.id") == f"rv-label-{claim_id}"
     form = page.locator(f"#review-{claim_id}")
+    assert form.get_attribute("open") is not None
+    assert page.evaluate("document.activeElement.id") == f"rv-label-{claim_id}"
+    cut = page.evaluate(
+        """(id) => { const sel = document.getElementById(id); const probe = document.createElement("span");
+        probe.style.font = getComputedStyle(sel).font; probe.style.whiteSpace = "pre";
+        document.body.appendChild(probe); let widest = 0;
+        for (const o of sel.options) {
+          probe.textContent = o.text; widest = Math.max(widest, probe.offsetWidth);
+        }
+        probe.remove(); return widest + 24 - sel.clientWidth; }""",
+        f"rv-label-{claim_id}",
+    )
+    assert cut <= 0, f"the verdict menu cuts {cut} px of its longest option"
     form.locator("select").select_option("REFUTED")
     form.locator("textarea").fill("Checked against the company filings.")
     form.locator("input[name=reviewer]").fill("Browser Tester")
     form.locator("input[type=checkbox]").check()
-    form.get_by_role("button").click()
+    form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(rf".*/audits/{audit_id}#claim-{claim_id}$"))
+    page.wait_for_load_state("load")
     item = page.locator(f"#claim-{claim_id}")
+    assert _in_view(page, f"#claim-{claim_id}"), "the page did not land on the reviewed claim"
     assert "✔ approved" in item.inner_text() and "Browser Tester" in item.inner_text()
     assert "Checked against the company filings." in item.inner_text()
     assert "1 of" in page.locator("#exports").inner_text()
-    item.screenshot(path=str(RUNS / "web_review.png"))
-    if page.locator("#relations figure").count():
-        page.locator("#relations figure").screenshot(path=str(RUNS / "web_relation_map.png"))
+    page.screenshot(path=str(RUNS / "web_review_landed.png"))
 
     # Export ClaimReview: one object, for the approved claim, with the fields importers need.
     with page.expect_download() as dl:
@@ -244,28 +298,60 @@ def test_submit_review_and_export_claimreview_in_chromium(server: str, browser_c
     page.close()
 
 
-def test_exported_html_opens_offline_and_works(server: str, browser_context: Any, tmp_path: Path) -> None:
+def _seed_audit(server: str) -> dict[str, Any]:
     body = json.dumps({"text": SEED}).encode()
     req = urllib.request.Request(
         server + "/api/audits", data=body, headers={"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(req, timeout=300) as r:
-        audit = json.load(r)
+        audit: dict[str, Any] = json.load(r)
+    return audit
+
+
+def _offline_checks(browser_context: Any, path: Path, shots: str) -> None:
+    """The panel from the text and from the map, landing on a claim, no requests, axe."""
+    page = browser_context.new_page()
+    requests, errors = _watch(page)
+    page.goto(path.as_uri())
+    assert page.locator("main > section:not(#exports)").first.get_attribute("id") == "summary"
+    assert page.locator("form").count() == 0
+    page.screenshot(path=str(RUNS / f"{shots}_top.png"))
+    page.screenshot(path=str(RUNS / f"{shots}_page.png"), full_page=True)
+    _panel_from_text_and_map(page, shots)
+    page.locator("mark.has-claim").first.click()
+    go = page.locator("#panel a[data-claim]").first
+    claim_id = go.get_attribute("data-claim")
+    go.click()
+    assert _in_view(page, f"#claim-{claim_id}")
+    assert page.url.endswith(f"#claim-{claim_id}")
+    assert [u for u in requests if not u.startswith(("file:", "data:", "about:"))] == [] and errors == []
+    assert axe_violations(page) == []
+    page.close()
+
+
+def test_exported_html_opens_offline_and_works(server: str, browser_context: Any, tmp_path: Path) -> None:
+    audit = _seed_audit(server)
     with urllib.request.urlopen(server + audit["links"]["exports"]["html"], timeout=60) as r:
         html = r.read()
     path = tmp_path / "audit.html"
     path.write_bytes(html)
+    _offline_checks(browser_context, path, "export")
+
+
+def test_static_cli_report_matches_the_web_page_in_chromium(
+    server: str, browser_context: Any, tmp_path: Path
+) -> None:
+    """``factaudit audit -f html``'s file: the same summary, chips, panel, map and sources, offline."""
+    from factaudit.document import Report
+    from factaudit.report import render
+
+    report = Report.from_dict(_seed_audit(server)["report"])
+    path = tmp_path / "report.html"
+    path.write_text(render(report, "html"), encoding="utf-8")
+    _offline_checks(browser_context, path, "static")
     page = browser_context.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(path.as_uri())
-    page.locator("mark.has-claim").nth(2).click()
-    assert "Machine verdict" in page.locator("#panel").inner_text()
-    assert page.locator("form").count() == 0
-    assert page.locator("#relations svg[role=img]").count() == 1
-    assert [u for u in requests if not u.startswith("file:")] == [] and errors == []
-    assert axe_violations(page) == []
+    for section in ("summary", "article", "claims", "sources", "findings"):
+        assert page.locator(f"section#{section}").count() == 1, section
+    assert page.locator(".article-text .vbadges .vbadge").count() >= 1  # verdict and cw chips in the text
     page.close()

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..document import (
+    CONFLICTING,
+    NOT_ENOUGH_EVIDENCE,
+    REFUTED,
+    SUPPORTED,
     Article,
     Assertion,
     Citation,
@@ -12,6 +16,7 @@ from ..document import (
     Credibility,
     Entity,
     Evidence,
+    FactCheckMatch,
     Finding,
     Holder,
     Relation,
@@ -151,7 +156,7 @@ def truncate(text: str, limit: int = 140) -> str:
         return line
     cut = line[: limit - 1]
     space = cut.rfind(" ")
-    if space > limit // 2:
+    if line[limit - 1] != " " and space > limit // 2:  # mid-word: back up to the last whole word
         cut = cut[:space]
     return cut.rstrip(" ,;:") + "…"
 
@@ -176,10 +181,132 @@ def split_nearest(verdict: Verdict) -> tuple[list[Evidence], list[Evidence]]:
 
 
 def verdict_text(verdict: Verdict | None, unchecked_reason: str | None = None) -> str:
-    """``"REFUTED (82%)"``, or ``"not checked: opinion"`` with the reason the verify stage gave."""
+    """``"REFUTED (model confidence 82%)"``, or ``"not checked: opinion"`` with the verify stage's reason.
+
+    The percentage is the verifier's calibrated confidence in its label, and says so.
+    """
     if verdict is None:
         return f"not checked: {unchecked_reason}" if unchecked_reason else "not checked"
-    return f"{verdict.label} ({confidence_text(verdict.confidence)})"
+    return f"{verdict.label} (model confidence {confidence_text(verdict.confidence)})"
+
+
+def unchecked_reason(claim: Claim, article: Article) -> str:
+    """Why a claim has no verdict, in words: the verify stage's reason, else what the record shows."""
+    if claim.unchecked_reason:
+        return claim.unchecked_reason
+    if "verify" not in article.stages_run:
+        return "verification did not run"
+    if claim.check_worthy is False:
+        return "below the check-worthiness threshold"
+    return "no reason recorded"
+
+
+def claim_verdict_text(claim: Claim, article: Article) -> str:
+    """:func:`verdict_text` with the reason for an unchecked claim always filled in."""
+    if claim.verdict is None:
+        return verdict_text(None, unchecked_reason(claim, article))
+    return verdict_text(claim.verdict)
+
+
+#: label → (css suffix, icon, short word); ``None`` is a claim no verifier checked. Verdicts are
+#: shown by icon + word + style, never by colour alone; the not-enough-evidence icon is a half disc,
+#: not an ellipsis (which reads as punctuation).
+VERDICT_STYLES: dict[str | None, tuple[str, str, str]] = {
+    SUPPORTED: ("supported", "✓", "Supported"),
+    REFUTED: ("refuted", "✗", "Refuted"),
+    NOT_ENOUGH_EVIDENCE: ("nee", "◐", "Not enough evidence"),
+    CONFLICTING: ("conflicting", "⇆", "Conflicting"),
+    None: ("none", "○", "Not checked"),
+}
+#: Most serious first: an assertion or an edge with several claims shows the first of these.
+VERDICT_SEVERITY: tuple[str | None, ...] = (REFUTED, CONFLICTING, NOT_ENOUGH_EVIDENCE, SUPPORTED, None)
+
+
+def verdict_style(label: str | None) -> dict[str, str]:
+    """``{"css", "icon", "word", "label"}`` of a verdict label (``None``: not checked)."""
+    css, icon, word = VERDICT_STYLES.get(label, VERDICT_STYLES[None])
+    return {"css": css, "icon": icon, "word": word, "label": label or "NOT CHECKED"}
+
+
+def most_serious(labels: Iterable[str | None]) -> str | None:
+    """The most serious verdict among ``labels`` (:data:`VERDICT_SEVERITY` order)."""
+    found = set(labels)
+    for label in VERDICT_SEVERITY:
+        if label in found:
+            return label
+    return None
+
+
+def holder_phrase(holder: Holder) -> str:
+    """Who asserts a statement, in words: ``"the author"``, ``"no one (agentless)"``,
+    ``"“critics” (an unnamed group)"``, ``"Reuters (named, ORG)"``."""
+    if holder.kind == "author":
+        phrase = "the author"
+    elif holder.kind == "agentless":
+        phrase = "no one (agentless)"
+    elif holder.unresolved:
+        phrase = f"“{holder.name}” (a pronoun the article does not resolve)"
+    elif holder.kind == "unnamed_group":
+        phrase = f"“{holder.name}” (an unnamed group)"
+    else:
+        phrase = f"{holder.name} (named" + (f", {holder.entity_type})" if holder.entity_type else ")")
+    if holder.resolved_from and not holder.unresolved:
+        phrase += f" [from “{holder.resolved_from}”]"
+    return phrase
+
+
+def attribution_text(assertion: Assertion) -> str:
+    """The attribution line for every holder kind (the panel's "Attribution")."""
+    h = assertion.holder
+    verb = f" (“{assertion.reporting_verb}”)" if assertion.reporting_verb else ""
+    if h.kind == "author":
+        text = "stated in the author’s own voice"
+    elif h.kind == "agentless":
+        text = f"attributed to no one{verb}: no source is named"
+    elif h.unresolved:
+        text = f"attributed to “{h.name}”, whom the article does not make certain"
+    elif h.kind == "unnamed_group":
+        text = f"attributed to an unnamed group, “{h.name}”{verb}: no named source"
+    else:
+        text = f"attributed to a named source, {h.name}{verb}"
+    if assertion.citation_ids:
+        text += "; cites " + ", ".join(assertion.citation_ids)
+    elif h.kind == "author":
+        text += "; no source cited"
+    return text
+
+
+def age_text(days: int) -> str:
+    """``"3 years"``, ``"5 months"``, ``"12 days"`` (absolute value)."""
+    days = abs(days)
+    if days >= 730:
+        return f"{days // 365} years"
+    if days >= 60:
+        return f"{days // 30} months"
+    return f"{days} day" + ("" if days == 1 else "s")
+
+
+def fact_check_text(match: FactCheckMatch) -> str:
+    """``"previously fact-checked: Mostly False — Snopes, 2019-04-02 (3 years before the article)"``."""
+    where = ", ".join(x for x in (match.publisher, match.date) if x) or "publisher unknown"
+    when = ""
+    if match.age_days is not None:
+        when = (
+            f" ({age_text(match.age_days)} "
+            + ("before" if match.age_days >= 0 else "after")
+            + " the article)"
+        )
+    lead = "related fact-check" if match.related else "previously fact-checked"
+    return f"{lead}: {match.rating} — {where}{when}"
+
+
+def fact_checks_of(claim: Claim) -> tuple[list[FactCheckMatch], list[FactCheckMatch]]:
+    """(same-claim matches, related fact-checks) of a claim."""
+    return [m for m in claim.fact_checks if not m.related], [m for m in claim.fact_checks if m.related]
+
+
+#: Shown beside a fact-check whose rating disagrees with the machine verdict.
+FACT_CHECK_CONFLICT = "⚑ disagrees with the machine verdict: for the reviewer"
 
 
 def ranked_claims(claims: Iterable[Claim]) -> list[Claim]:
@@ -196,6 +323,13 @@ def ranked_claims(claims: Iterable[Claim]) -> list[Claim]:
     return sorted(claims, key=key)
 
 
+def is_prominent(claim: Claim) -> bool:
+    """Shown in full in the short views (the rest are folded): check-worthy, decided (supported,
+    refuted, conflicting), or fact-checked before."""
+    decided = claim.verdict is not None and claim.verdict.label != NOT_ENOUGH_EVIDENCE
+    return bool(claim.check_worthy or decided or any(not m.related for m in claim.fact_checks))
+
+
 def sorted_findings(article: Article) -> list[Finding]:
     """Findings, most severe first (stable within a severity)."""
     return sorted(article.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
@@ -205,7 +339,7 @@ def entity_names(entities: Iterable[Entity]) -> dict[str, str]:
     return {e.id: e.name for e in entities}
 
 
-def relation_text(relation: Relation, names: dict[str, str]) -> str:
+def relation_text(relation: Relation, names: dict[str, str]) -> str:  # the full, verbose form
     """``"Tesla —partners with→ Russian energy companies (held by critics; risks: …)"``."""
     src = names.get(relation.source, relation.source)
     dst = names.get(relation.target, relation.target)

@@ -1,9 +1,16 @@
-"""One self-contained, static HTML report: the article with every assertion highlighted in place.
+"""One self-contained, static HTML report: the summary, then the article with every assertion
+highlighted in place (verdict and check-worthiness chips beside the statements that carry claims), a
+side panel, the claims, the drawn entity–relation map, the sources and the findings. The web app's
+audit page extends the same template, so the static file and the web page look alike.
 
 The page makes no external requests (inline CSS and JS, a Content-Security-Policy that allows only
 its own script) and opens offline. Article text reaches the page only through Jinja2 autoescaping;
 the report JSON is embedded in ``<script type="application/json" id="factaudit-data">`` with ``<``,
 ``>`` and ``&`` written as ``\\u003c``/``\\u003e``/``\\u0026``, so no text can close the element.
+
+The side panel is filled by one script, ``panel.js`` (shared with the web page, which adds its own
+glue), from the embedded report JSON plus a small ``factaudit-view`` JSON of the report's wording
+(:func:`view_data`), so the panel says exactly what the rest of the page says.
 
 Highlights are built by :func:`text_units`: the article is cut into paragraphs (its blocks, or blank
 line separated runs when segmentation did not run), assertion spans are made non-overlapping by
@@ -28,41 +35,58 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..document import Article, Assertion, Citation, Claim, Report
+from ..document import VERDICT_LABELS, Article, Assertion, Citation, Claim, Report
 from ._common import (
+    FACT_CHECK_CONFLICT,
+    NEAREST_HEADING,
     SEVERITY_LABELS,
     SPECIFICITY_LABELS,
     TRAIT_ICONS,
     TRAIT_LABELS,
+    attribution_text,
     check_text,
+    claim_verdict_text,
     confidence_text,
     credibility_text,
-    entity_names,
+    fact_check_text,
+    fact_checks_of,
     has_checks,
     hedges_text,
     holder_label,
+    holder_phrase,
+    is_prominent,
+    most_serious,
     not_run_note,
     ranked_claims,
-    relation_text,
     sorted_findings,
     sourced_text,
     span_text,
+    split_nearest,
     tied_text,
     title_of,
     traits,
+    truncate,
+    unchecked_reason,
+    verdict_style,
     verdict_text,
 )
 from .json_report import to_json_dict
+from .relation_map import NODE_KINDS, Edge, edge_text, isolate, layout, legend_shape, render_svg
+from .summary import FOLDED_FINDINGS, summarise
 
 __all__ = [
+    "ClaimView",
     "Piece",
     "Unit",
+    "claim_views",
     "csp_hash",
     "html_environment",
+    "page_script",
     "resolve_overlaps",
     "script_json",
     "text_units",
     "to_html",
+    "view_data",
 ]
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -268,14 +292,30 @@ def html_environment() -> jinja2.Environment:
         credibility_text=credibility_text,
         confidence_text=confidence_text,
         verdict_text=verdict_text,
+        verdict_style=verdict_style,
         span_text=span_text,
         safe_href=_safe_href,
+        fact_check_text=fact_check_text,
+        cut=truncate,
+        fact_checks_of=fact_checks_of,
+        split_nearest=split_nearest,
+        legend_shape=legend_shape,
+        nearest_heading=NEAREST_HEADING,
+        fact_check_conflict=FACT_CHECK_CONFLICT,
     )
     return env
 
 
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+@cache
+def page_script(*glue: str) -> str:
+    """One page's inline script: the shared panel renderer (``panel.js``) followed by the page's glue
+    (the static report's ``report.js``, or the web page's own script text). The page pins exactly
+    this text with :func:`csp_hash`."""
+    return _asset("panel.js") + "\n" + ("\n".join(glue) if glue else _asset("report.js"))
 
 
 def csp_hash(script: str) -> str:
@@ -289,6 +329,148 @@ def _safe_href(url: str | None) -> str | None:
     if url and re.match(r"^https?://[^\s\"'<>]+$", url, re.IGNORECASE):
         return url
     return None
+
+
+@dataclass
+class ClaimView:
+    """A claim as the pages show it: its machine verdict, and (on the web page) a reviewer's verdict.
+
+    ``label`` is the verdict a reader sees (the reviewer's when there is one); ``review`` and
+    ``history`` are the web app's review records (None and empty in the static report).
+    """
+
+    claim: Claim
+    label: str | None
+    style: dict[str, str]
+    machine: dict[str, str]
+    verdict_text: str
+    holder: str
+    review: Any = None
+    history: list[Any] = field(default_factory=list)
+
+    @property
+    def prominent(self) -> bool:
+        """Listed in full on the page (the rest are folded away): check-worthy, decided (supported,
+        refuted, conflicting), fact-checked before, or reviewed."""
+        return is_prominent(self.claim) or self.review is not None
+
+    @property
+    def cw_text(self) -> str:
+        c = self.claim
+        if c.checkworthiness is None:
+            return "check-worthiness not scored"
+        worthy = (
+            "" if c.check_worthy is None else (" (check-worthy)" if c.check_worthy else " (below threshold)")
+        )
+        return f"check-worthiness {c.checkworthiness:.2f}{worthy}"
+
+    @property
+    def cw_short(self) -> str:
+        """``"check-worthiness 0.86"`` (``cw_text`` without the threshold's verdict)."""
+        c = self.claim
+        return (
+            "check-worthiness not scored"
+            if c.checkworthiness is None
+            else f"check-worthiness {c.checkworthiness:.2f}"
+        )
+
+    @property
+    def description(self) -> str:
+        bits = [f"Claim {self.claim.id}: machine verdict {self.verdict_text}", self.cw_text]
+        if self.review is not None:
+            approved = ", approved" if getattr(self.review, "approved", False) else ", not approved"
+            bits.append(f"reviewer {getattr(self.review, 'reviewer', '')}: {self.style['label']}{approved}")
+        return "; ".join(bits)
+
+
+def claim_views(
+    article: Article,
+    reviewed: Mapping[str, tuple[str | None, Any]] | None = None,
+    history: Mapping[str, list[Any]] | None = None,
+) -> dict[str, ClaimView]:
+    """A :class:`ClaimView` per claim id; ``reviewed``: claim id → (label a reader sees, review)."""
+    holders = {a.id: a.holder for a in article.assertions}
+    out = {}
+    for c in article.claims:
+        machine = c.verdict.label if c.verdict else None
+        label, review = (reviewed or {}).get(c.id, (machine, None))
+        h = holders.get(c.assertion_id)
+        out[c.id] = ClaimView(
+            claim=c,
+            label=label,
+            style=verdict_style(label),
+            machine=verdict_style(machine),
+            verdict_text=claim_verdict_text(c, article),
+            holder=holder_phrase(h) if h else "unknown",
+            review=review,
+            history=list((history or {}).get(c.id, [])),
+        )
+    return out
+
+
+def _safe(url: str | None) -> str | None:
+    return _safe_href(url)
+
+
+def view_data(
+    article: Article,
+    views: Mapping[str, ClaimView],
+    edge_list: list[Edge],
+    reviews: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The report's wording for the panel script (the JSON report has the facts, this the words)."""
+    claims: dict[str, Any] = {}
+    for cid, v in views.items():
+        c = v.claim
+        same, related = fact_checks_of(c)
+        claims[cid] = {
+            "verdict": v.verdict_text,
+            "machine": v.machine,
+            "style": v.style,
+            "confidence": f"model confidence {confidence_text(c.verdict.confidence)}" if c.verdict else None,
+            "unchecked": None if c.verdict else unchecked_reason(c, article),
+            "cw": v.cw_text.removeprefix("check-worthiness "),
+            "holder": v.holder,
+            "fact_checks": [
+                {
+                    "text": fact_check_text(m),
+                    "reviewed": m.claim_reviewed,
+                    "url": _safe(m.url),
+                    "conflict": FACT_CHECK_CONFLICT if m.conflicts_with_verdict else None,
+                }
+                for m in same
+            ],
+            "related": [
+                {
+                    "text": f"“{m.claim_reviewed}” — {m.rating}"
+                    + (f", {m.publisher}" if m.publisher else ""),
+                    "url": _safe(m.url),
+                    "conflict": FACT_CHECK_CONFLICT if m.conflicts_with_verdict else None,
+                }
+                for m in related
+            ],
+        }
+        if reviews and cid in reviews:
+            claims[cid]["review"] = reviews[cid]
+    return {
+        "assertions": [
+            {"holder": holder_phrase(a.holder), "attribution": attribution_text(a), "hedges": hedges_text(a)}
+            for a in article.assertions
+        ],
+        "claims": claims,
+        "relations": [
+            {
+                "title": f"{isolate(e.source_name)} —{e.relation}→ {isolate(e.target_name)}",
+                "summary": edge_text(e),
+                "claims": e.claim_ids,
+                "style": verdict_style(e.label),
+                "risks": e.risk_texts,
+                "benefits": e.benefit_texts,
+            }
+            for e in edge_list
+        ],
+        "nearest_heading": NEAREST_HEADING,
+    }
 
 
 def _describe(a: Assertion, citations: dict[str, Citation]) -> str:
@@ -331,16 +513,20 @@ def to_html(
     template: str = "report.html.j2",
     environment: jinja2.Environment | None = None,
     extra: Mapping[str, Any] | None = None,
+    views: Mapping[str, ClaimView] | None = None,
+    reviews: Mapping[str, dict[str, Any]] | None = None,
+    script: str | None = None,
 ) -> str:
     """The report as one static HTML page.
 
     ``template``, ``environment`` (e.g. an overlay of :func:`html_environment` whose loader also
     finds the web app's templates) and ``extra`` (added to the template context) let the web app
-    extend the layout.
+    extend the layout; ``views`` (claim views with reviewer verdicts), ``reviews`` (review wording
+    for the panel) and ``script`` (the page's inline script, :func:`page_script`) are the web page's.
     """
     art = report.article
     citations = {c.id: c for c in art.citations}
-    views = [_assertion_view(i, a, citations) for i, a in enumerate(art.assertions)]
+    aviews = [_assertion_view(i, a, citations) for i, a in enumerate(art.assertions)]
     units = text_units(art)
     anchored: set[int] = set()
     for unit in units:
@@ -348,12 +534,24 @@ def to_html(
             if p.index is not None and p.index not in anchored:
                 anchored.add(p.index)
                 p.anchor = f"hl-{p.index}"
-    claims_by_assertion: dict[str, list[Claim]] = {}
-    for c in art.claims:
-        claims_by_assertion.setdefault(c.assertion_id, []).append(c)
-    script = _asset("report.js")
-    names = entity_names(art.entities)
+    cviews = dict(views) if views is not None else claim_views(art)
+    by_assertion: dict[str, list[ClaimView]] = {}
+    for v in cviews.values():
+        by_assertion.setdefault(v.claim.assertion_id, []).append(v)
+    assertion_claims = {
+        aid: {
+            "style": verdict_style(most_serious(v.label for v in vs)),
+            "claims": vs,
+            "description": " ".join(v.description + "." for v in vs),
+        }
+        for aid, vs in by_assertion.items()
+    }
+    labels = {cid: v.label for cid, v in cviews.items()}
+    relation_map = layout(art, labels)
+    edge_list = relation_map.edges if relation_map else []
+    script = script if script is not None else page_script()
     block_kinds = Counter(b.kind for b in art.blocks)
+    index_of = {a.id: i for i, a in enumerate(art.assertions)}
     context = {
         "report": report,
         "article": art,
@@ -362,12 +560,24 @@ def to_html(
         "lang": _lang(art),
         "units": units,
         "anchored": anchored,
-        "views": views,
-        "views_by_id": {v["a"].id: v for v in views},
+        "views": aviews,
+        "views_by_id": {v["a"].id: v for v in aviews},
+        "index_of": index_of,
+        "summary": summarise(art),
         "findings": sorted_findings(art),
+        "folded_findings": FOLDED_FINDINGS,
         "claims": ranked_claims(art.claims),
-        "claims_by_assertion": claims_by_assertion,
-        "relations": [relation_text(r, names) for r in art.relations],
+        "claim_views": cviews,
+        "ranked_views": [cviews[c.id] for c in ranked_claims(art.claims)],
+        "assertion_claims": assertion_claims,
+        "relation_map": relation_map,
+        "map_svg": render_svg(relation_map) if relation_map else Markup(""),
+        "edges": edge_list,
+        "edge_text": edge_text,
+        "node_kinds": NODE_KINDS,
+        "verdict_legend": [verdict_style(k) for k in (*VERDICT_LABELS, None)],
+        "labels": VERDICT_LABELS,
+        "claim_review_template": "claim_review.html.j2",
         "citations": art.citations,
         "tied_text": tied_text,
         "check_text": check_text,
@@ -382,6 +592,7 @@ def to_html(
         },
         "settings_json": json.dumps(report.run.settings, indent=2, ensure_ascii=False, default=str),
         "data_json": script_json(to_json_dict(report)),
+        "view_json": script_json(view_data(art, cviews, edge_list, reviews)),
         "style": Markup(_asset("report.css")),
         "script": Markup(script),
         "script_hash": csp_hash(script),

@@ -1,4 +1,5 @@
-"""The terminal report (rich): header, findings, assertions, claims, sources, Q&A pairs.
+"""The terminal report (rich): a summary first, then the claims, the map's edges, the sources and the
+findings; ``full`` (the CLI's ``--full`` / ``-v``) adds evidence, offsets, statements and structure.
 
 Article text always goes through :class:`rich.text.Text`, never through console markup, so square
 brackets in an article cannot restyle the output.
@@ -7,6 +8,7 @@ brackets in an article cannot restyle the output.
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from rich import box
 from rich.console import Console, Group
@@ -22,23 +24,28 @@ from ..document import (
     Article,
     Assertion,
     Citation,
+    Claim,
     Report,
 )
 from ._common import (
+    FACT_CHECK_CONFLICT,
     NEAREST_HEADING,
     SEVERITY_LABELS,
     SPECIFICITY_LABELS,
     TRAIT_ICONS,
     TRAIT_LABELS,
     check_text,
+    claim_verdict_text,
     credibility_text,
-    entity_names,
+    fact_check_text,
+    fact_checks_of,
     has_checks,
     hedges_text,
     holder_label,
+    holder_phrase,
+    is_prominent,
     not_run_note,
     ranked_claims,
-    relation_text,
     sorted_findings,
     sourced_text,
     span_text,
@@ -46,8 +53,10 @@ from ._common import (
     tied_text,
     title_of,
     truncate,
-    verdict_text,
+    verdict_style,
 )
+from .relation_map import edge_text, edges
+from .summary import CHECK_FIRST, FOLDED_FINDINGS, summarise
 
 __all__ = ["render_terminal", "to_text"]
 
@@ -62,10 +71,18 @@ VERDICT_STYLES: dict[str, str] = {
 }
 #: Longest assertion text shown in the table (the JSON and HTML reports keep it whole).
 TEXT_LIMIT = 240
+#: Longest claim text in the default view (cut at a word boundary).
+CLAIM_LIMIT = 150
+#: Claims listed in the default view; ``--full`` lists every one.
+SHORT_CLAIMS = 30
 
 
-def to_text(report: Report, width: int = 100) -> str:
-    """The terminal report as plain text (no colour codes), ``width`` columns wide."""
+def to_text(report: Report, width: int = 100, *, full: bool = False) -> str:
+    """The terminal report as plain text (no colour codes), ``width`` columns wide.
+
+    The default view is short (the summary, every claim in two lines, the map as an edge list, the
+    sources); ``full`` adds the detail: evidence, character offsets, every statement, the structure.
+    """
     console = Console(
         file=io.StringIO(),
         record=True,
@@ -75,27 +92,28 @@ def to_text(report: Report, width: int = 100) -> str:
         highlight=False,
         emoji=False,
     )
-    render_terminal(report, console)
+    render_terminal(report, console, full=full)
     return console.export_text(styles=False)
 
 
-def render_terminal(report: Report, console: Console) -> None:
+def render_terminal(report: Report, console: Console, *, full: bool = False) -> None:
     """Print the report to ``console`` (colour follows the console: none when it is not a TTY)."""
     art = report.article
     console.print(_header(report))
-    console.print(_findings(art))
-    console.print(_assertions(art))
-    console.print(_claims(art))
+    console.print(_summary(art))
+    console.print(_claims(art, full, console.width))
     if art.relations:
-        names = entity_names(art.entities)
         console.print(_section("Entity–relation map"))
-        console.print(_list([("•", Text(relation_text(r, names))) for r in art.relations]))
+        console.print(_list([("•", Text(edge_text(e))) for e in edges(art)]))
     console.print(_sources(art))
-    console.print(_structure(art))
-    if art.skipped:
-        console.print(_section("Skipped"))
-        console.print(_list([("•", Text(s)) for s in art.skipped]))
-    console.print(_footer(report))
+    console.print(_findings(art, full))
+    if full:
+        console.print(_assertions(art))
+        console.print(_structure(art))
+        if art.skipped:
+            console.print(_section("Skipped"))
+            console.print(_list([("•", Text(s)) for s in art.skipped]))
+    console.print(_footer(report, full))
 
 
 def _section(title: str) -> Text:
@@ -117,6 +135,7 @@ def _header(report: Report) -> Panel:
     lang = art.language or "unknown"
     if art.language_confidence is not None:
         lang += f" ({art.language_confidence:.2f})"
+    worthy = sum(1 for c in art.claims if c.check_worthy)
     lines = [
         Text(title_of(art), style="bold"),
         Text.assemble(
@@ -128,18 +147,14 @@ def _header(report: Report) -> Panel:
             art.format,
         ),
         Text.assemble(
-            ("assertions: ", "dim"),
+            ("statements: ", "dim"),
             str(len(art.assertions)),
             ("   claims: ", "dim"),
-            str(len(art.claims)),
+            f"{len(art.claims)} ({worthy} check-worthy)",
             ("   sources: ", "dim"),
             str(len(art.citations)),
             ("   findings: ", "dim"),
             str(len(art.findings)),
-        ),
-        Text(
-            "legend: " + "   ".join(f"{icon} {TRAIT_LABELS[k]}" for k, icon in TRAIT_ICONS.items()),
-            style="dim",
         ),
     ]
     if not art.auditable:
@@ -147,22 +162,173 @@ def _header(report: Report) -> Panel:
     return Panel(Group(*lines), title="factaudit report", title_align="left", box=box.ROUNDED)
 
 
-def _findings(art: Article) -> Group:
-    if not art.findings:
-        return Group(_section("Findings"), Text("  No findings."))
+def _verdict_line(c: Claim, art: Article) -> Text:
+    """``NOT ENOUGH EVIDENCE (model confidence 97%) · check-worthiness 0.86 · said by the author``."""
+    label = c.verdict.label if c.verdict else None
+    style = verdict_style(label)
+    line = Text(f"{style['icon']} ", style=VERDICT_STYLES.get(label or "", "dim"))
+    text = claim_verdict_text(c, art)
+    if c.checkworthiness is not None and text.endswith("threshold"):
+        # "not checked: below the check-worthiness threshold (0.32)": the score said once
+        line.append(f"{text} ({c.checkworthiness:.2f})", style="dim")
+        return line
+    line.append(text, style=VERDICT_STYLES.get(label or "", "dim"))
+    if c.checkworthiness is not None:
+        line.append(f" · check-worthiness {c.checkworthiness:.2f}", style="dim")
+    return line
+
+
+def _said_by(c: Claim, assertions: dict[str, Assertion], full: bool) -> str:
+    """`` · said by “critics” (an unnamed group)``; the short view leaves out the author, the
+    common case (the summary's check-first list and the full view always say it)."""
+    a = assertions.get(c.assertion_id)
+    if a is None:
+        return ""
+    if a.holder.kind == "author" and not full:
+        return ""
+    return f" · said by {holder_phrase(a.holder)}"
+
+
+def _summary(art: Article) -> Group:
+    s = summarise(art)
+    parts: list[Text | Table] = [_section("Summary")]
+    assertions = {a.id: a for a in art.assertions}
+    if s.check_first:
+        parts.append(Text(f"  Check first ({s.check_worthy} of {s.claims} claims are check-worthy):"))
+        items: list[tuple[str | Text, Text]] = []
+        for i, c in enumerate(s.check_first, 1):
+            body = Text(f"“{truncate(c.text, 100)}” ") + Text(c.id, style="dim")
+            body.append("\n")
+            body.append_text(_verdict_line(c, art))
+            body.append(_said_by(c, assertions, True), style="dim")
+            _fact_check_lines(c, body, False)
+            items.append((f"{i}.", body))
+        parts.append(_list(items))
+    else:
+        parts.append(Text("  " + not_run_note(art, "claims", "claims")))
+    rows = Table.grid(padding=(0, 2), pad_edge=True)
+    rows.add_column(no_wrap=True, style="bold")
+    rows.add_column(ratio=1)
+    if s.sourcing:
+        sourcing = Text()
+        for i, f in enumerate(s.sourcing):
+            if i:
+                sourcing.append("\n")
+            sourcing.append(
+                SEVERITY_LABELS.get(f.severity, f.severity).split()[0] + " ",
+                style=SEVERITY_STYLES.get(f.severity, ""),
+            )
+            sourcing.append(f.message)
+        rows.add_row("  Sourcing", sourcing)
+    elif art.citations or art.assertions:
+        rows.add_row("  Sourcing", Text("no sourcing or attribution problem found"))
+    if art.claims:
+        rows.add_row("  Verdicts", Text(s.verdict_line()))
+    if s.evidence:
+        rows.add_row("  Evidence", Text(s.evidence))
+    fc = s.fact_check_line()
+    if fc:
+        text = Text(fc)
+        for c, m in s.fact_checked[:5]:
+            text.append(f"\n{c.id}: {m.rating} — {m.publisher or 'publisher unknown'}", style="dim")
+        rows.add_row("  Fact-checks", text)
+    parts.append(rows)
+    return Group(*parts)
+
+
+def _fact_check_lines(c: Claim, body: Text, full: bool) -> None:
+    same, related = fact_checks_of(c)
+    for m in same:
+        body.append("\n⟲ " + fact_check_text(m), style="bold")
+        body.append(f"\n  reviewed claim: “{truncate(m.claim_reviewed, 140)}”", style="italic")
+        body.append(f"\n  {m.url}", style="dim")
+        if m.conflicts_with_verdict:
+            body.append(f"\n  {FACT_CHECK_CONFLICT}", style="bold yellow")
+    if related:
+        body.append(f"\nrelated fact-checks ({len(related)}):", style="dim")
+        for m in related if full else related[:2]:
+            body.append(
+                f"\n  “{truncate(m.claim_reviewed, 100)}” — {m.rating}, {m.publisher or '?'} {m.url}",
+                style="dim",
+            )
+            if m.conflicts_with_verdict:
+                body.append(f" {FACT_CHECK_CONFLICT}", style="yellow")
+
+
+def _claims(art: Article, full: bool, width: int) -> Group:
+    if not art.claims:
+        return Group(_section("Claims"), Text("  " + not_run_note(art, "claims", "claims")))
+    assertions = {a.id: a for a in art.assertions}
+    items: list[tuple[str | Text, Text]] = []
+    ranked = ranked_claims(art.claims)
+    # The short view: the summary already listed the first CHECK_FIRST claims; the list goes on with
+    # the prominent ones (check-worthy, decided, fact-checked) and counts the rest in one line.
+    first = 0 if full else min(CHECK_FIRST, len(ranked))
+    rest = ranked[first:]
+    shown = ranked if full else [c for c in rest if is_prominent(c)][:SHORT_CLAIMS]
+    folded = [] if full else [c for c in rest if c not in shown]
+    for i, c in enumerate(shown, first + 1):
+        # The short view keeps a claim to about two lines, cut at a word boundary.
+        limit = min(CLAIM_LIMIT, 2 * (width - 12))
+        body = Text(f"{c.id} ", style="dim") + Text(c.text if full else truncate(c.text, limit))
+        body.append("\n")
+        body.append_text(_verdict_line(c, art))
+        body.append(_said_by(c, assertions, full), style="dim")
+        if full:
+            body.append(f"\nfrom {c.assertion_id} {span_text(c.start, c.end)}", style="dim")
+            if c.context:
+                body.append(f"\nanswers: {c.context}", style="italic dim")
+        _fact_check_lines(c, body, full)
+        if c.verdict is not None:
+            evidence, nearest = split_nearest(c.verdict)
+            for ev in evidence if full else evidence[:1]:
+                quote = ev.quote or ev.passage
+                body.append(f"\n“{quote if full else truncate(quote, 140)}”", style="italic")
+                body.append(f" — {ev.source}" + (f" ({ev.label})" if full and ev.label else ""), style="dim")
+            if full:
+                if c.verdict.note:
+                    body.append(f"\nnote: {c.verdict.note}", style="dim")
+                if nearest:  # no verdict beside them: they are not evidence
+                    body.append(f"\n{NEAREST_HEADING}:", style="dim")
+                    for ev in nearest:
+                        body.append(f"\n  “{truncate(ev.quote or ev.passage)}”", style="dim italic")
+                        body.append(f" — {ev.source}", style="dim")
+        items.append((f"{i}.", body))
+    title = f"Claims ({len(art.claims)}, check first)" if full else "More claims to check"
+    parts: list[Text | Table] = [_section(title)]
+    if items:
+        parts.append(_list(items))
+    if folded:
+        words = Counter(verdict_style(c.verdict.label if c.verdict else None)["word"].lower() for c in folded)
+        why = ", ".join(f"{n} {word}" for word, n in words.most_common())
+        also = sum(1 for c in folded if is_prominent(c))
+        what = f"{also} of them check-worthy, decided or fact-checked" if also else "below the threshold"
+        parts.append(
+            Text(f"  … and {len(folded)} more claims ({what}; {why}): --full lists every claim", style="dim")
+        )
+    return Group(*parts) if len(parts) > 1 else Group()
+
+
+def _findings(art: Article, full: bool) -> Group:
+    # check_first and evidence_coverage are said in the summary's own words (whole words, no offsets)
+    found = [f for f in sorted_findings(art) if f.code not in FOLDED_FINDINGS]
+    if not full:  # the summary already said the problems and warnings
+        found = [f for f in found if f.severity == "info"]
+    if not found:
+        return Group() if not full else Group(_section("Findings"), Text("  No findings."))
     grid = Table.grid(padding=(0, 2), pad_edge=True)
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True, style="dim")
     grid.add_column(ratio=1)
-    for f in sorted_findings(art):
+    for f in found:
         label = Text("  ") + Text(
             SEVERITY_LABELS.get(f.severity, f.severity), style=SEVERITY_STYLES.get(f.severity, "")
         )
         message = Text(f.message)
-        if f.refs:
+        if f.refs and full:
             message.append(f" ({', '.join(f.refs)})", style="dim")
         grid.add_row(label, Text(f.code), message)
-    return Group(_section("Findings"), grid)
+    return Group(_section("Findings" if full else "Other findings"), grid)
 
 
 def _assertion_text(a: Assertion) -> Text:
@@ -200,48 +366,18 @@ def _attribution_text(a: Assertion, citations: dict[str, Citation]) -> Text:
 
 def _assertions(art: Article) -> Group | Text:
     if not art.assertions:
-        return Text.assemble(_section("Assertions"), "\n  ", not_run_note(art, "attribution", "assertions"))
+        return Text.assemble(_section("Statements"), "\n  ", not_run_note(art, "attribution", "assertions"))
     citations = {c.id: c for c in art.citations}
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_lines=True)
     table.add_column("id", no_wrap=True, style="dim")
-    table.add_column("assertion", ratio=3)
+    table.add_column("statement [characters]", ratio=3)
     table.add_column("attribution", ratio=2)
     for a in art.assertions:
         table.add_row(Text(a.id), _assertion_text(a), _attribution_text(a, citations))
-    return Group(_section("Assertions"), table)
-
-
-def _claims(art: Article) -> Group:
-    if not art.claims:
-        return Group(_section("Claims (check first)"), Text("  " + not_run_note(art, "claims", "claims")))
-    assertions = {a.id: a for a in art.assertions}
-    items: list[tuple[str | Text, Text]] = []
-    for i, c in enumerate(ranked_claims(art.claims), 1):
-        body = Text(f"{c.id} ", style="dim") + Text(c.text)
-        label = c.verdict.label if c.verdict else ""
-        body.append("\n")
-        body.append(verdict_text(c.verdict, c.unchecked_reason), style=VERDICT_STYLES.get(label, "dim"))
-        if c.checkworthiness is not None:
-            body.append(f"  check-worthiness {c.checkworthiness:.2f}", style="dim")
-        source = assertions.get(c.assertion_id)
-        origin = f"\nfrom {c.assertion_id}" + (f", held by {holder_label(source.holder)}" if source else "")
-        body.append(origin, style="dim")
-        if c.context:
-            body.append(f"\nanswers: {c.context}", style="italic dim")
-        if c.verdict is not None:
-            if c.verdict.note:
-                body.append(f"\nnote: {c.verdict.note}", style="dim")
-            evidence, nearest = split_nearest(c.verdict)
-            for ev in evidence:
-                body.append(f"\n“{ev.quote or ev.passage}”", style="italic")
-                body.append(f" — {ev.source}", style="dim")
-            if nearest:  # no verdict beside them: they are not evidence
-                body.append(f"\n{NEAREST_HEADING}:", style="dim")
-                for ev in nearest:
-                    body.append(f"\n  “{truncate(ev.quote or ev.passage)}”", style="dim italic")
-                    body.append(f" — {ev.source}", style="dim")
-        items.append((f"{i}.", body))
-    return Group(_section("Claims (check first)"), _list(items))
+    legend = Text(
+        "  legend: " + "   ".join(f"{icon} {TRAIT_LABELS[k]}" for k, icon in TRAIT_ICONS.items()), style="dim"
+    )
+    return Group(_section("Statements"), legend, table)
 
 
 def _sources(art: Article) -> Group | Text:
@@ -292,10 +428,17 @@ def _structure(art: Article) -> Group:
     return Group(_section("Structure"), counts, _list(items))
 
 
-def _footer(report: Report) -> Text:
+def _footer(report: Report, full: bool) -> Text:
     run = report.run
     models = ", ".join(f"{m.name} {m.version}" for m in run.models) or "none"
     timings = ", ".join(f"{k} {v:.3f}s" for k, v in run.timings.items()) or "—"
+    if not full:
+        return Text(
+            f"\nfactaudit {run.package_version} · {run.duration_s:.2f} s · models: {models}\n"
+            "--full (-v) adds evidence, nearest passages, character offsets, every statement and "
+            "the structure",
+            style="dim",
+        )
     return Text(
         f"\nfactaudit {run.package_version} · schema {report.schema_version} · started {run.started_at} · "
         f"{run.duration_s:.2f} s\n"
