@@ -64,6 +64,17 @@ class Settings:
     #: Verifier to use instead of the shipped one: a local folder (the project's files or a Hugging
     #: Face ONNX export) or a hub id ``owner/name[@revision]`` (downloaded once; the ``hub`` extra).
     verifier_model: str | None = None
+    #: Match check-worthy claims to earlier published fact-checks (the fact-check library). Off by
+    #: default: on 50 hand-labelled Horne 2017 articles its matches were right 4 times in 15
+    #: (issue 14's target is 0.95 precision); ``--factchecks`` / ``Settings(factchecks=True)``.
+    factchecks: bool = False
+    #: Fact-check library folder (None: the default library, seeded with the shipped Snopes
+    #: entries on first use; ``$FACTAUDIT_FACTCHECKS`` moves it).
+    factcheck_library: str | None = None
+    #: At most this many check-worthy claims (best ranked first) are matched per article.
+    factcheck_max_claims: int = 25
+    #: Claim matcher folder instead of the shipped one (e.g. the research-use CheckThat! variant).
+    claim_matcher_model: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -61,6 +61,7 @@ def default_stages(settings: Settings) -> list[Stage]:
     from .stages.attribution import AttributionStage
     from .stages.cited import CitedPagesStage
     from .stages.claims import ClaimsStage
+    from .stages.factchecks import FactChecksStage
     from .stages.findings import FindingsStage
     from .stages.ingest import IngestStage
     from .stages.relations import RelationsStage
@@ -75,6 +76,7 @@ def default_stages(settings: Settings) -> list[Stage]:
         SourcesStage(settings),
         ClaimsStage(settings),
         RelationsStage(settings),
+        FactChecksStage(settings),
         VerifyStage(settings),
         *([CitedPagesStage(settings)] if settings.online else []),
         FindingsStage(settings),

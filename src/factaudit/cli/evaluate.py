@@ -10,7 +10,7 @@ import typer
 
 from ._app import eval_app
 
-__all__ = ["eval_checkworthiness", "eval_climate_fever", "eval_verification"]
+__all__ = ["eval_checkworthiness", "eval_claim_matching", "eval_climate_fever", "eval_verification"]
 
 @eval_app.command("checkworthiness")
 def eval_checkworthiness(
@@ -87,3 +87,27 @@ def _eval_verifier(spec: str | None) -> Any:
 
     return load_verifier(spec)
 
+
+
+@eval_app.command("claim-matching")
+def eval_claim_matching(
+    queries: Annotated[Path, typer.Option("--queries", help="Queries TSV: tweet_id, tweet_content.")],
+    qrels: Annotated[Path, typer.Option("--qrels", help="TREC qrels: tweet_id 0 vclaim_id 1.")],
+    claims: Annotated[Path, typer.Option("--claims", help="Verified claims TSV: vclaim_id, vclaim, title.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", help="A claim matcher folder instead of the shipped one.")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option("--mode", help="rerank (default), first_stage or bm25 (the task's baseline).")
+    ] = "rerank",
+) -> None:
+    """MAP@1/3/5 and MRR of claim matching in the CheckThat! 2020 task 2 format."""
+    from ..errors import InputError
+    from ..evaluation.claim_matching import evaluate_claim_matching
+
+    if mode not in ("rerank", "first_stage", "bm25"):
+        raise InputError(f"unknown --mode {mode!r}: use rerank, first_stage or bm25")
+    res = evaluate_claim_matching(queries, qrels, claims, matcher_model=model, mode=mode)
+    res.pop("per_query", None)
+    _print_eval(res, as_json)

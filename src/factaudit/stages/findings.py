@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..document import CONFLICTING, REFUTED, Article, Finding, Severity, Verdict
+from ..document import CONFLICTING, REFUTED, SUPPORTED, Article, Finding, Severity, Verdict
 from . import BaseStage
+
+#: Normalised fact-check ratings that say a claim is wrong / right (conflicts with a verdict).
+_FALSE_LIKE = frozenset({"false", "mostly false"})
+_TRUE_LIKE = frozenset({"true", "mostly true"})
 
 
 def _ids(items: list[str], limit: int = 50) -> list[str]:
@@ -20,7 +24,7 @@ class FindingsStage(BaseStage):
 
     name = "findings"
     requires: tuple[str, ...] = ("blocks", "assertions", "citations")
-    assigns: tuple[str, ...] = ("findings",)
+    assigns: tuple[str, ...] = ("findings", "claims.fact_checks")
     uses: tuple[str, ...] = ("claims", "claims.verdict", "citations.check")
 
     def __call__(self, article: Article) -> Article:
@@ -156,6 +160,7 @@ class FindingsStage(BaseStage):
             )
         self._coverage(article)
         self._cited_pages(article)
+        self._fact_checked(article)
         worthy = sorted((c for c in article.claims if c.check_worthy), key=lambda c: c.rank or 0)
         if worthy:
             f.append(
@@ -179,6 +184,47 @@ class FindingsStage(BaseStage):
                     )
                 )
         return article
+
+    @staticmethod
+    def _fact_checked(article: Article) -> None:
+        """"N claims were fact-checked before" with the ratings; a fact-check that rates the claim
+        false while the verdict says SUPPORTED (or true while REFUTED) is flagged on the match
+        (``conflicts_with_verdict``, set here: the verdict comes after the factchecks stage)."""
+        checked = [c for c in article.claims if any(not m.related for m in c.fact_checks)]
+        conflicts: list[str] = []
+        for c in checked:
+            label = c.verdict.label if c.verdict is not None else None
+            for m in c.fact_checks:
+                if m.related:
+                    continue
+                m.conflicts_with_verdict = (label == SUPPORTED and m.normalised in _FALSE_LIKE) or (
+                    label == REFUTED and m.normalised in _TRUE_LIKE)
+                if m.conflicts_with_verdict and c.id not in conflicts:
+                    conflicts.append(c.id)
+        if not checked:
+            return
+        ratings: dict[str, int] = {}
+        for c in checked:
+            best = next(m for m in c.fact_checks if not m.related)
+            ratings[best.rating] = ratings.get(best.rating, 0) + 1
+        debunked = [c.id for c in checked
+                    if all(m.stance == "debunks" for m in c.fact_checks if not m.related)]
+        msg = (f"{len(checked)} claim{'s were' if len(checked) != 1 else ' was'} fact-checked before ("
+               + ", ".join(f"{n} rated “{r}”" for r, n in sorted(ratings.items(), key=lambda x: -x[1]))
+               + ")")
+        if debunked:
+            msg += f"; the article reports {len(debunked)} of them in order to debunk them"
+        falsish = [c.id for c in checked if c.id not in debunked and any(
+            not m.related and m.normalised in _FALSE_LIKE for m in c.fact_checks)]
+        severity: Severity = "problem" if falsish else "info"
+        article.findings.append(
+            Finding("previously_fact_checked", severity, msg + ".", _ids([c.id for c in checked]))
+        )
+        if conflicts:
+            article.findings.append(Finding(
+                "fact_check_conflicts_with_verdict", "warning",
+                f"{len(conflicts)} claim(s) have a published fact-check whose rating disagrees with the "
+                "machine verdict: for the reviewer.", conflicts))
 
     @staticmethod
     def _coverage(article: Article) -> None:
