@@ -11,6 +11,12 @@ if "FACTAUDIT_STORE" not in os.environ:
     # including CLI tests run in subprocesses (they inherit the environment).
     os.environ["FACTAUDIT_STORE"] = os.path.join(tempfile.mkdtemp(prefix="factaudit-test-store-"), "default")
 
+if "FACTAUDIT_FACTCHECKS" not in os.environ:
+    # The default fact-check library (the shipped Snopes entries, seeded on first use, ~10 s).
+    os.environ["FACTAUDIT_FACTCHECKS"] = os.path.join(
+        tempfile.mkdtemp(prefix="factaudit-test-factchecks-"), "default"
+    )
+
 if "FACTAUDIT_CACHE_DIR" not in os.environ:
     # Wikipedia answers cached by --online tests stay out of the user's cache folder.
     os.environ["FACTAUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="factaudit-test-cache-")

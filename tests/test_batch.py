@@ -313,3 +313,52 @@ def test_worker_watchdog_exits_when_the_parent_dies() -> None:
         timeout=60,
     )
     assert late.returncode == 1 and "alive" not in late.stdout
+
+
+# --- article metadata in batch input ---------------------------------------------------------
+
+PAGE = """<html><head><title>Plant opens</title>
+<meta property="og:site_name" content="The Daily Example">
+<meta property="article:published_time" content="2023-03-04">
+<link rel="canonical" href="https://daily.example/news/plant-opens">
+</head><body><article><h1>Plant opens</h1>
+<p>The council said on Monday that the new water plant would open in May, after two years of work.</p>
+<p>Officials said the plant would serve 40,000 homes in the district.</p></article></body></html>"""
+
+
+def test_jsonl_metadata_reaches_the_report_and_bad_metadata_is_recorded(tmp_path: Path) -> None:
+    jl = tmp_path / "news.jsonl"
+    lines = [
+        {"id": "a", "text": "The council said it would build two new schools.",
+         "url": "https://news.example/a", "date": "2024-05-01", "outlet": " Example News "},
+        {"id": "b", "text": "The Bank of England said rates would rise.",
+         "date": "2024-05-02T09:30:00+01:00"},
+        {"id": "bad-date", "text": "The council said it would build schools.", "date": "May 1st"},
+        {"id": "bad-url", "text": "The council said it would build schools.", "url": "javascript:alert(1)"},
+        {"id": "bad-outlet", "text": "The council said it would build schools.", "outlet": 7},
+        # HTML supplies what the line does not say; what the line says wins.
+        {"id": "page", "html": PAGE},
+        {"id": "page-dated", "html": PAGE, "date": "2023-03-09", "outlet": "Wire copy"},
+    ]
+    jl.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    items = {i.id: i for i in expand_sources([str(jl)])}
+    want = {"url": "https://news.example/a", "date": "2024-05-01", "outlet": "Example News"}
+    assert items["a"].meta == want
+    assert items["b"].meta == {"date": "2024-05-02T09:30:00+01:00"}
+    assert items["bad-date"].error == "line 3 has a date that is not ISO 8601 (YYYY-MM-DD): 'May 1st'"
+    assert items["bad-url"].error and "not an http(s) URL" in items["bad-url"].error
+    assert items["bad-outlet"].error == "line 5 has an outlet that is not a string"
+    out = tmp_path / "out"
+    summary = run_batch(list(items.values()), out, settings=NO_VERIFY)
+    assert (summary.done, summary.errors) == (4, 3)
+    meta = {
+        m["id"]: json.loads((out / m["output"]).read_text())["article"]["meta"]
+        for m in _manifest(out)
+        if m["status"] == "ok"
+    }
+    assert {k: meta["a"][k] for k in ("url", "date", "outlet")} == items["a"].meta
+    assert meta["b"]["date"] == "2024-05-02T09:30:00+01:00" and "outlet" not in meta["b"]
+    assert (meta["page"]["outlet"], meta["page"]["date"]) == ("The Daily Example", "2023-03-04")
+    assert meta["page"]["url"] == "https://daily.example/news/plant-opens"
+    assert (meta["page-dated"]["outlet"], meta["page-dated"]["date"]) == ("Wire copy", "2023-03-09")
+    assert meta["page-dated"]["sitename"] == "The Daily Example"  # the page's own word is kept too

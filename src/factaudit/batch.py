@@ -1,12 +1,15 @@
 """Batch audits: many articles, one report each, resumable, in parallel.
 
 Sources expand into :class:`BatchItem` s (files, directories of files, URLs, JSONL files with one
-article per line). :func:`map_batches` is the one small interface over the engines: a local
+article per line, which may carry its ``url``, ``date`` and ``outlet``: they go into
+``article.meta``). :func:`map_batches` is the one small interface over the engines: a local
 process pool (default; forked workers inherit the warmed Auditor) or Ray (``engine="ray"``, an
-optional extra; ``RAY_ADDRESS`` points the same code at a cluster). :func:`run_batch` writes each
-report durably (fsynced, renamed, folder fsynced) and appends a line to ``manifest.jsonl`` (fsynced)
-only after the report is on disk, so a rerun skips what a killed run (or a power cut) already
-finished, and a bad article is recorded and skipped.
+optional extra; one actor per worker loads the models once; ``RAY_ADDRESS`` points the same code
+at a cluster). :func:`run_batch` writes each report durably (fsynced, renamed, folder fsynced) and
+appends a line to ``manifest.jsonl`` (fsynced) only after the report is on disk, or streams it
+into an audit store (SQLite or PostgreSQL: the report and the item's record in one transaction,
+keyed by batch and item id), so a rerun skips what a killed run (or a power cut) already
+finished, nothing is stored twice, and a bad article is recorded and skipped.
 
 Item ids key the manifest, so they are unique within a batch: :func:`expand_sources` audits the
 first article with a given id and records each later one as an error (a rerun skips both, like any
@@ -26,12 +29,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ._workers import die_with_parent
 from .config import Settings
 from .errors import BatchError, FactauditError, InputError
+from .net import validate_url
 from .report import get_format
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".text"}
@@ -47,6 +52,9 @@ class BatchItem:
     text: str | None = None
     #: A problem found while expanding the sources (bad JSONL line): recorded, not audited.
     error: str | None = None
+    #: Article metadata given with the item (JSONL ``url``, ``date``, ``outlet``): it goes into
+    #: ``article.meta`` before ingest, and wins over what the page's own metadata says.
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +67,8 @@ class ItemResult:
     error: str | None = None
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+    #: The process id of the worker that audited the item.
+    worker: int | None = None
 
 
 @dataclass
@@ -221,10 +231,57 @@ def _jsonl_items(path: Path) -> Iterator[tuple[int, BatchItem, bool]]:
                 err = f"line {n} has no text field ({', '.join(TEXT_KEYS)}) or url"
                 yield n, BatchItem(id=item_id, error=err), given
                 continue
+            meta, problem = item_meta(obj)
+            if problem:
+                yield n, BatchItem(id=item_id, error=f"line {n} {problem}"), given
+                continue
             title = obj.get("title")
             if text is not None and isinstance(title, str) and title.strip() and not text.startswith(title):
                 text = f"{title.strip()}\n\n{text}"
-            yield n, BatchItem(id=item_id, location=None if text is not None else url, text=text), given
+            location = None if text is not None else url
+            yield n, BatchItem(id=item_id, location=location, text=text, meta=meta), given
+
+
+#: The article metadata a JSONL line may carry, kept in ``article.meta`` under the same names.
+META_KEYS = ("url", "date", "outlet")
+
+
+def normalise_date(value: str) -> str | None:
+    """An ISO 8601 date or date-time as ``YYYY-MM-DD`` (or the date-time in ISO form); None if not one."""
+    v = value.strip()
+    try:
+        if len(v) == 10:
+            return date.fromisoformat(v).isoformat()
+        return datetime.fromisoformat(v).isoformat()
+    except ValueError:
+        return None
+
+
+def item_meta(obj: dict[str, Any]) -> tuple[dict[str, str], str | None]:
+    """The ``url`` / ``date`` / ``outlet`` of a JSONL line, checked: (meta, None) or ({}, the problem)."""
+    meta: dict[str, str] = {}
+    for key in META_KEYS:
+        value = obj.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            return {}, f"has {'an' if key == 'outlet' else 'a'} {key} that is not a string"
+        value = value.strip()
+        if key == "url":
+            try:
+                value = str(validate_url(value))
+            except FactauditError:
+                return {}, f"has a url that is not an http(s) URL: {value[:100]!r}"
+        elif key == "date":
+            iso = normalise_date(value)
+            if iso is None:
+                return {}, f"has a date that is not ISO 8601 (YYYY-MM-DD): {value[:40]!r}"
+            value = iso
+        elif len(value) > 200:
+            return {}, "has an outlet name longer than 200 characters"
+        if value:
+            meta[key] = value
+    return meta, None
 
 
 # --- workers ---------------------------------------------------------------------------------
@@ -248,15 +305,19 @@ def audit_item(item: BatchItem, fmt: str, settings: Settings | None = None) -> I
     from .report import render
 
     t0 = time.perf_counter()
-    res = ItemResult(id=item.id, status="ok", source=item.location)
+    res = ItemResult(id=item.id, status="ok", source=item.location, worker=os.getpid())
     try:
         if item.error:
             raise InputError(item.error)
+        from .pipeline import make_article
+
         auditor = _auditor(settings)
         if item.text is not None:
-            report = auditor.report(item.text.encode("utf-8"), name=item.id)
+            article = make_article(item.text.encode("utf-8"), name=item.id)
         else:
-            report = auditor.report(str(item.location))
+            article = make_article(str(item.location))
+        article.meta.update(item.meta)
+        report = auditor.report(article)
         res.output = render(report, fmt)
         a = report.article
         res.counts = {
@@ -277,7 +338,6 @@ def audit_item(item: BatchItem, fmt: str, settings: Settings | None = None) -> I
     return res
 
 
-#: prctl(2) option: the signal a process gets when the thread that forked it exits (Linux).
 def map_batches(
     fn: Callable[[BatchItem], ItemResult], items: list[BatchItem], *, jobs: int = 1, engine: str = "local"
 ) -> Iterator[ItemResult]:
@@ -310,18 +370,32 @@ def map_batches(
                     pending.add(pool.submit(fn, nxt))
 
 
-def _apply(fn: Callable[[BatchItem], ItemResult], item: BatchItem) -> ItemResult:
-    """Ray task body: each Ray worker process keeps its own warmed Auditor (see ``_auditor``)."""
-    return fn(item)
+class _RayWorker:
+    """A Ray actor: one per worker (``--jobs``), so each loads the models once and keeps them."""
+
+    def __init__(self, fn: Callable[[BatchItem], ItemResult]) -> None:
+        self.fn = fn
+        warm = getattr(fn, "warm_up", None)
+        if callable(warm):
+            warm()
+
+    def run(self, item: BatchItem) -> ItemResult:
+        return self.fn(item)
 
 
 def _map_ray(
     fn: Callable[[BatchItem], ItemResult], items: list[BatchItem], jobs: int
 ) -> Iterator[ItemResult]:
+    """``jobs`` actors on the local Ray or the cluster at ``RAY_ADDRESS``; an actor is handed its next
+    item as soon as it finishes one (at most one in flight each), and results stream back as they
+    complete. A worker that dies is restarted and its item retried by Ray."""
     try:
         import ray
+        from ray.util import ActorPool
     except ImportError as exc:
         raise BatchError("engine 'ray' needs the ray extra: pip install 'factaudit[ray]'") from exc
+    if not items:
+        return
     if not ray.is_initialized():
         ray.init(
             address=os.environ.get("RAY_ADDRESS"),
@@ -329,13 +403,13 @@ def _map_ray(
             log_to_driver=False,
             num_cpus=None if os.environ.get("RAY_ADDRESS") else max(jobs, 1),
         )
-    remote = ray.remote(_apply)
-    fn_ref = ray.put(fn)
-    pending = [remote.remote(fn_ref, it) for it in items]
-    while pending:
-        done, pending = ray.wait(pending, num_returns=1)
-        for ref in done:
-            yield ray.get(ref)
+    actor = ray.remote(num_cpus=1, max_restarts=2, max_task_retries=2)(_RayWorker)
+    actors: list[Any] = [actor.remote(fn) for _ in range(max(1, min(jobs, len(items))))]
+    try:
+        yield from ActorPool(actors).map_unordered(lambda a, it: a.run.remote(it), items)
+    finally:
+        for a in actors:
+            ray.kill(a)
 
 
 # --- the resumable run -----------------------------------------------------------------------
@@ -405,13 +479,108 @@ class _Audit:
     def __init__(self, fmt: str, settings: Settings | None) -> None:
         self.fmt, self.settings = fmt, settings
 
+    def warm_up(self) -> None:
+        _auditor(self.settings)
+
     def __call__(self, item: BatchItem) -> ItemResult:
         return audit_item(item, self.fmt, self.settings)
 
 
+class _FolderSink:
+    """Reports as files plus ``manifest.jsonl``: each report fsynced and renamed before its line."""
+
+    def __init__(self, out_dir: Path, fmt: str, resume: bool) -> None:
+        self.out_dir, self.fmt, self.resume = out_dir, fmt, resume
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchError(f"cannot create output folder {out_dir}: {exc.strerror}") from exc
+        self.path = out_dir / MANIFEST
+        self._fh: Any = None
+
+    def previous(self) -> dict[str, str]:
+        if not self.resume:
+            return {}
+        return {k: str(v.get("status")) for k, v in read_manifest(self.out_dir).items()}
+
+    def __enter__(self) -> _FolderSink:
+        if self.resume and self.path.exists() and self.path.stat().st_size:
+            with open(self.path, "rb") as fh:
+                fh.seek(-1, os.SEEK_END)
+                torn = fh.read(1) != b"\n"
+            if torn:  # a killed run left half a line: start ours on a fresh one
+                with open(self.path, "a", encoding="utf-8") as fh:
+                    fh.write("\n")
+        self._fh = open(self.path, "a" if self.resume else "w", encoding="utf-8")
+        _fsync_dir(self.out_dir)  # a manifest created just now must not vanish while its reports stay
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+    def write(self, res: ItemResult) -> bool:
+        """Record one result; True when it was stored (False: already there)."""
+        rec = asdict(res)
+        text = rec.pop("output")
+        if res.status == "ok" and text is not None:
+            rec["output"] = write_report(self.out_dir, output_name(res.id, self.fmt), text).name
+        try:
+            self._fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        except OSError as exc:  # disk full, I/O error: the batch cannot go on
+            raise BatchError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+        return True
+
+
+class _StoreSink:
+    """Reports streamed into an audit store (SQLite or PostgreSQL): each item's audit and its
+    ``batch_items`` row in one transaction, keyed by (batch, item id), so nothing is stored twice."""
+
+    def __init__(self, store: Any, batch: str) -> None:
+        self.store, self.batch = store, batch
+
+    def previous(self) -> dict[str, str]:
+        return {k: v.status for k, v in self.store.batch_items(self.batch).items()}
+
+    def __enter__(self) -> _StoreSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def write(self, res: ItemResult) -> bool:
+        from .web.storage import BatchItemRecord, now_iso, record_from_report
+
+        record = None
+        source = res.source or res.id
+        if res.status == "ok" and res.output is not None:
+            kind = "text" if res.source is None else "url" if "://" in res.source else "file"
+            record = record_from_report(parse_json(res.output), source=source, input_kind=kind)
+        item = BatchItemRecord(
+            batch=self.batch,
+            item_id=res.id,
+            status="ok" if record is not None else "error",
+            finished_at=now_iso(),
+            source=source,
+            error_code=res.error_code,
+            error=res.error,
+            seconds=res.seconds,
+            counts=res.counts,
+        )
+        return bool(self.store.add_batch_result(item, record))
+
+
+def batch_name(sources: Iterable[str]) -> str:
+    """The name a database batch run is kept under: derived from its sources (paths resolved), so
+    running the same command again resumes it."""
+    norm = [s if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", s) else str(Path(s).resolve()) for s in sources]
+    return "batch-" + hashlib.sha1("\n".join(norm).encode("utf-8")).hexdigest()[:16]
+
+
 def run_batch(
     items: list[BatchItem],
-    out_dir: Path,
+    out_dir: Path | None,
     *,
     fmt: str = "json",
     jobs: int = 1,
@@ -421,56 +590,47 @@ def run_batch(
     settings: Settings | None = None,
     on_result: Callable[[ItemResult], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    store: Any = None,
+    batch: str | None = None,
 ) -> BatchSummary:
-    """Audit ``items`` (unique ids, as :func:`expand_sources` makes them) into ``out_dir``.
+    """Audit ``items`` (unique ids, as :func:`expand_sources` makes them) into ``out_dir``, or into
+    ``store`` (an :class:`~factaudit.web.storage.AuditStore`) as the run named ``batch``.
 
-    Each finished item's report is on disk (fsynced) before its manifest line is appended and
-    fsynced, so the manifest never names a report a crash lost; ``resume`` skips the ids it lists.
+    Folder: each finished item's report is on disk (fsynced) before its manifest line is appended
+    and fsynced, so the manifest never names a report a crash lost; ``resume`` skips the ids it
+    lists. Store: the JSON report and the item's record are committed together, so a killed run
+    resumes where it stopped and an item is never stored twice (a database run always resumes).
     """
     dups = sorted(k for k, n in Counter(it.id for it in items).items() if n > 1)
     if dups:
         shown = ", ".join(repr(d) for d in dups[:3]) + (f" and {len(dups) - 3} more" if len(dups) > 3 else "")
         raise BatchError(f"batch items need unique ids (they name reports and key the manifest): {shown}")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BatchError(f"cannot create output folder {out_dir}: {exc.strerror}") from exc
-    previous = read_manifest(out_dir) if resume else {}
-    todo = [
-        it
-        for it in items
-        if not (it.id in previous and (previous[it.id].get("status") == "ok" or not retry_errors))
-    ]
-    summary = BatchSummary(total=len(items), skipped_done=len(items) - len(todo), out_dir=str(out_dir))
+    sink: _FolderSink | _StoreSink
+    if store is not None:
+        if not batch:
+            raise BatchError("a batch run into a database needs a batch name")
+        sink, fmt, where = _StoreSink(store, batch), "json", str(getattr(store, "label", "database"))
+    elif out_dir is not None:
+        sink, where = _FolderSink(out_dir, fmt, resume), str(out_dir)
+    else:
+        raise BatchError("a batch run needs an output folder or a database")
+    previous = sink.previous()
+    todo = [it for it in items if not (it.id in previous and (previous[it.id] == "ok" or not retry_errors))]
+    summary = BatchSummary(total=len(items), skipped_done=len(items) - len(todo), out_dir=where)
     if on_start:
         on_start(len(items), summary.skipped_done)
     if todo and engine == "local" and jobs > 1:
         _auditor(settings)  # warm once in the parent: forked workers inherit the loaded models
     t0 = time.perf_counter()
-    manifest_path = out_dir / MANIFEST
-    if resume and manifest_path.exists() and manifest_path.stat().st_size:
-        with open(manifest_path, "rb") as fh:
-            fh.seek(-1, os.SEEK_END)
-            torn = fh.read(1) != b"\n"
-        if torn:  # a killed run left half a line: start ours on a fresh one
-            with open(manifest_path, "a", encoding="utf-8") as fh:
-                fh.write("\n")
-    with open(manifest_path, "a" if resume else "w", encoding="utf-8") as manifest:
-        _fsync_dir(out_dir)  # a manifest created just now must not vanish while its reports stay
+    with sink:
         for res in map_batches(_Audit(fmt, settings), todo, jobs=jobs, engine=engine):
-            rec = asdict(res)
-            text = rec.pop("output")
-            if res.status == "ok" and text is not None:
-                rec["output"] = write_report(out_dir, output_name(res.id, fmt), text).name
+            stored = sink.write(res)
+            if not stored:
+                summary.skipped_done += 1
+            elif res.status == "ok" and res.output is not None:
                 summary.done += 1
             else:
                 summary.errors += 1
-            try:
-                manifest.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                manifest.flush()
-                os.fsync(manifest.fileno())
-            except OSError as exc:  # disk full, I/O error: the batch cannot go on
-                raise BatchError(f"cannot write {manifest_path}: {exc.strerror or exc}") from exc
             if on_result:
                 on_result(res)
     summary.seconds = round(time.perf_counter() - t0, 3)

@@ -15,6 +15,8 @@ One root, so callers can catch everything the tool means to say with one ``excep
     ├── PipelineError              a stage broke its contract (a bug, not bad input)
     ├── ModelError                 a model file is missing, corrupt or the wrong version
     ├── StoreError                 a store or index cannot be opened or written
+    │   ├── DatabaseConnectionError    a database server unreachable or refusing the credentials
+    │   └── ReviewConflictError        a review based on a version another reviewer replaced
     └── BatchError                 a batch run cannot continue (unreadable manifest, ...)
 
 Every error carries a stable ``code`` (``FA1xx`` input, ``FA2xx`` fetch, ``FA3xx`` pipeline,
@@ -93,6 +95,20 @@ class StoreError(FactauditError):
     exit_code = 6
 
 
+class DatabaseConnectionError(StoreError):
+    """The database server cannot be reached, or refuses the user name or password (the message
+    never holds the password)."""
+
+    code = "FA501"
+    exit_code = 9
+
+
+class ReviewConflictError(StoreError):
+    """A review that names the version it was based on, when another reviewer stored one since."""
+
+    code = "FA502"
+
+
 class BatchError(FactauditError):
     code = "FA600"
     exit_code = 7
@@ -109,6 +125,7 @@ EXIT_CODES: dict[int, str] = {
     6: "store error",
     7: "batch error",
     8: "batch finished but some articles failed (see the error records)",
+    9: "database unreachable or credentials refused (--database)",
     70: "pipeline contract error (a bug)",
 }
 

@@ -64,6 +64,16 @@ def test_stdin_and_terminal_view() -> None:
     assert "critics" in res.stdout.lower()
 
 
+def test_terminal_view_is_short_by_default_and_whole_with_full(tmp_path: Path) -> None:
+    short, full = tmp_path / "short.txt", tmp_path / "full.txt"
+    assert main(["audit", str(SEED), "-o", str(short), "-q", "--no-verify"]) == 0
+    assert main(["audit", str(SEED), "-v", "-o", str(full), "-q", "--no-verify"]) == 0
+    s, f = short.read_text(encoding="utf-8"), full.read_text(encoding="utf-8")
+    assert len(s.splitlines()) <= 150 < len(f.splitlines())
+    offsets = re.compile(r"\[\d+–\d+\)")
+    assert offsets.search(f) and not offsets.search(s)  # character offsets only in the full view
+
+
 @pytest.mark.parametrize(
     ("payload", "code", "needle"),
     [

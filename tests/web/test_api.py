@@ -408,6 +408,7 @@ def test_exports_in_every_format(client: TestClient, seed_audit: dict[str, Any])
     assert "<form" not in page and 'http-equiv="Content-Security-Policy"' in page
     assert "form-action 'none'" in html.unescape(page) and "connect-src 'none'" in html.unescape(page)
     assert 'id="relations"' in page and "<svg" in page and 'class="vbadge v-refuted"' in page
+    assert page.index('id="summary"') < page.index('id="article"')
     r = client.get(url, params={"format": "annotations"})
     coll = r.json()
     text = seed_audit["report"]["article"]["text"]
@@ -428,14 +429,19 @@ def test_audit_page_shows_claims_verdicts_panel_and_graph(
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src 'sha256-" in csp and "frame-ancestors 'none'" in csp
     page = r.text
-    for word in ("✓ Supported", "✗ Refuted", "… Not enough evidence", "⇆ Conflicting", "○ Not checked"):
+    for word in ("✓ Supported", "✗ Refuted", "◐ Not enough evidence", "⇆ Conflicting", "○ Not checked"):
         assert word in page  # every verdict has an icon and a word, not only a colour
+    assert "… Not enough evidence" not in page  # the icon is not an ellipsis
+    assert page.index('id="summary"') < page.index('id="article"') < page.index('id="claims"')
     assert "cw 0." in page and "check-worthiness" in page
     assert 'class="hl hedged' in page and "holder-unnamed_group" in page and "holder-named" in page
     assert 'id="panel"' in page and 'role="button"' in page and 'aria-describedby="desc-' in page
     assert "home page" in page and "Entity–relation map" in page and "Elon Musk" in page
+    # one review form per claim, each closed until the reviewer opens it
     assert page.count('class="review-form"') == seed_audit["claims"]
-    assert 'id="factaudit-reviews"' in page
+    assert page.count('<details class="review" id="review-') == seed_audit["claims"]
+    assert '<details class="review" id="review-c1" open' not in page
+    assert 'id="factaudit-view"' in page and 'class="relation-map"' in page
 
 
 def test_pages_render(client: TestClient, seed_audit: dict[str, Any]) -> None:

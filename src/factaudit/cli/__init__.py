@@ -14,7 +14,7 @@ The console script is ``factaudit = "factaudit.cli:run"``.
 from __future__ import annotations
 
 # Importing a command module registers its commands (--help lists them in registration order).
-from . import audit, evaluate, index, serve, tokens, train  # noqa: F401
+from . import audit, corpus, evaluate, factchecks, index, serve, tokens, train  # noqa: F401
 from ._app import app, main, run
 from .audit import CLAIMREVIEW_NOTE, DEFAULT_FORMAT, Engine, Format
 

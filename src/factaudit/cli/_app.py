@@ -16,7 +16,18 @@ from ..errors import EXIT_CODES, FactauditError
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-__all__ = ["WebStore", "app", "eval_app", "main", "progress_bar", "run", "token_app", "train_app"]
+__all__ = [
+    "WebDatabase",
+    "WebStore",
+    "app",
+    "eval_app",
+    "factchecks_app",
+    "main",
+    "progress_bar",
+    "run",
+    "token_app",
+    "train_app",
+]
 
 EXIT_HELP = "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
 
@@ -33,7 +44,12 @@ train_app = typer.Typer(help="Train factaudit's models (needs the 'train' extra)
 token_app = typer.Typer(
     help="API tokens for 'factaudit serve' (stored hashed in the audit store).", no_args_is_help=True
 )
+factchecks_app = typer.Typer(
+    help="The fact-check library claims are matched against: import feeds, list, stats.",
+    no_args_is_help=True,
+)
 app.add_typer(eval_app, name="eval")
+app.add_typer(factchecks_app, name="factchecks")
 app.add_typer(train_app, name="train")
 app.add_typer(token_app, name="token")
 
@@ -60,6 +76,19 @@ WebStore = Annotated[
         "--store",
         envvar="FACTAUDIT_WEB_STORE",
         help="The web app's audit database (SQLite; default: <user data dir>/factaudit/web/audits.sqlite3).",
+    ),
+]
+
+
+#: ``--database`` of the commands that write audits to a database (serve, audit).
+WebDatabase = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        envvar="FACTAUDIT_DATABASE",
+        help="Database URL for audits and reviews: postgresql://user:password@host/db (the postgres "
+        "extra) or sqlite:///path; instead of --store. Unreachable or refused: exit 9.",
+        show_envvar=True,
     ),
 ]
 

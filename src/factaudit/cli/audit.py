@@ -3,6 +3,7 @@ file) as a batch with a progress bar, resumable, one report per article and a ma
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from enum import StrEnum
@@ -15,10 +16,12 @@ from rich.markup import escape  # help texts are rich markup: "[hub]" would read
 from ..config import Settings
 from ..errors import InputError
 from ..report import FORMATS
-from ._app import app, progress_bar
+from ._app import WebDatabase, app, progress_bar
 
 if TYPE_CHECKING:
     from ..batch import SkippedFolder
+    from ..document import Report
+    from ..web.storage import SQLStore
 
 __all__ = ["CLAIMREVIEW_NOTE", "DEFAULT_FORMAT", "Engine", "Format", "audit"]
 
@@ -73,6 +76,15 @@ def audit(
     resume: Annotated[bool, typer.Option(help="Skip articles a previous batch run finished.")] = True,
     retry_errors: Annotated[bool, typer.Option(help="On resume, retry articles that failed.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            "-v",
+            help="Terminal report: everything (evidence, nearest passages, character offsets, every "
+            "statement, the structure) instead of the short view.",
+        ),
+    ] = False,
     verify: Annotated[bool, typer.Option(help="Verify check-worthy claims against evidence.")] = True,
     store: Annotated[
         Path | None,
@@ -99,14 +111,25 @@ def audit(
             ),
         ),
     ] = None,
+    factchecks: Annotated[
+        bool,
+        typer.Option(
+            help="Match check-worthy claims to earlier published fact-checks (experimental: its "
+            "precision on news is still low, so it is off by default).",
+        ),
+    ] = False,
+    database: WebDatabase = None,
 ) -> None:
     """Audit articles and print or write their reports."""
     fmt_s, engine_s = fmt.value, engine.value
     settings = Settings(
-        verify=verify, store=str(store) if store else None, online=online, verifier_model=verifier_model
+        verify=verify, store=str(store) if store else None, online=online, verifier_model=verifier_model,
+        factchecks=factchecks,
     )
     if "-" in sources and len(sources) > 1:
         raise InputError("'-' (stdin) cannot be combined with other sources")
+    if database and output is not None and _is_batch(sources):
+        raise InputError("a batch writes its reports to --database or to -o FOLDER: choose one")
     if _is_batch(sources):
         _audit_batch(
             sources,
@@ -118,26 +141,35 @@ def audit(
             retry_errors,
             quiet,
             settings,
+            database,
         )
         return
     from ..pipeline import audit as run_audit
     from ..report import render
 
     src = sources[0]
+    keep = _open_store(database) if database else None  # unreachable: refused before the audit
     if src == "-":
         # Ingest reads stdin itself, at most max_input_bytes + 1 bytes: a huge pipe is refused
         # as soon as it passes the cap instead of being read whole into memory first.
         report = run_audit("-", name="<stdin>", settings=settings)
     else:
         report = run_audit(src, settings=settings)
+    if keep is not None:
+        _store(keep, report, src, quiet)
     if fmt_s == "text" and output is None:
         from rich.console import Console
 
         from ..report.terminal import render_terminal
 
-        render_terminal(report, Console())
+        render_terminal(report, Console(), full=full)
         return
-    text = render(report, fmt_s)
+    if fmt_s == "text" and full:
+        from ..report.terminal import to_text
+
+        text = to_text(report, full=True)
+    else:
+        text = render(report, fmt_s)
     if fmt_s == "claimreview":
         typer.echo(CLAIMREVIEW_NOTE, err=True)
     if output is None:
@@ -162,6 +194,27 @@ def _write(path: Path, text: str) -> None:
         raise InputError(exc.message) from exc
 
 
+def _open_store(database: str) -> SQLStore:
+    from ..web.storage import open_store
+
+    return open_store(database)
+
+
+def _store(store: SQLStore, report: Report, src: str, quiet: bool) -> None:
+    """Keep one audit in the web app's database (``--database``), as ``factaudit serve`` would."""
+    from ..report.json_report import to_json_dict
+    from ..web.storage import record_from_report
+
+    try:
+        kind = "text" if src == "-" else "url" if "://" in src else "file"
+        record = record_from_report(to_json_dict(report), source=src, input_kind=kind, report=report)
+        store.add_audit(record)
+    finally:
+        store.close()
+    if not quiet:
+        typer.echo(f"stored audit {record.id} in {store.label}", err=True)
+
+
 def _skipped_note(skipped: list[SkippedFolder], shown: int = 5) -> str:
     """``skipped 2 folders: docs/.venv (virtualenv), docs/.git (hidden)`` (empty when none)."""
     if not skipped:
@@ -182,10 +235,11 @@ def _audit_batch(
     retry_errors: bool,
     quiet: bool,
     settings: Settings,
+    database: str | None = None,
 ) -> None:
     from rich.console import Console
 
-    from ..batch import expand_sources, run_batch
+    from ..batch import batch_name, expand_sources, run_batch
 
     skipped: list[SkippedFolder] = []
     items = list(expand_sources(sources, skipped=skipped))
@@ -202,7 +256,8 @@ def _audit_batch(
     def on_start(total: int, already: int) -> None:
         progress.update(task, completed=already)
         if already:
-            console.print(f"resuming: {already} of {total} already done in {out_dir}")
+            place = store.label if store is not None else out_dir
+            console.print(f"resuming: {already} of {total} already done in {place}")
 
     def on_result(res: object) -> None:
         nonlocal errors
@@ -210,10 +265,12 @@ def _audit_batch(
             errors += 1
         progress.update(task, advance=1, errors=errors)
 
-    with progress:
+    store = _open_store(database) if database else None
+    where = store.label if store is not None else f"{out_dir}/ (manifest.jsonl lists every article)"
+    with progress, contextlib.closing(store) if store is not None else contextlib.nullcontext():
         summary = run_batch(
             items,
-            out_dir,
+            None if store is not None else out_dir,
             fmt=fmt,
             jobs=jobs,
             resume=resume,
@@ -222,10 +279,12 @@ def _audit_batch(
             settings=settings,
             on_result=on_result,
             on_start=on_start,
+            store=store,
+            batch=batch_name(sources) if store is not None else None,
         )
     console.print(
         f"{summary.done} audited, {summary.errors} failed, {summary.skipped_done} already done "
-        f"({summary.seconds:.1f} s) → {out_dir}/ (manifest.jsonl lists every article)"
+        f"({summary.seconds:.1f} s) → {where}"
     )
     if fmt == "claimreview":
         console.print(CLAIMREVIEW_NOTE)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import WebStore, app
+from ._app import WebDatabase, WebStore, app
 
 __all__ = ["serve"]
 
@@ -18,6 +18,7 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
     store: WebStore = None,
+    database: WebDatabase = None,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Audit worker processes (default: one per core).")
     ] = None,
@@ -67,6 +68,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
     settings = WebSettings(
         store=store or default_store_path(),
+        database=database,
         host=host,
         require_token=require_token,
         workers=workers,

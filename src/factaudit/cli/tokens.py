@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from ._app import WebStore, token_app
+from ._app import WebDatabase, WebStore, token_app
 
 __all__ = ["token_create", "token_list", "token_revoke"]
 
@@ -17,13 +17,14 @@ __all__ = ["token_create", "token_list", "token_revoke"]
 def token_create(
     name: Annotated[str, typer.Argument(help="A name for the token (shown as the reviewer).")],
     store: WebStore = None,
+    database: WebDatabase = None,
 ) -> None:
     """Create an API token; it is printed once (only a salted scrypt hash is stored)."""
     from ..web.app import default_store_path
     from ..web.security import create_token
-    from ..web.storage import SQLiteStore
+    from ..web.storage import open_store
 
-    db = SQLiteStore(store or default_store_path())
+    db = open_store(database or store or default_store_path())
     try:
         token = create_token(db, name)
     except ValueError as exc:
@@ -35,12 +36,12 @@ def token_create(
 
 
 @token_app.command("list")
-def token_list(store: WebStore = None) -> None:
+def token_list(store: WebStore = None, database: WebDatabase = None) -> None:
     """List the names of active API tokens."""
     from ..web.app import default_store_path
-    from ..web.storage import SQLiteStore
+    from ..web.storage import open_store
 
-    db = SQLiteStore(store or default_store_path())
+    db = open_store(database or store or default_store_path())
     try:
         for t in db.list_tokens():
             typer.echo(f"{t.name}\tcreated {t.created_at}")
@@ -50,13 +51,15 @@ def token_list(store: WebStore = None) -> None:
 
 @token_app.command("revoke")
 def token_revoke(
-    name: Annotated[str, typer.Argument(help="The token's name.")], store: WebStore = None
+    name: Annotated[str, typer.Argument(help="The token's name.")],
+    store: WebStore = None,
+    database: WebDatabase = None,
 ) -> None:
     """Revoke an API token (effective immediately)."""
     from ..web.app import default_store_path
-    from ..web.storage import SQLiteStore
+    from ..web.storage import open_store
 
-    db = SQLiteStore(store or default_store_path())
+    db = open_store(database or store or default_store_path())
     try:
         n = db.revoke_token(name)
     finally:

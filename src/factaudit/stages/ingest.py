@@ -211,11 +211,15 @@ class IngestStage(BaseStage):
             meta["url"] = src.url
             meta["final_url"] = src.final_url
             meta["fetched_at"] = src.fetched_at
+        # Metadata given with the article (a batch's JSONL url / date / outlet) wins over the page's.
         for key in ("author", "date", "sitename", "description", "pages"):
             if doc.meta.get(key):
-                meta[key] = doc.meta[key]
+                meta.setdefault(key, doc.meta[key])
         if doc.meta.get("url"):
             meta["canonical_url"] = doc.meta["url"]
+            meta.setdefault("url", doc.meta["url"])
+        if doc.meta.get("sitename"):
+            meta.setdefault("outlet", doc.meta["sitename"])
 
         language = doc.language
         assert language is not None  # set for article=True

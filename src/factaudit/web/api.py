@@ -137,7 +137,7 @@ def get_reviews(audit_id: str, st: State, who: Identity) -> ReviewsOut:
     "/audits/{audit_id}/claims/{claim_id}/review",
     response_model=ReviewOut,
     tags=["review"],
-    responses=error_responses(403, 404, 422),
+    responses=error_responses(403, 404, 409, 422),
 )
 def put_review(audit_id: str, claim_id: str, body: ReviewIn, st: State, who: Identity) -> ReviewOut:
     """Confirm or change a claim's verdict, add a note, approve it for publication."""

@@ -14,8 +14,8 @@ it in the web package:
 * :mod:`.schemas` — the API's pydantic models; :mod:`.inputs` — request input → an audit request;
 * :mod:`.records` — records as the API shows them, reviews, exports;
 * :mod:`.api` and :mod:`.pages` — the routes; :mod:`.views` renders the pages;
-* :mod:`.jobs` (audits in worker processes), :mod:`.storage` (SQLite), :mod:`.security` (tokens,
-  limits, headers).
+* :mod:`.jobs` (audits in worker processes), :mod:`.storage` (SQLite or PostgreSQL),
+  :mod:`.security` (tokens, limits, headers).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from fastapi.responses import JSONResponse, Response
 from .._version import __version__
 from ..pipeline import Auditor
 from .api import api
+from .corpus import corpus_pages
 from .deps import AppState
 from .errors import ERROR_STATUS, ApiError, status_for
 from .handlers import error_response, install_error_handlers
@@ -39,7 +40,7 @@ from .jobs import AuditService, InlineRunner, ProcessRunner, Runner
 from .pages import pages
 from .security import BodyLimitMiddleware, RateLimiter, TokenAuth, security_headers
 from .settings import WebSettings, default_store_path
-from .storage import AuditStore, SQLiteStore
+from .storage import AuditStore, open_store
 
 __all__ = [
     "ERROR_STATUS",
@@ -69,7 +70,7 @@ def create_app(
     sized to the cores builds its own Auditors from ``settings.auditor_factory``."""
     settings = settings or WebSettings()
     owns_store = store is None
-    the_store: AuditStore = store if store is not None else SQLiteStore(settings.store)
+    the_store: AuditStore = store if store is not None else open_store(settings.store_target)
     if runner is None:
         runner = (
             InlineRunner(auditor)
@@ -113,6 +114,7 @@ def create_app(
     app.state.fa = st
     app.include_router(api)
     app.include_router(pages)
+    app.include_router(corpus_pages)
     install_error_handlers(app)
     allowed = _allowed_hosts(settings)
 
@@ -160,7 +162,7 @@ def serve(settings: WebSettings, *, port: int = 8000, log_level: str = "info") -
     import uvicorn
 
     if settings.tokens_required:
-        store = SQLiteStore(settings.store)
+        store = open_store(settings.store_target)
         n = len(store.list_tokens())
         store.close()
         if not n:

@@ -14,6 +14,7 @@ from ..errors import (
     InputTooLargeError,
     ModelError,
     PipelineError,
+    ReviewConflictError,
     StoreError,
     UnsupportedFormatError,
 )
@@ -37,6 +38,7 @@ ERROR_STATUS: tuple[tuple[type[FactauditError], int], ...] = (
     (BlockedURLError, 422),
     (FetchError, 422),
     (ModelError, 503),
+    (ReviewConflictError, 409),
     (StoreError, 503),
     (PipelineError, 500),
     (FactauditError, 500),

@@ -13,6 +13,7 @@ from fastapi import Request
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from ..batch import item_meta
 from ..errors import UnsupportedFormatError
 from ..net import vet_url
 from .deps import AppState
@@ -108,7 +109,12 @@ async def read_api_input(request: Request) -> AuditRequest:
             body = AuditIn.model_validate(payload)
         except ValidationError as exc:
             raise ApiError(422, "invalid_request", validation_message(exc.errors())) from None
-        return await build_request(body.text, body.url, None, body.name)
+        request_ = await build_request(body.text, body.url, None, body.name)
+        meta, problem = item_meta({"date": body.date, "outlet": body.outlet})
+        if problem:
+            raise ApiError(422, "invalid_request", f"the request {problem}")
+        request_.meta = meta
+        return request_
     if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await request.form(max_files=2, max_fields=20)
         return await build_request(

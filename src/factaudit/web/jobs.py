@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .. import errors
@@ -33,9 +33,16 @@ from .._workers import die_with_parent
 from ..errors import BlockedURLError, FactauditError, ModelError
 from ..net import validate_url
 from ..pipeline import Auditor, make_article
-from ..report._common import title_of, truncate
 from ..report.json_report import to_json_dict
-from .storage import AuditRecord, AuditStore, JobRecord, new_id, now_iso, report_from_dict
+from .storage import (
+    AuditRecord,
+    AuditStore,
+    JobRecord,
+    new_id,
+    now_iso,
+    record_from_report,
+    report_from_dict,
+)
 
 __all__ = [
     "AuditRequest",
@@ -67,6 +74,8 @@ class AuditRequest:
     name: str
     data: bytes | None = None
     url: str | None = None
+    #: Article metadata given with the request (``date``, ``outlet``): into ``article.meta``.
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -107,6 +116,7 @@ def run_audit(auditor: Auditor, request: AuditRequest, progress: Progress | None
             article = make_article(request.url)
         else:
             article = make_article(request.data or b"", name=request.name)
+        article.meta.update(request.meta)
         report = auditor.report(article, on_stage=progress)
         return {"report": to_json_dict(report)}
     except FactauditError as exc:
@@ -375,23 +385,8 @@ class AuditService:
     def save(self, request: AuditRequest, result: dict[str, Any]) -> AuditRecord:
         """Store a successful result (raises the audit's error otherwise)."""
         raise_result_error(result)
-        data = result["report"]
-        report = report_from_dict(data)  # also proves the stored JSON can be read back
-        art = report.article
-        title = title_of(art)
-        if title == art.source and art.text.strip():  # no title: the opening words say more than a label
-            title = truncate(art.text.strip().split("\n", 1)[0], 100)
-        record = AuditRecord(
-            id=new_id(),
-            created_at=now_iso(),
-            title=title[:500],
-            source=request.url or request.name,
-            input_kind=request.kind,
-            chars=len(art.text),
-            claims=len(art.claims),
-            findings=len(art.findings),
-            report=data,
-        )
+        source = request.url or request.name
+        record = record_from_report(result["report"], source=source, input_kind=request.kind)
         self.store.add_audit(record)
         return record
 

@@ -64,6 +64,7 @@ def review_out(r: ReviewRecord) -> ReviewOut:
         approved=r.approved,
         machine_label=r.machine_label,
         machine_confidence=r.machine_confidence,
+        version=r.seq,
     )
 
 
@@ -133,7 +134,10 @@ def apply_review(
         machine_label=machine.get("label"),
         machine_confidence=machine.get("confidence"),
     )
-    st.store.add_review(review)
+    if body.base_version is None:
+        st.store.add_review(review)
+    else:
+        st.store.add_review(review, expected_seq=body.base_version or None)
     return review
 
 

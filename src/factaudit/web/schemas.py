@@ -76,6 +76,9 @@ class ReviewOut(BaseModel):
     approved: bool
     machine_label: str | None = Field(None, description="The machine verdict when the review was made.")
     machine_confidence: float | None = None
+    version: int | None = Field(
+        None, description="The review's version; send it as base_version to guard against lost updates."
+    )
 
 
 class AuditOut(AuditSummaryOut):
@@ -118,6 +121,10 @@ class AuditIn(BaseModel):
     text: str | None = Field(None, description="The article (plain text, Markdown or HTML).")
     url: str | None = Field(None, max_length=2048, description="An http(s) URL to fetch and audit.")
     name: str | None = Field(None, max_length=200, description="A label for the source.")
+    date: str | None = Field(
+        None, max_length=40, description="The article's publication date (ISO 8601), kept in its metadata."
+    )
+    outlet: str | None = Field(None, max_length=200, description="The outlet that published the article.")
 
 
 class ReviewIn(BaseModel):
@@ -129,6 +136,12 @@ class ReviewIn(BaseModel):
     approved: bool = Field(False, description="Approve the claim for publication (ClaimReview).")
     reviewer: str | None = Field(
         None, max_length=100, description="Your name (ignored with a token: its name is used)."
+    )
+    base_version: int | None = Field(
+        None,
+        ge=0,
+        description="The version of the claim's current review you saw (0: it had none). When another "
+        "reviewer stored a review since, nothing is stored and the answer is 409 conflict. Omit to append.",
     )
 
 
@@ -152,6 +165,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "Missing or invalid API token",
         403: "Cross-site request refused",
         404: "Unknown audit, claim or job",
+        409: "Another reviewer stored a review since base_version",
         413: "Request or input too large",
         415: "Unsupported media type",
         422: "Invalid or unauditable input",

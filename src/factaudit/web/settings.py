@@ -24,6 +24,8 @@ class WebSettings:
     """How the server runs; the audit itself is configured by the Auditor's Settings."""
 
     store: Path = field(default_factory=default_store_path)
+    #: A database URL (``postgresql://...``, ``sqlite:///...``) used instead of ``store`` when set.
+    database: str | None = None
     host: str = "127.0.0.1"
     #: ``None``: tokens are required unless the server is bound to a loopback address.
     require_token: bool | None = None
@@ -43,6 +45,11 @@ class WebSettings:
     public_url: str | None = None
     #: Host headers accepted when no token is required (DNS-rebinding guard); default: loopback names.
     allowed_hosts: tuple[str, ...] | None = None
+
+    @property
+    def store_target(self) -> str | Path:
+        """Where the audits live: the database URL when one is given, else the SQLite file."""
+        return self.database or self.store
 
     @property
     def tokens_required(self) -> bool:
