@@ -397,7 +397,12 @@ def finetune_mix(
              "extra_files": [str(p) for p in extra],
              "extra_rows": len(added), "extra_dropped_calibration_claims": dropped,
              "train_rows": len(rows), "train_counts": _counts(rows), "seed": seed}
-    (out_dir / "data_stats.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    # export's model card reads the base set's fields; the mix's own are recorded beside them
+    base_stats = json.loads((base_dir / "data_stats.json").read_text(encoding="utf-8"))
+    base_stats.update({"train_rows": len(rows), "train_counts": stats["train_counts"],
+                       "train_labels": dict(sorted(Counter(r["label"] for r in rows).items())),
+                       "fine_tuning_mix": stats})
+    (out_dir / "data_stats.json").write_text(json.dumps(base_stats, indent=2) + "\n", encoding="utf-8")
     _log(f"fine-tuning mix: {len(rows)} rows ({stats['base_rows']} base + {len(added)} extra)")
     return stats
 
