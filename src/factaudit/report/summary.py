@@ -124,5 +124,7 @@ def summarise(article: Article) -> Summary:
         evidence=_evidence_sentence(article),
         fact_checked=fact_checked,
         related=related,
-        fact_checks_ran="factchecks" in article.stages_run,
+        # the stage runs in every pipeline but matches only when asked (it says so in skipped)
+        fact_checks_ran="factchecks" in article.stages_run
+        and not any(s.startswith("factchecks: off") for s in article.skipped),
     )

@@ -32,6 +32,10 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(iso) if iso else None
 
 
+#: What a report says when matching was not asked for (reports then claim no "no match").
+OFF = "factchecks: off (--factchecks matches claims to earlier published fact-checks)"
+
+
 class FactChecksStage(BaseStage):
     """Earlier fact-checks of the check-worthy claims, with their rating, date, link and stance."""
 
@@ -65,7 +69,10 @@ class FactChecksStage(BaseStage):
         return [self._matcher.model.info()]
 
     def __call__(self, article: Article) -> Article:
-        if not article.auditable or not self.settings.factchecks:
+        if not article.auditable:
+            return article
+        if not self.settings.factchecks:
+            article.skipped.append(OFF)
             return article
         wanted = sorted((c for c in article.claims if c.check_worthy), key=lambda c: c.rank or 0)
         if not wanted:
