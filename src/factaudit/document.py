@@ -101,6 +101,9 @@ class Holder:
     #: A pronoun ("he said") whose referent the article does not make certain: ``name`` is the
     #: pronoun itself, never a guess.
     unresolved: bool = False
+    #: ``name`` is the likely referent of a pronoun holder (the previous sentence's first compatible
+    #: person), not a certain one; claim text is never rewritten from such a guess.
+    likely: bool = False
 
 
 @dataclass

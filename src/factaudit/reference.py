@@ -100,6 +100,23 @@ def _titles_of(ent: Any) -> set[str]:
     return out
 
 
+def _descriptions_of(ent: Any) -> set[str]:
+    """Common nouns that describe a PERSON mention, title words or not: "retired neurosurgeon Ben
+    Carson" and "Ben Carson, a retired neurosurgeon" give "neurosurgeon" (for "the neurosurgeon
+    said")."""
+    doc = ent.doc
+    out: set[str] = set()
+    i = ent.start - 1
+    while i >= 0 and doc[i].dep_ in ("compound", "amod") and doc[i].head.i in range(ent.start, ent.end):
+        if doc[i].tag_ == "NN":
+            out.add(doc[i].lower_)
+        i -= 1
+    for c in ent.root.children:
+        if c.dep_ == "appos" and c.tag_ == "NN":
+            out.add(c.lower_)
+    return out
+
+
 def _salient(mention: Any) -> bool:
     """A clause's subject, the owner of a subject ("Obama's veto was ..."), or their appositive."""
     root = mention.root
@@ -143,7 +160,7 @@ class People:
                     title = doc[ent.start - 1].lower_.rstrip(".")
                     if title in HONORIFICS:
                         people.gender.setdefault(people.full_name(ent), HONORIFICS[title])
-                for word in _titles_of(ent):
+                for word in _titles_of(ent) | _descriptions_of(ent):
                     people.titles.setdefault(word, set()).add(people.full_name(ent))
         # A surname shared by two people ("James Comey", "Peter Comey") stands for neither.
         people.aliases = {k: next(iter(v)) for k, v in people.full_names.items() if len(v) == 1}
@@ -155,10 +172,13 @@ class People:
         if name in self.gender:
             return self.gender[name]
         first = name.split()[0].lower() if " " in name else ""
+        if first.rstrip(".") in HONORIFICS:  # NER kept the honorific: "Mrs Jane Smith"
+            return HONORIFICS[first.rstrip(".")]
         return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else None
 
     def by_title(self, word: str) -> str | None:
-        """The one person the article gives this title ("the minister" → "Cathy Jamieson"), or None."""
+        """The one person the article gives this title or description ("the minister" → "Cathy
+        Jamieson", "the retired neurosurgeon" → "Ben Carson"), or None."""
         names = self.titles.get(word.lower(), set())
         return next(iter(names)) if len(names) == 1 else None
 
@@ -239,6 +259,35 @@ class People:
         sents = [s for s in doc.sents if s.end <= upto]
         quoted = quoted_tokens(doc)
         return [self.mentions(doc, s.start, s.end, quoted, salient_only=True) for s in reversed(sents[-n:])]
+
+    def likely_referent(self, tok: Any, prev_docs: Sequence[Any] = ()) -> str | None:
+        """The person a sentence-opening "he" / "she" most likely refers to, for a *holder* ("He
+        also claimed ..."), never for rewriting a claim's text: the first gender-compatible person
+        named outside quotations in the nearest earlier sentence that names a compatible person
+        (centering: the previous utterance's first-ranked mention), looking back two sentences
+        and into the paragraphs before. None when the pronoun is quoted or someone is named
+        earlier in its own sentence (then :meth:`referent` decides)."""
+        low = tok.lower_
+        if low not in PERSONAL_PRONOUNS:
+            return None
+        doc = tok.doc
+        quoted = quoted_tokens(doc)
+        if tok.i in quoted or any(n for n, _ in self.mentions(doc, tok.sent.start, tok.i, quoted)):
+            return None
+        gender = PERSONAL_PRONOUNS[low]
+        sents = [s for s in doc.sents if s.end <= tok.sent.start][::-1][:2]
+        spans = [(doc, s.start, s.end) for s in sents]
+        for earlier in prev_docs:
+            spans += [(earlier, s.start, s.end) for s in list(earlier.sents)[::-1][:2]]
+        for d, lo, hi in spans[:4]:
+            q = quoted_tokens(d)
+            ordered = sorted((m.start, n) for n, m in self.mentions(d, lo, hi, q) if n)
+            compatible = [n for _, n in ordered if self.gender_of(n) in (gender, None)]
+            if compatible:
+                return compatible[0]
+            # A sentence naming only the other gender ("he said Michelle Obama") or none at all
+            # continues the same "he": look further back.
+        return None
 
     def referent(self, tok: Any, prev_docs: Sequence[Any] = ()) -> tuple[str, Any] | None:
         """``(full name, mention)`` the pronoun ``tok`` certainly refers to, or None.

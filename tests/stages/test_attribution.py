@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from factaudit.document import Article, Assertion
+from factaudit.report._common import holder_phrase
 
 from ..helpers import analyse, seed_text
 
@@ -128,9 +129,86 @@ def test_a_pronoun_holder_is_resolved_or_marked_unresolved_never_a_group() -> No
     assert _holders("He said the plan would fail.") == [("named", "He", True)]
     [_, second] = _holders("Senator John Smith spoke on Monday. He said the plan would fail.")
     assert second == ("named", "John Smith", False)
-    # Two people in the sentence before: not certain.
-    [_, third] = _holders("Obama met Trump on Monday. He said the talks went well.")
-    assert third[2] is True and third[0] != "unnamed_group"
+    # Two people in the sentence before: not certain, so the holder is the likely one (the
+    # sentence's first-ranked person), marked as likely, and the claim's text is not rewritten.
+    a = analyse("Obama met Trump on Monday. He said the talks went well.")
+    h = a.assertions[1].holder
+    assert (h.kind, h.name, h.likely, h.unresolved, h.resolved_from) == ("named", "Obama", True, False, "He")
+    assert a.assertions[1].text.startswith("He said")
+    assert "likely" in holder_phrase(h)
+    # Only the other gender before: it stays unresolved, never a group.
+    text = "Mrs Jane Smith met the board on Monday. He said the talks failed."
+    [_, (kind, name, unresolved)] = _holders(text)
+    assert (kind, name, unresolved) == ("named", "He", True)
+
+
+def test_a_sentence_naming_only_the_other_gender_continues_the_same_he() -> None:
+    a = analyse(
+        "Asked what he wanted, Carl Paladino said he wanted change.\n\n"
+        "Asked who he would like to see go away, he said Michelle Obama.\n\n"
+        "“I would like her to leave the country,” he wrote."
+    )
+    last = a.assertions[-1].holder
+    assert last.name == "Carl Paladino" and not last.unresolved
+
+
+def test_a_definite_description_holder_is_the_entity_named_last() -> None:
+    [x] = analyse(
+        "The regulator is investigating insurance broker Marsh & McLennan's share deals, the firm has said."
+    ).assertions
+    assert (x.holder.kind, x.holder.name, x.holder.resolved_from) == ("named", "Marsh & McLennan", "the firm")
+    # "the newspaper" is only a news outlet, not the last company named.
+    a = analyse(
+        "Deutsche Boerse met the Financial Times on Monday. The newspaper said the bid would fail."
+    )
+    assert a.assertions[-1].holder.name == "the Financial Times"
+
+
+def test_a_body_with_a_proper_name_in_it_is_named_not_an_unnamed_group() -> None:
+    text = "The Commons standards and privileges committee said his conduct fell below standards."
+    [x] = analyse(text).assertions
+    assert x.holder.kind == "named" and "Commons" in x.holder.name
+    [y] = analyse("A local NBC affiliate reported that the elector voted for Faith Spotted Eagle.").assertions
+    assert y.holder.kind == "named" and "NBC" in y.holder.name
+    [z] = analyse("A Pentagon official said the cards were banned.").assertions
+    assert z.holder.kind == "unnamed_group"
+    [w] = analyse("Despite containing what many feel are obvious reforms, the act stalled.").assertions
+    assert w.holder.kind == "unnamed_group" and w.holder.name == "many"
+
+
+def test_a_dateline_is_not_a_holder() -> None:
+    a = analyse(
+        "NEW YORK, NY—During his Sunday interview, president-elect Donald Trump revealed that he will "
+        "be sworn in on a copy of a magazine."
+    )
+    assert all(x.holder.name != "NEW YORK" for x in a.assertions)
+    assert any(x.holder.name == "Donald Trump" for x in a.assertions)
+
+
+def test_a_transcript_turn_runs_on_into_paragraphs_in_the_speakers_voice() -> None:
+    a = analyse(
+        "AMY GOODMAN: Why did you publish them?\n\n"
+        "JULIAN ASSANGE: Well, WikiLeaks has become a library of record.\n\n"
+        "So, those emails connect with the cables that we have published.\n\n"
+        "The interview was recorded in London on Tuesday."
+    )
+    by_text = {x.text.split()[0]: x.holder.name for x in a.assertions}
+    assert by_text["So,"].casefold() == "julian assange"
+    assert by_text["The"] == "the author"
+
+
+def test_an_answer_quoted_after_the_authors_question_is_the_asked_persons() -> None:
+    a = analyse(
+        "We caught up with Ted Cruz in Philadelphia and asked him if he was voting for Clinton. "
+        "“I am still undecided, but my wife will. In no way is she voting for Trump.”"
+    )
+    held = [x.holder.name for x in a.assertions if "undecided" in x.text or "In no way" in x.text]
+    assert held and set(held) == {"Ted Cruz"}
+
+
+def test_existential_doubt_with_its_content_is_agentless() -> None:
+    [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
+    assert x.holder.kind == "agentless"
 
 
 def test_poll_shares_are_unnamed_respondents_not_named_sources() -> None:

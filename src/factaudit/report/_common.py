@@ -251,7 +251,7 @@ def holder_phrase(holder: Holder) -> str:
     else:
         phrase = f"{holder.name} (named" + (f", {holder.entity_type})" if holder.entity_type else ")")
     if holder.resolved_from and not holder.unresolved:
-        phrase += f" [from “{holder.resolved_from}”]"
+        phrase += f" [from “{holder.resolved_from}”" + (", likely]" if holder.likely else "]")
     return phrase
 
 

@@ -138,7 +138,9 @@ class AttributionStage(BaseStage):
                 speaker = (Holder(kind="named", name=label), order[block.id])
                 turn = (speaker[0], block.id)
             elif turn is not None and turn[1] != block.id and (line_start or sent.start == block.start):
-                turn = None
+                # A transcript turn runs on into the next unlabelled paragraph spoken in the same
+                # voice ("So, those emails ... that we have published"); anything else ends it.
+                turn = (turn[0], block.id) if sent.start == block.start and _in_voice(block.text) else None
             if turn is not None and label is None and span is not None and all(
                 c.holder.kind == "author" for c in clauses
             ):
@@ -174,6 +176,21 @@ class AttributionStage(BaseStage):
                     break
                 if not later[4]:
                     break
+            if rows[i][3]:
+                continue
+            # "We caught up with Cruz and asked him if ... “I am still undecided ...”": the answer
+            # quoted right after the author's question is the asked person's.
+            k = i - 1
+            prev = rows[k][3] if k >= 0 and rows[k][1] is block else []
+            if len(prev) == 1 and prev[0].holder.resolved_from == "(answer)":
+                rows[i] = (sent, block, span, [_said_by(prev[0].holder, span, "(answer)")], quoted)
+                continue
+            while k >= 0 and rows[k][1] is block and rows[k][4] and not rows[k][3]:
+                k -= 1
+            if k >= 0 and rows[k][1] is block and rows[k][2] is not None and not rows[k][4]:
+                asked = _asked_person(rows[k][2], people)
+                if asked is not None:
+                    rows[i] = (sent, block, span, [_said_by(asked, span, "(answer)")], quoted)
         # Pass 3: assertions.
         for sent, block, span, clauses, _ in rows:
             context = None
@@ -229,7 +246,20 @@ class AttributionStage(BaseStage):
                 elif subj is not None and not _act_not_report(tok):
                     reporters.append((tok, subj))
                 continue
-            if low in CONCERN_VERBS and tok.pos_ == "VERB":
+            if (
+                low in ("is", "are", "was", "were", "been")
+                and "expl" in deps
+                and tok.dep_ == "ROOT"
+                and not any(c.dep_ == "prep" and c.lower_ in ("among", "from", "by") for c in tok.subtree)
+            ):
+                # "There was speculation the pair were ...", "There are fears that ...": a view
+                # held by no one named (not "there has been speculation of a rift": a fact about it).
+                attr = next((c for c in children if c.dep_ in ("attr", "nsubj") and c.lower_ in CONCERN_NOUNS
+                             and any(g.dep_ in ("acl", "ccomp") for g in c.children)), None)
+                if attr is not None:
+                    agentless.append((tok, f"there {tok.text} {attr.text}"))
+                continue
+            if (low in CONCERN_VERBS or low in ("exist", "exists", "existed")) and tok.pos_ == "VERB":
                 nouns = [c for c in children if c.dep_ in ("nsubjpass", "nsubj", "dobj")]
                 hit = next((c for c in nouns if c.lower_ in CONCERN_NOUNS), None)
                 has_holder = any(
@@ -322,6 +352,9 @@ class AttributionStage(BaseStage):
         start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
         phrase = doc.text[start - doc[0].idx : end - doc[0].idx] if sub else tok.text
         phrase = phrase.strip(" ,")
+        if low in ("what", "who", "which") and len(sub) == 2 and sub[1].lower_ in GROUP_NOUNS:
+            # "... containing what many feel are ...": "many" holds the view.
+            return Holder(kind="unnamed_group", name=sub[1].lower_, start=sub[1].idx, end=end)
         if low in _AUTHOR_PRONOUNS:
             return Holder(kind="author", name="the author", start=start, end=end)
         if low in _PRONOUN_PERSON:
@@ -341,6 +374,12 @@ class AttributionStage(BaseStage):
                 # '"...," he added' right after a quotation that runs on from the speaker's.
                 return Holder(kind="named", name=sp.name, start=start, end=end, resolved_from=tok.text,
                               entity_type="PERSON")
+            likely = refs.people.likely_referent(tok, refs.prev_docs)
+            if likely is not None:
+                # "Among the electors was David Mulinix ... He said he believes ...": the previous
+                # sentence's first compatible person, marked as likely (never used to rewrite text).
+                return Holder(kind="named", name=likely, start=start, end=end, resolved_from=tok.text,
+                              entity_type="PERSON", likely=True)
             return Holder(kind="named", name=tok.text, start=start, end=end, unresolved=True)
         if low in _PRONOUN_GROUP or low == "it":
             want_group = low in _PRONOUN_GROUP
@@ -373,10 +412,13 @@ class AttributionStage(BaseStage):
                           entity_type="PERSON")
         if (
             own is None
-            and not indefinite
+            and (not indefinite or head_low not in SOURCE_NOUNS | GROUP_NOUNS)
             and tok.tag_ == "NN"
             and head_low not in HUMAN_NOUNS
-            and any(e.label_ in ("ORG", "FAC", "GPE") for e in ents)
+            and (
+                any(e.label_ in ("ORG", "FAC", "GPE") for e in ents)
+                or any(doc[i].pos_ == "PROPN" and doc[i].dep_ in ("compound", "nmod") for i in core)
+            )
         ):
             # "the Commons standards committee", "the Trump transition team": a named body.
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
@@ -392,10 +434,30 @@ class AttributionStage(BaseStage):
             # "The minister said: ..." after "Justice Minister Cathy Jamieson": that one person.
             return Holder(kind="named", name=titled, start=start, end=end, resolved_from=phrase,
                           entity_type="PERSON")
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
+        if own is None and definite and tok.tag_ == "NN" and head_low in _DESCRIBED_ENTITY:
+            # "..., the firm has said", "The book, by Robert Peston, said ...": the organisation or
+            # work the article named last.
+            found = _nearest_entity(tok, _DESCRIBED_ENTITY[head_low], refs.prev_docs)
+            if found is not None:
+                name = re.sub(r"[’']s$", "", found.text)
+                return Holder(kind="named", name=name, start=start, end=end, resolved_from=phrase,
+                              entity_type=found.label_)
+        if _is_dateline(tok, ents):
+            # "NEW YORK, NY—During his interview, Donald Trump revealed ...": the dateline is not the
+            # speaker; the person named before the verb is.
+            person_before = [e for e in doc.ents if e.label_ == "PERSON" and e.start < tok.head.i
+                             and e.start > tok.i]
+            if person_before:
+                e = person_before[-1]
+                return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char,
+                              entity_type="PERSON")
+            return _author()
         if head_low in GROUP_NOUNS and not any(
             e.label_ in ("PERSON", "ORG") and tok.i in range(e.start, e.end) for e in ents
         ):
-            name = re.sub(r"^(?:the|some|many|most|several|a|an)\s+", "", phrase, flags=re.I)
+            name = re.sub(r"^(?:what\s+)?(?:the|some|many|most|several|a|an)\s+", "", phrase, flags=re.I)
+            name = re.sub(r"^what\s+", "", name, flags=re.I)
             return Holder(kind="unnamed_group", name=name.lower() if not ents else name, start=start, end=end)
         if own is None and (tok.pos_ == "NOUN" or indefinite):
             # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
@@ -501,6 +563,94 @@ def _speaker_label(block_text: str) -> str | None:
     if not 1 <= len(words) <= 4 or not all(w.isupper() and any(ch.isalpha() for ch in w) for w in words):
         return None
     return " ".join(w.capitalize() for w in words)
+
+
+#: Definite descriptions that stand for the entity the article named last ("the firm" → the last
+#: ORG), by head noun → the entity labels they can stand for.
+_ORG_LABELS = ("ORG",)
+_MEDIA_LABELS = ("ORG", "MEDIA")
+_DESCRIBED_ENTITY: dict[str, tuple[str, ...]] = {
+    **{w: _ORG_LABELS for w in (
+        "company", "firm", "group", "agency", "bank", "insurer", "broker", "airline", "retailer",
+        "carmaker", "publisher", "union", "charity", "regulator", "watchdog", "organisation",
+        "organization", "business", "giant", "operator", "lender")},
+    **{w: _MEDIA_LABELS for w in (
+        "newspaper", "paper", "broadcaster", "network", "magazine", "channel", "website", "outlet",
+        "daily", "tabloid", "station")},
+    **{w: ("WORK_OF_ART",) for w in ("book", "memoir", "documentary", "film")},
+}
+#: A news outlet's name ("the FT", "The Sunday Telegraph", "NBC"): only such an ORG is "the newspaper".
+_MEDIA_NAME = re.compile(
+    r"\b(?:Times|Post|Journal|News|Telegraph|Guardian|Herald|Tribune|Mail|Express|Mirror|Sun|"
+    r"Observer|Independent|Gazette|Chronicle|FT|BBC|CNN|NBC|ABC|CBS|Fox|Reuters|AP|Bloomberg|"
+    r"Economist|Magazine|Review|Standard|Record|Star|Today|Press|Radio|TV|Politico|Axios|Breitbart)\b"
+)
+
+
+def _nearest_entity(tok: Any, labels: tuple[str, ...], prev_docs: list[Any]) -> Any | None:
+    """The entity with one of ``labels`` named last before ``tok`` (its sentence and the two before,
+    then the paragraphs before), outside quotations, or None."""
+    doc = tok.doc
+    quoted = quoted_tokens(doc)
+    media = labels == _MEDIA_LABELS
+
+    def fits(e: Any) -> bool:
+        return e.label_ in labels and (not media or bool(_MEDIA_NAME.search(e.text)))
+
+    sents = [s for s in doc.sents if s.end <= tok.sent.start][-2:]
+    lo = sents[0].start if sents else tok.sent.start
+    here = [e for e in doc.ents if fits(e) and lo <= e.start and e.end <= tok.i and e.start not in quoted]
+    if here:
+        return here[-1]
+    for earlier in prev_docs:
+        q = quoted_tokens(earlier)
+        found = [e for e in earlier.ents if fits(e) and e.start not in q]
+        if found:
+            return found[-1]
+    return None
+
+
+_VOICE = re.compile(r"^(?:so|well|and|but|look|now)\b|\b(?:I|I'm|I’m|we|we're|we’re|our|us|my|me)\b", re.I)
+
+
+def _asked_person(span: Any, people: People) -> Holder | None:
+    """The named person the sentence asks ("... asked Cruz whether", "caught up with Cruz and
+    asked him if"), or None."""
+    for tok in span:
+        if tok.lower_ not in ("ask", "asked", "asks", "asking") or tok.pos_ != "VERB":
+            continue
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+        if obj is None:
+            return None
+        if obj.lower_ in ("him", "her"):
+            gender = PERSONAL_PRONOUNS[obj.lower_]
+            named = [(n, m) for n, m in people.mentions(span.doc, span.start, obj.i) if n]
+            agreeing = [n for n, _ in named if people.gender_of(n) in (gender, None)]
+            if len(agreeing) != 1:
+                return None
+            return Holder(kind="named", name=agreeing[0], entity_type="PERSON")
+        ent = next((e for e in span.doc.ents if e.label_ == "PERSON" and e.start <= obj.i < e.end), None)
+        if ent is None:
+            return None
+        return Holder(kind="named", name=people.full_name(ent), entity_type="PERSON")
+    return None
+
+
+def _in_voice(text: str) -> bool:
+    """A paragraph that reads as spoken: it opens with a discourse marker or speaks in the first person."""
+    return bool(_VOICE.search(text.lstrip()))
+
+
+def _is_dateline(tok: Any, ents: list[Any]) -> bool:
+    """An all-capitals place opening the paragraph ("NEW YORK, NY—...", "WASHINGTON (Reuters) -")."""
+    doc = tok.doc
+    ent = next((e for e in ents if tok.i in range(e.start, e.end) and e.label_ == "GPE"), None)
+    if ent is None or ent.start > 1:
+        return False
+    letters = [c for c in ent.text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and ent.end < len(doc) and (
+        doc[ent.end].text in (",", "—", "-", "–", "(") or doc[ent.end].text.startswith(("—", "-"))
+    )
 
 
 def _said_by(held: Holder, span: Any, how: str | None) -> _Clause:
