@@ -129,6 +129,11 @@ def test_a_pronoun_is_rewritten_only_to_its_certain_referent_and_shown_in_bracke
         "Not to vote for him.",
         "By John Smith, Political Correspondent",
         "Share this article with your friends.",
+        "Here is the incredible transcript.",
+        "Here's a guide to the plan:",
+        "Please share this story on Facebook and tell us what you think.",
+        "Find out how to vote in your state.",
+        "Trump speaks at the rally in Ohio (VIDEO)",
     ],
 )
 def test_fragments_and_non_claims_never_become_claims(text: str) -> None:
@@ -143,6 +148,29 @@ def test_coordinated_subjects_stay_one_claim_and_real_news_claims_survive() -> N
     assert _claims_of("The ban will go into effect December 15th.") == [
         "The ban will go into effect December 15th."
     ]
+    # Sentence-initial names the tagger reads as verbs, and "here's" that says something, stay claims.
+    for text in (
+        "Tait himself appeared unaffected by the punishing treatment dished out to him by Gavin Henson.",
+        "Here's the big deal: the games are playable over Xbox Live.",
+    ):
+        assert _claims_of(text), text
+
+
+def test_a_main_clause_after_a_subordinate_or_wh_clause_is_still_a_claim() -> None:
+    for text in (
+        "Since the inquiry was launched in October, Marsh has replaced its chief executive.",
+        "While Trump has assembled his Cabinet at a quick pace, the process has been slowed by infighting.",
+        "When some wanted to delay the raid by one day, Clinton refused.",
+        # The small tagger reads these finite verbs as a participle and an infinitive.
+        "Upon learning of the news, Trump accused Cruz of being a turncoat and a sore loser.",
+    ):
+        assert _claims_of(text), text
+    for text in (
+        "Because the minister said so.",
+        "Where am I going to put a lobby in these things?”",
+        "When you get to the top in politics you get this huge swell around you.",
+    ):
+        assert not _claims_of(text), text
 
 
 def test_bad_input_gives_claims_only_where_there_are_claims() -> None:

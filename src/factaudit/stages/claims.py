@@ -150,7 +150,7 @@ class ClaimsStage(BaseStage):
             title = blocks[a.block_id].kind in ("title", "heading")
             resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
             why = _non_claim(span, resolved, title=title)
-            if why is not None and not why.startswith(("a first-person", "question")):
+            if why is not None and not why.startswith(("a first-person", "question", "a general remark")):
                 whole = _assertion_tokens(article, a, content=False)
                 if whole is not None and whole[0] != span:
                     # "Analysts expect [Jet to raise 16.4bn rupees]": what is expected is no clause on
@@ -330,6 +330,28 @@ def _resolve(
     return out
 
 
+#: Lines that point at other content instead of saying something: "Here is the transcript.",
+#: "Below is the video", "Watch: ...", "Click here to ...".
+_POINTER = re.compile(
+    r"(?:(?:here|below)(?:'s|’s| is| are)\b.*(?:\b(?:transcript|video|clip|footage|guide|list|look|text|"
+    r"statement|photos?|pictures?|map|timeline|breakdown|rundown|summary|excerpts?|what|how|why)\b|:\s*$)"
+    r"|read more\b|click here\b)",
+    re.I | re.S,
+)
+#: Verbs that open a call to action ("Share this story", "Watch the speech below", "Find out how").
+_ACTION_VERBS = frozenset(
+    {
+        "share", "watch", "look", "tell", "find", "take", "click", "read", "see", "follow", "subscribe",
+        "sign", "join", "call", "contact", "donate", "vote", "help", "like", "comment", "listen", "check",
+        "learn", "visit", "download", "get", "send", "write", "support", "tweet", "imagine", "remember",
+        "think", "consider", "stand", "act", "spread", "sound", "leave", "let", "keep", "stay", "pray",
+        "demand",
+    }
+)
+#: Embedded video or link titles ("Trump rally speech (VIDEO)", "... - YouTube").
+_EMBED = re.compile(
+    r"\((?:video|watch|photos?|audio)\)|\[(?:video|watch|photos?|audio)\]|\bVIDEO:|- YouTube\b|\bWATCH:", re.I
+)
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
 _FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since"}
 _WH = {"who", "what", "which", "whom", "whose", "why", "how", "where", "when"}
@@ -359,12 +381,25 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     toks = [t for t in span if not t.is_punct and not t.is_space]
     if not toks:
         return "empty"
-    if span.text.rstrip().endswith("?"):
+    if span.text.rstrip().rstrip("”’\"') ").endswith("?"):
         return "question"
     first = toks[0]
-    if first.lower_ in _WH and first.dep_ in ("nsubj", "nsubjpass", "attr", "advmod", "dobj"):
+    if _POINTER.match(span.text.lstrip()) or _EMBED.search(span.text):
+        return "a pointer to other content (here is ..., a video or link line)"
+    verb = toks[1] if first.lower_ == "please" and len(toks) > 1 else first
+    if verb.tag_ == "VB" and verb.dep_ == "ROOT" and verb.lower_ in _ACTION_VERBS and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children
+    ):
+        # "Share this if you agree.", "Please call your senator.", "Watch the full speech below."
+        return "a call to action (an imperative)"
+    if first.lower_ in _WH and first.dep_ in ("nsubj", "nsubjpass", "attr", "advmod", "dobj") and (
+        first.head.i == span.root.i
+    ):
+        # "Who says." — not "When some wanted to delay the raid, she refused" (a main clause follows).
         return "question or rhetorical remark"
-    if first.dep_ == "mark" and first.lower_ in _FRAGMENT_MARKS and first.head.i in {t.i for t in span}:
+    if first.dep_ == "mark" and first.lower_ in _FRAGMENT_MARKS and first.head.i == span.root.i:
+        # The whole statement is the subordinate clause ("Because he said so."); "Since the inquiry
+        # began, Marsh has replaced its chief executive" has its main clause after it.
         return "subordinate clause fragment"
     if first.lower_ in ("that", "which", "whom", "whose") and (
         first.dep_ in ("dobj", "pobj", "mark") or first.tag_ in ("WDT", "WP", "WP$")
@@ -385,6 +420,12 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         fin = "Fin" in t.morph.get("VerbForm") or any(
             "Fin" in c.morph.get("VerbForm") for c in t.children if c.dep_ in ("aux", "auxpass")
         )
+        if not fin and t.tag_ in ("VBN", "VB") and any(c.dep_ == "nsubj" for c in subj) and not any(
+            c.dep_ in ("aux", "auxpass") for c in t.children
+        ):
+            # The small tagger's misreadings of a finite verb with its own subject: "Trump accused
+            # Cruz of ..." (VBN), "Taxpayers also end up paying ..." (VB).
+            fin = True
         if title and not fin:
             # Headlinese: "Trump to visit China", "Bill passed by Senate".
             fin = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) or t.tag_ == "VBN"
@@ -399,6 +440,11 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     )
     if not checkable:
         return "nothing checkable (only pronouns and function words)"
+    if any(c.dep_ == "nsubj" and c.lower_ == "you" for c in root.children) and not any(
+        t.pos_ in ("PROPN", "NUM") for t in toks
+    ):
+        # "When you get to the top in politics you get this huge swell around you.": generic "you".
+        return "a general remark (generic you)"
     if root.lower_ in _MENTAL_FORMS and any(
         c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we") for c in root.children
     ):
