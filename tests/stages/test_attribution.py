@@ -232,6 +232,19 @@ def test_a_modal_in_a_purpose_clause_is_not_a_hedge() -> None:
     assert [h.cue for x in b.assertions for h in x.hedges] == ["could"]
 
 
+def test_a_hedging_verb_needs_a_proposition_and_a_negated_belief_is_no_hedge() -> None:
+    def cues(text: str) -> list[str]:
+        return [h.cue for x in analyse(text).assertions for h in x.hedges]
+
+    assert cues("I think she is qualified for the job.") == ["think"]
+    assert cues("The money appears to be almost entirely wasted.") == ["appears"]
+    assert cues("I feel so strongly about our nation's future.") == []
+    assert cues("Fast moving phone bugs appear.") == []
+    assert cues("We believe the deal will close in March.") == ["believe"]
+    assert cues("We do not believe the deal will close in March.") == []
+    assert "believe" not in cues("I can't believe I'm endorsing Hillary Clinton for president.")
+
+
 def test_the_title_stands_for_the_one_person_given_it_and_straight_quotes_run_on() -> None:
     text = (
         'Justice Minister Cathy Jamieson will publish the plan on Monday. The minister said: "Better joint '

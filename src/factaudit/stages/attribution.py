@@ -759,8 +759,12 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
         elif low in ADJ_HEDGES and tok.pos_ == "ADJ":
             kind = "adjective"
         elif tok.pos_ == "VERB" and (
-            low in VERB_HEDGES
-            or (low in FORECAST_HEDGES and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children))
+            (low in VERB_HEDGES and _hedging_verb(tok))
+            or (
+                low in FORECAST_HEDGES
+                and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
+                and _hedging_verb(tok)
+            )
         ):
             kind = "verb"
         elif low == "expected" and tok.pos_ in ("ADJ", "VERB") and tok.dep_ == "amod":
@@ -771,13 +775,26 @@ def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -
             c.dep_ in ("acl", "ccomp") for c in tok.children
         ):
             kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
-        elif low in BELIEF_FORMS and tok.pos_ == "VERB" and any(
+        elif low in BELIEF_FORMS and tok.pos_ == "VERB" and _hedging_verb(tok) and any(
             c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
         ):
             kind = "verb"
         if kind:
             out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
     return out
+
+
+def _hedging_verb(verb: Any) -> bool:
+    """"I think she's qualified", "appears to be wasted", "seems almost certain": the verb qualifies
+    a proposition it takes as complement. Not "I feel so strongly about ...", "phone bugs appear"
+    (no complement), nor "did not believe he was strong", "I can't believe I'm ..." (a negated
+    belief asserts the disbelief)."""
+    kids = list(verb.children)
+    if not any(c.dep_ in ("ccomp", "xcomp", "acomp", "attr", "oprd") for c in kids):
+        nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+        if nxt is None or nxt.lower_ not in ("to", "that"):
+            return False
+    return not (verb.lower_.startswith("believ") and any(c.dep_ == "neg" for c in kids))
 
 
 def _passive_evidential(verb: Any) -> bool:
