@@ -178,7 +178,7 @@ def test_a_body_with_a_proper_name_in_it_is_named_not_an_unnamed_group() -> None
 
 def test_a_dateline_is_not_a_holder() -> None:
     a = analyse(
-        "NEW YORK, NY—During his Sunday interview, president-elect Donald Trump revealed that he will "
+        "NEW YORK, NY—During his Sunday interview, president-elect Donald Trump said that he will "
         "be sworn in on a copy of a magazine."
     )
     assert all(x.holder.name != "NEW YORK" for x in a.assertions)
@@ -204,6 +204,27 @@ def test_an_answer_quoted_after_the_authors_question_is_the_asked_persons() -> N
     )
     held = [x.holder.name for x in a.assertions if "undecided" in x.text or "In no way" in x.text]
     assert held and set(held) == {"Ted Cruz"}
+
+
+def test_an_answer_after_the_authors_question_is_not_the_previous_speakers() -> None:
+    a = analyse(
+        "Donald Trump accused Ted Cruz of being a turncoat and a sore loser.\n\n"
+        "We caught up with Ted Cruz in Philadelphia and asked him if he was voting for Clinton. "
+        "“I am still undecided, but my wife will. In no way is she voting for Trump.”"
+    )
+    assert a.assertions[0].holder.name == "Donald Trump"  # his charge
+    held = {x.holder.name for x in a.assertions if "undecided" in x.text or "In no way" in x.text}
+    assert held == {"Ted Cruz"}
+
+
+def test_negated_factive_and_identifying_reports() -> None:
+    [x] = analyse("Transition officials did not immediately confirm if Combs is up for that post.").assertions
+    assert x.holder.kind == "author"  # nobody asserts that Combs is up for the post
+    [y] = analyse("Turkish authorities identified the gunman as Mevlut Mert Altintas.").assertions
+    assert (y.holder.kind, y.holder.name.lower()) == ("unnamed_group", "turkish authorities")
+    sources = analyse("Sources were able to confirm that he plans to resign.")
+    held = {x.holder.kind for x in sources.assertions}
+    assert "unnamed_group" in held
 
 
 def test_existential_doubt_with_its_content_is_agentless() -> None:

@@ -146,13 +146,22 @@ class AttributionStage(BaseStage):
             ):
                 # The rest of a transcript turn ("JULIAN ASSANGE: Well, WikiLeaks has become ...").
                 clauses = [_said_by(turn[0], span, None)]
+            j = len(rows) - 1
+            while j >= 0 and rows[j][1] is block and rows[j][4] and not rows[j][3]:
+                j -= 1  # the quotation's own earlier sentences
+            narrated_before = j >= 0 and rows[j][1] is block and not rows[j][4] and all(
+                c.holder.kind == "author" for c in rows[j][3]
+            )
             if (
                 not clauses
                 and span is not None
                 and (quoted or label)
                 and speaker is not None
                 and order[block.id] - speaker[1] <= 2
+                and (label or not narrated_before)
             ):
+                # (Not a quotation after the author's own words in its paragraph: "We asked him
+                # if ... “I am still undecided.”" is the asked person's; see pass 2.)
                 # A quotation running on from an attributed one, or a transcript turn
                 # ("JUAN GONZÁLEZ: ..."), belongs to its speaker.
                 clauses = [_said_by(speaker[0], span, "(continued quotation)" if not label else None)]
@@ -231,12 +240,20 @@ class AttributionStage(BaseStage):
                 continue
             children = list(tok.children)
             deps = {c.dep_ for c in children}
-            if low in REPORT_FORMS and tok.pos_ == "VERB":
+            identifies = low in _IDENTIFY_FORMS and "as" in {c.lower_ for c in children if c.dep_ == "prep"}
+            if (low in REPORT_FORMS or identifies) and tok.pos_ == "VERB":
                 if tok.dep_ in ("relcl", "acl"):
                     # "... electors that some opponents said could materialize": a reporting verb
                     # inside a relative clause qualifies a noun of the author's statement.
                     continue
+                if "neg" in deps or low in _FACTIVE_REPORTS:
+                    # "Officials did not immediately confirm if ...": nobody asserts the content;
+                    # "Trump revealed that ...": the author presents it as fact.
+                    continue
                 subj = next((c for c in children if c.dep_ == "nsubj"), None)
+                if subj is None and tok.dep_ == "xcomp" and tok.head.lower_ == "able" and "ccomp" in deps:
+                    # "Sources were able to confirm that ...": the subject of "were able".
+                    subj = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
                 passive = "auxpass" in deps or "nsubjpass" in deps
                 if passive and "agent" not in deps:
                     if tok.dep_ not in ("advcl", "pcomp"):
@@ -294,11 +311,15 @@ class AttributionStage(BaseStage):
             whole = verb.dep_ == "parataxis" or small or (verb.dep_ == "ROOT" and _has_outer_ccomp(verb))
             content = None
             comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
-            if comp is None and not whole and holder.kind == "named":
+            charge = verb.lower_.startswith(("accus", "identif")) and any(
+                c.dep_ == "prep" and c.lower_ in ("of", "as") for c in verb.children
+            )
+            if comp is None and not whole and holder.kind == "named" and not charge:
                 # "Mr Sayeed had denied the claims", "Cruz emphasized this theme in his speech": the
                 # verb reports a named person's act, not a proposition; the author narrates it. (An
                 # unnamed group's "emphasize the importance of ..." stays theirs: it is the device
-                # that puts a view in their mouths.)
+                # that puts a view in their mouths. "Howard accused the prime minister of squabbling"
+                # is Howard's charge.)
                 continue
             if comp is not None:
                 toks = [t.i for t in comp.subtree if t.i in subtree]
@@ -567,6 +588,10 @@ def _speaker_label(block_text: str) -> str | None:
 
 #: Definite descriptions that stand for the entity the article named last ("the firm" → the last
 #: ORG), by head noun → the entity labels they can stand for.
+#: Reporting verbs that present their content as fact (the author's, not the subject's, claim).
+_FACTIVE_REPORTS = frozenset({"reveal", "revealed", "reveals", "revealing"})
+#: "Police identified the gunman as ...": an identification is an assertion by its subject.
+_IDENTIFY_FORMS = frozenset({"identify", "identified", "identifies"})
 _ORG_LABELS = ("ORG",)
 _MEDIA_LABELS = ("ORG", "MEDIA")
 _DESCRIBED_ENTITY: dict[str, tuple[str, ...]] = {
