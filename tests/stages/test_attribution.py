@@ -227,6 +227,13 @@ def test_negated_factive_and_identifying_reports() -> None:
     assert "unnamed_group" in held
 
 
+def test_partitives_and_sources_close_to_someone_are_unnamed() -> None:
+    a = analyse("Her advisers met on Monday. In fact, several of them believe she is depressed.")
+    assert a.assertions[-1].holder.kind == "unnamed_group"
+    [x] = analyse("According to sources close to Bill Clinton, he does not want her to run again.").assertions
+    assert x.holder.kind == "unnamed_group" and "Bill Clinton" in x.holder.name
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

@@ -416,8 +416,16 @@ class AttributionStage(BaseStage):
         # prepositional phrase ("An Army veteran who reached out to Fox News said ...") is not it.
         core = {tok.i}
         for c in tok.children:
-            if c.dep_ in ("compound", "amod", "det", "poss", "appos", "nmod", "nummod", "flat"):
+            if c.dep_ in ("compound", "det", "poss", "appos", "nmod", "nummod", "flat"):
                 core.update(t.i for t in c.subtree)
+            elif c.dep_ == "amod":
+                # "sources close to Bill Clinton": the adjective, not the person it relates them to.
+                core.add(c.i)
+                core.update(g.i for g in c.children if g.dep_ in ("advmod", "npadvmod", "compound"))
+        of_group = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        if low in _PARTITIVES and any(g.lower_ in ("them", "these", "those") for g in of_group):
+            # "several of them believe ...", "one of these sources said ...": some of a group.
+            return Holder(kind="unnamed_group", name=phrase.lower(), start=start, end=end)
         ents = [
             e
             for e in doc.ents
@@ -479,7 +487,9 @@ class AttributionStage(BaseStage):
         ):
             name = re.sub(r"^(?:what\s+)?(?:the|some|many|most|several|a|an)\s+", "", phrase, flags=re.I)
             name = re.sub(r"^what\s+", "", name, flags=re.I)
-            return Holder(kind="unnamed_group", name=name.lower() if not ents else name, start=start, end=end)
+            keep_case = bool(ents) or any(w[:1].isupper() for w in name.split()[1:])
+            name = name if keep_case else name.lower()
+            return Holder(kind="unnamed_group", name=name[:1].lower() + name[1:], start=start, end=end)
         if own is None and (tok.pos_ == "NOUN" or indefinite):
             # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
             # the description is not the holder.
@@ -586,12 +596,16 @@ def _speaker_label(block_text: str) -> str | None:
     return " ".join(w.capitalize() for w in words)
 
 
-#: Definite descriptions that stand for the entity the article named last ("the firm" → the last
-#: ORG), by head noun → the entity labels they can stand for.
+#: Quantifiers that head a partitive holder ("several of them", "one of these").
+_PARTITIVES = frozenset(
+    {"several", "some", "many", "most", "one", "two", "few", "all", "both", "none", "each"}
+)
 #: Reporting verbs that present their content as fact (the author's, not the subject's, claim).
 _FACTIVE_REPORTS = frozenset({"reveal", "revealed", "reveals", "revealing"})
 #: "Police identified the gunman as ...": an identification is an assertion by its subject.
 _IDENTIFY_FORMS = frozenset({"identify", "identified", "identifies"})
+#: Definite descriptions that stand for the entity the article named last ("the firm" → the last
+#: ORG), by head noun → the entity labels they can stand for.
 _ORG_LABELS = ("ORG",)
 _MEDIA_LABELS = ("ORG", "MEDIA")
 _DESCRIBED_ENTITY: dict[str, tuple[str, ...]] = {

@@ -348,6 +348,7 @@ _ACTION_VERBS = frozenset(
         "demand",
     }
 )
+_TRAILING_DATE = re.compile(r"\s+[A-Za-z]{3,9}\.?\s+\d{1,2},\s+\d{4}\.?$")
 #: Embedded video or link titles ("Trump rally speech (VIDEO)", "... - YouTube").
 _EMBED = re.compile(
     r"\((?:video|watch|photos?|audio)\)|\[(?:video|watch|photos?|audio)\]|\bVIDEO:|- YouTube\b|\bWATCH:", re.I
@@ -381,8 +382,8 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     toks = [t for t in span if not t.is_punct and not t.is_space]
     if not toks:
         return "empty"
-    if span.text.rstrip().rstrip("”’\"') ").endswith("?"):
-        return "question"
+    if _TRAILING_DATE.sub("", span.text.rstrip()).rstrip().rstrip("”’\"') ").endswith("?"):
+        return "question"  # also a linked headline with its date: "Can X Keep You Safe? SEPT. 24, 2016"
     first = toks[0]
     if _POINTER.match(span.text.lstrip()) or _EMBED.search(span.text):
         return "a pointer to other content (here is ..., a video or link line)"
