@@ -14,26 +14,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document import Article, Assertion, Hedge, Holder, Modality, Sentence, Span
+from ..document import Article, Assertion, Holder, Sentence, Span
+from ..hedging import hedges_in, modality_of
 from ..lexicon import (
-    ADJ_HEDGES,
-    ADVERB_HEDGES,
-    BELIEF_FORMS,
     CONCERN_NOUNS,
     CONCERN_VERBS,
-    EVALUATIVE,
-    EVIDENTIAL_HEDGES,
-    FORECAST_HEDGES,
     GROUP_NOUNS,
-    MODAL_HEDGES,
-    NORMATIVE,
-    NOUN_HEDGES,
     OPINION_FORMS,
-    PASSIVE_HEDGES,
     REPORT_FORMS,
     SOURCE_NOUNS,
     SUBORDINATE_MARKS,
-    VERB_HEDGES,
 )
 from ..models.nlp import get_nlp
 from ..reference import HUMAN_NOUNS, PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
@@ -560,8 +550,9 @@ class AttributionStage(BaseStage):
         text = article.text[start:end]
         if not text.strip():
             return None
-        hedges = _hedges(article, span, start, end, sent) if span is not None else []
-        modality = _modality(article.text[start:end], category, span, start, end, article, sent)
+        base = _doc_offset(article, sent, span) if span is not None else 0
+        hedges = hedges_in(span, base, start, end) if span is not None else []
+        modality = modality_of(category, span, base, start, end)
         a = Assertion(
             id=f"a{n}",
             sentence_id=sent.id,
@@ -773,112 +764,6 @@ def _sentence_span(article: Article, sent: Sentence) -> Any:
         if off <= sent.start and sent.end <= off + len(doc.text):
             return doc.char_span(sent.start - off, sent.end - off, alignment_mode="expand")
     return None
-
-
-def _hedges(article: Article, span: Any, start: int, end: int, sent: Sentence) -> list[Hedge]:
-    base = _doc_offset(article, sent, span)
-    out: list[Hedge] = []
-    for tok in span:
-        s = base + tok.idx
-        if s < start or s >= end:
-            continue
-        low = tok.lower_
-        kind = None
-        if (
-            low in MODAL_HEDGES
-            and tok.tag_ == "MD"
-            and not _purpose_or_result(tok)
-            and not (low == "could" and any(c.dep_ == "neg" for c in tok.head.children))
-        ):
-            kind = "modal"  # "could not win" is inability, not hedging
-        elif low in EVIDENTIAL_HEDGES:
-            kind = "evidential"
-        elif low in ADVERB_HEDGES and tok.pos_ in ("ADV", "ADJ"):
-            kind = "adverb"
-        elif low in ADJ_HEDGES and tok.pos_ == "ADJ":
-            kind = "adjective"
-        elif tok.pos_ == "VERB" and (
-            (low in VERB_HEDGES and _hedging_verb(tok))
-            or (
-                low in FORECAST_HEDGES
-                and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
-                and _hedging_verb(tok)
-            )
-        ):
-            kind = "verb"
-        elif low == "expected" and tok.pos_ in ("ADJ", "VERB") and tok.dep_ == "amod":
-            kind = "adjective"  # "a series of expected share offers"
-        elif low in PASSIVE_HEDGES and tok.tag_ == "VBN" and _passive_evidential(tok):
-            kind = "evidential"
-        elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
-            c.dep_ in ("acl", "ccomp") for c in tok.children
-        ):
-            kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
-        elif low in BELIEF_FORMS and tok.pos_ == "VERB" and _hedging_verb(tok) and any(
-            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
-        ):
-            kind = "verb"
-        if kind:
-            out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
-    return out
-
-
-def _hedging_verb(verb: Any) -> bool:
-    """"I think she's qualified", "appears to be wasted", "seems almost certain": the verb qualifies
-    a proposition it takes as complement. Not "I feel so strongly about ...", "phone bugs appear"
-    (no complement), nor "did not believe he was strong", "I can't believe I'm ..." (a negated
-    belief asserts the disbelief)."""
-    kids = list(verb.children)
-    if not any(c.dep_ in ("ccomp", "xcomp", "acomp", "attr", "oprd") for c in kids):
-        nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-        if nxt is None or nxt.lower_ not in ("to", "that"):
-            return False
-    return not (verb.lower_.startswith("believ") and any(c.dep_ == "neg" for c in kids))
-
-
-def _passive_evidential(verb: Any) -> bool:
-    """'is expected to ratify', 'was seen as the main obstacle', 'is said to be', 'it is feared that'."""
-    passive = any(c.dep_ == "auxpass" for c in verb.children)
-    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-    follows = nxt is not None and nxt.lower_ in ("to", "as", "that")
-    if verb.lower_ == "set":
-        return passive and nxt is not None and nxt.lower_ == "to"
-    return passive and (follows or any(c.dep_ in ("xcomp", "ccomp") for c in verb.children))
-
-
-def _purpose_or_result(modal: Any) -> bool:
-    """A modal in a purpose or result clause ("... so students could play indoors", "in order that
-    they might ...") states what something was for, not how sure the writer is."""
-    verb = modal.head
-    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
-    if verb.dep_ in ("advcl", "ccomp", "conj") and marks & {"so", "lest"}:
-        return True
-    prev = [t.lower_ for t in verb.doc[max(0, verb.left_edge.i - 3) : verb.left_edge.i + 2]]
-    return ("so" in prev and "that" in prev) or ("order" in prev and "that" in prev)
-
-
-def _modality(
-    text: str, category: str, span: Any, start: int, end: int, article: Article, sent: Sentence
-) -> Modality:
-    if category == "opinion":
-        return "opinion"
-    if span is None:
-        return "factual"
-    base = _doc_offset(article, sent, span)
-    toks = [t for t in span if start <= base + t.idx < end]
-    lows = {t.lower_ for t in toks}
-    if lows & NORMATIVE:
-        return "opinion"
-    for t in toks:
-        if (
-            t.lower_ in EVALUATIVE
-            and t.dep_ in ("acomp", "attr", "oprd", "amod")
-            and (t.dep_ != "amod" or t.head.dep_ in ("attr", "acomp"))
-        ):
-            return "opinion"
-    if "will" in lows and any(t.lower_ == "will" and t.tag_ == "MD" for t in toks):
-        return "prediction"
-    return "factual"
 
 
 #: Punctuation trimmed from the ends of a content span ("%" and "$" belong to the figures).

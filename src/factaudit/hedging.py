@@ -1,0 +1,129 @@
+"""Hedges and modality: how sure a statement is as the article states it, and what kind of
+statement it is (factual, opinion, prediction). Read from the parse the attribution stage caches;
+shared with it (one home for the cue rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .document import Hedge, Modality
+from .lexicon import (
+    ADJ_HEDGES,
+    ADVERB_HEDGES,
+    BELIEF_FORMS,
+    EVALUATIVE,
+    EVIDENTIAL_HEDGES,
+    FORECAST_HEDGES,
+    MODAL_HEDGES,
+    NORMATIVE,
+    NOUN_HEDGES,
+    PASSIVE_HEDGES,
+    VERB_HEDGES,
+)
+
+__all__ = ["hedges_in", "modality_of"]
+
+
+def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
+    """The hedge cues of the statement at [start, end) (article offsets; ``base`` is the parse's
+    offset in the article), each with its kind."""
+    out: list[Hedge] = []
+    for tok in span:
+        s = base + tok.idx
+        if s < start or s >= end:
+            continue
+        low = tok.lower_
+        kind = None
+        if (
+            low in MODAL_HEDGES
+            and tok.tag_ == "MD"
+            and not purpose_or_result(tok)
+            and not (low == "could" and any(c.dep_ == "neg" for c in tok.head.children))
+        ):
+            kind = "modal"  # "could not win" is inability, not hedging
+        elif low in EVIDENTIAL_HEDGES:
+            kind = "evidential"
+        elif low in ADVERB_HEDGES and tok.pos_ in ("ADV", "ADJ"):
+            kind = "adverb"
+        elif low in ADJ_HEDGES and tok.pos_ == "ADJ":
+            kind = "adjective"
+        elif tok.pos_ == "VERB" and (
+            (low in VERB_HEDGES and hedging_verb(tok))
+            or (
+                low in FORECAST_HEDGES
+                and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
+                and hedging_verb(tok)
+            )
+        ):
+            kind = "verb"
+        elif low == "expected" and tok.pos_ in ("ADJ", "VERB") and tok.dep_ == "amod":
+            kind = "adjective"  # "a series of expected share offers"
+        elif low in PASSIVE_HEDGES and tok.tag_ == "VBN" and passive_evidential(tok):
+            kind = "evidential"
+        elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
+            c.dep_ in ("acl", "ccomp") for c in tok.children
+        ):
+            kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
+        elif low in BELIEF_FORMS and tok.pos_ == "VERB" and hedging_verb(tok) and any(
+            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
+        ):
+            kind = "verb"
+        if kind:
+            out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
+    return out
+
+
+def hedging_verb(verb: Any) -> bool:
+    """"I think she's qualified", "appears to be wasted", "seems almost certain": the verb qualifies
+    a proposition it takes as complement. Not "I feel so strongly about ...", "phone bugs appear"
+    (no complement), nor "did not believe he was strong", "I can't believe I'm ..." (a negated
+    belief asserts the disbelief)."""
+    kids = list(verb.children)
+    if not any(c.dep_ in ("ccomp", "xcomp", "acomp", "attr", "oprd") for c in kids):
+        nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+        if nxt is None or nxt.lower_ not in ("to", "that"):
+            return False
+    return not (verb.lower_.startswith("believ") and any(c.dep_ == "neg" for c in kids))
+
+
+def passive_evidential(verb: Any) -> bool:
+    """'is expected to ratify', 'was seen as the main obstacle', 'is said to be', 'it is feared that'."""
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    follows = nxt is not None and nxt.lower_ in ("to", "as", "that")
+    if verb.lower_ == "set":
+        return passive and nxt is not None and nxt.lower_ == "to"
+    return passive and (follows or any(c.dep_ in ("xcomp", "ccomp") for c in verb.children))
+
+
+def purpose_or_result(modal: Any) -> bool:
+    """A modal in a purpose or result clause ("... so students could play indoors", "in order that
+    they might ...") states what something was for, not how sure the writer is."""
+    verb = modal.head
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if verb.dep_ in ("advcl", "ccomp", "conj") and marks & {"so", "lest"}:
+        return True
+    prev = [t.lower_ for t in verb.doc[max(0, verb.left_edge.i - 3) : verb.left_edge.i + 2]]
+    return ("so" in prev and "that" in prev) or ("order" in prev and "that" in prev)
+
+
+def modality_of(category: str, span: Any, base: int, start: int, end: int) -> Modality:
+    """Opinion (a view, a value judgement, a normative "should"), prediction ("will") or factual."""
+    if category == "opinion":
+        return "opinion"
+    if span is None:
+        return "factual"
+    toks = [t for t in span if start <= base + t.idx < end]
+    lows = {t.lower_ for t in toks}
+    if lows & NORMATIVE:
+        return "opinion"
+    for t in toks:
+        if (
+            t.lower_ in EVALUATIVE
+            and t.dep_ in ("acomp", "attr", "oprd", "amod")
+            and (t.dep_ != "amod" or t.head.dep_ in ("attr", "acomp"))
+        ):
+            return "opinion"
+    if "will" in lows and any(t.lower_ == "will" and t.tag_ == "MD" for t in toks):
+        return "prediction"
+    return "factual"

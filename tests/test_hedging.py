@@ -1,0 +1,41 @@
+"""Hedge cues and modality read straight from a parse (the attribution stage's own tests cover them
+in context)."""
+
+from __future__ import annotations
+
+from factaudit.hedging import hedges_in, modality_of
+from factaudit.models.nlp import get_nlp
+
+
+def _cues(text: str) -> list[tuple[str, str]]:
+    doc = get_nlp()(text)
+    return [(h.cue, h.kind) for h in hedges_in(doc[:], 0, 0, len(text))]
+
+
+def test_cue_kinds_and_offsets() -> None:
+    text = "The plan could reportedly cost billions and appears to be likely to fail."
+    doc = get_nlp()(text)
+    got = hedges_in(doc[:], 100, 100, 100 + len(text))
+    assert [(h.cue, h.kind) for h in got] == [
+        ("could", "modal"), ("reportedly", "evidential"), ("appears", "verb"), ("likely", "adverb")
+    ]
+    assert all(text[h.start - 100 : h.end - 100] == h.cue for h in got)
+    # Outside [start, end): not this statement's.
+    assert hedges_in(doc[:], 0, 0, 8) == []
+
+
+def test_not_hedges() -> None:
+    assert _cues("Naismith nailed peach baskets to the balcony so students could play indoors.") == []
+    assert _cues("Fast moving phone bugs appear.") == []
+    assert _cues("We do not believe the deal will close in March.") == []
+
+
+def test_modality() -> None:
+    def mod(text: str, category: str = "author") -> str:
+        doc = get_nlp()(text)
+        return modality_of(category, doc[:], 0, 0, len(text))
+
+    assert mod("The ban will go into effect on December 15.") == "prediction"
+    assert mod("The government should resign.") == "opinion"
+    assert mod("The ban went into effect on December 15.") == "factual"
+    assert mod("The ban went into effect on December 15.", "opinion") == "opinion"
