@@ -169,6 +169,7 @@ def test_a_main_clause_after_a_subordinate_or_wh_clause_is_still_a_claim() -> No
         "Because the minister said so.",
         "Where am I going to put a lobby in these things?”",
         "Can Hillary Clinton Keep You Safe? SEPT. 24, 2016",
+        "It’s time to STOP!!",
         "When you get to the top in politics you get this huge swell around you.",
     ):
         assert not _claims_of(text), text

@@ -150,7 +150,7 @@ class ClaimsStage(BaseStage):
             title = blocks[a.block_id].kind in ("title", "heading")
             resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
             why = _non_claim(span, resolved, title=title)
-            if why is not None and not why.startswith(("a first-person", "question", "a general remark")):
+            if why is not None and not why.startswith(_NO_FALLBACK):
                 whole = _assertion_tokens(article, a, content=False)
                 if whole is not None and whole[0] != span:
                     # "Analysts expect [Jet to raise 16.4bn rupees]": what is expected is no clause on
@@ -353,6 +353,8 @@ _TRAILING_DATE = re.compile(r"\s+[A-Za-z]{3,9}\.?\s+\d{1,2},\s+\d{4}\.?$")
 _EMBED = re.compile(
     r"\((?:video|watch|photos?|audio)\)|\[(?:video|watch|photos?|audio)\]|\bVIDEO:|- YouTube\b|\bWATCH:", re.I
 )
+#: Reasons a content clause is no claim that its whole statement ("X said: <remark>") shares.
+_NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation")
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
 _FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since"}
 _WH = {"who", "what", "which", "whom", "whose", "why", "how", "where", "when"}
@@ -441,6 +443,11 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     )
     if not checkable:
         return "nothing checkable (only pronouns and function words)"
+    if span.text.rstrip().rstrip("”’\"') ").endswith("!") and not any(
+        t.pos_ in ("PROPN", "NUM") or t.like_num or t.ent_type_ for t in toks
+    ):
+        # "This is insane!", "Enough is enough!": an exclamation with nothing named or counted.
+        return "an exclamation (rhetorical)"
     if any(c.dep_ == "nsubj" and c.lower_ == "you" for c in root.children) and not any(
         t.pos_ in ("PROPN", "NUM") for t in toks
     ):
