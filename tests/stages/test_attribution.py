@@ -234,6 +234,14 @@ def test_partitives_and_sources_close_to_someone_are_unnamed() -> None:
     assert x.holder.kind == "unnamed_group" and "Bill Clinton" in x.holder.name
 
 
+def test_a_conditional_keeps_its_if() -> None:
+    text = "If prices were to rise next year, the Fed may raise rates more gradually, says Michael Feroli."
+    a = analyse(text, claims=True)
+    [x] = [x for x in a.assertions if x.holder.kind == "named"]
+    assert x.content is not None and a.text[x.content.start : x.content.end].startswith("If prices")
+    assert [c.text for c in a.claims] == ["If prices were to rise next year, the Fed may raise rates more gradually."]
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

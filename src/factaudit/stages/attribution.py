@@ -313,7 +313,11 @@ class AttributionStage(BaseStage):
                 continue
             if comp is not None:
                 toks = [t.i for t in comp.subtree if t.i in subtree]
-                while toks and (span.doc[toks[0]].dep_ == "mark" or span.doc[toks[0]].is_punct):
+                while toks and (
+                    (span.doc[toks[0]].dep_ == "mark" and span.doc[toks[0]].head.i == comp.i)
+                    or span.doc[toks[0]].is_punct
+                ):
+                    # "said that X" → X; not the "If" of "If they persist, the Fed may raise rates".
                     toks = toks[1:]
                 while toks and span.doc[toks[-1]].is_punct:
                     toks = toks[:-1]
@@ -524,7 +528,7 @@ class AttributionStage(BaseStage):
             lo, hi = toks[0], toks[-1] + 1
             while lo < hi and (
                 (doc[lo].dep_ in _EDGE_TRIM and doc[lo].is_punct)
-                or doc[lo].lower_ in SUBORDINATE_MARKS | {"and", "but", ","}
+                or doc[lo].lower_ in (SUBORDINATE_MARKS - {"if"}) | {"and", "but", ","}
             ):
                 lo += 1
             while hi > lo and (
