@@ -176,6 +176,10 @@ class People:
             return HONORIFICS[first.rstrip(".")]
         return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else None
 
+    def is_person(self, name: str) -> bool:
+        """The article names this person elsewhere (a full name, or the surname of one)."""
+        return name in self.aliases or name in self.shared or any(name in v for v in self.full_names.values())
+
     def by_title(self, word: str) -> str | None:
         """The one person the article gives this title or description ("the minister" → "Cathy
         Jamieson", "the retired neurosurgeon" → "Ben Carson"), or None."""

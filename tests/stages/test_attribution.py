@@ -242,6 +242,12 @@ def test_a_conditional_keeps_its_if() -> None:
     assert [c.text for c in a.claims] == [text.split(", says")[0] + "."]
 
 
+def test_a_person_the_article_names_is_a_person_whatever_ner_says() -> None:
+    a = analyse("Donald Trump spoke in Ohio. Trump said minority outreach is the difference in 2016.")
+    named = [x.holder for x in a.assertions if x.holder.kind == "named"]
+    assert named and all(h.entity_type == "PERSON" for h in named)
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

@@ -175,6 +175,15 @@ def test_a_main_clause_after_a_subordinate_or_wh_clause_is_still_a_claim() -> No
         assert not _claims_of(text), text
 
 
+def test_openers_inside_a_phrase_stay_and_no_stop_after_a_closing_quote() -> None:
+    assert _claims_of("So far, Trump’s short list includes New Jersey Gov. Chris Christie.") == [
+        "So far, Trump’s short list includes New Jersey Gov. Chris Christie."
+    ]
+    assert _claims_of("However, the plan failed in 2019.") == ["The plan failed in 2019."]
+    quoted = "In the end, the campaign went with ‘negro.’"
+    assert _claims_of(quoted) == [quoted]
+
+
 def test_bad_input_gives_claims_only_where_there_are_claims() -> None:
     headlines = analyse(
         "Trump wins Florida\nMarkets slide as oil jumps\n"

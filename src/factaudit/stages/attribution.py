@@ -491,7 +491,10 @@ class AttributionStage(BaseStage):
             return Holder(kind="unnamed_group", name=" ".join(w.text for w in words), start=start, end=end)
         if ents:
             e = own or ents[0]
-            return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char, entity_type=e.label_)
+            label = e.label_
+            if label != "PERSON" and refs.people.is_person(e.text):
+                label = "PERSON"  # NER's "Trump" as an ORG where the article names Donald Trump
+            return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char, entity_type=label)
         if tok.like_num or tok.text == "%" or any(c.text == "%" for c in tok.children) or (
             tok.pos_ == "NUM"
         ):

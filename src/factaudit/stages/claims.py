@@ -477,7 +477,13 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
     # Leading answer particles and discourse openers ("Yes,", "However,").
     i = 0
     while i < len(toks) and (
-        (toks[i].lower_ in OPENERS and toks[i].dep_ in ("intj", "advmod", "cc")) or toks[i].is_punct
+        (
+            toks[i].lower_ in OPENERS
+            and toks[i].dep_ in ("intj", "advmod", "cc")
+            # A sentence-level opener, not part of a phrase: "So far, ...", "Still more people ...".
+            and (toks[i].head.pos_ in ("VERB", "AUX") or (i + 1 < len(toks) and toks[i + 1].is_punct))
+        )
+        or toks[i].is_punct
     ):
         drop.add(toks[i].i)
         i += 1
@@ -572,6 +578,6 @@ def _finish(text: str) -> str:
         text = text[0].upper() + text[1:]
     elif text.startswith("[") and len(text) > 1 and text[1].islower():
         text = "[" + text[1].upper() + text[2:]
-    if text and text[-1] not in '.!?”"':
-        text += "."
+    if text and text.rstrip("’'”\")")[-1:] not in ('.', '!', '?') and text[-1] not in '”"':
+        text += "."  # not after a closing quote that already follows a stop: "with ‘negro.’"
     return text
