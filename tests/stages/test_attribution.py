@@ -248,6 +248,14 @@ def test_a_person_the_article_names_is_a_person_whatever_ner_says() -> None:
     assert named and all(h.entity_type == "PERSON" for h in named)
 
 
+def test_a_paragraph_opening_with_a_quoted_term_is_no_continued_quotation() -> None:
+    a = analyse(
+        "“The term will be three years,” HSBC company records say.\n\n"
+        "“Retrofitting” refers to a Green initiative to conserve energy in housing units."
+    )
+    assert a.assertions[-1].holder.kind == "author"
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

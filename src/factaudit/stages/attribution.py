@@ -389,7 +389,7 @@ class AttributionStage(BaseStage):
                 # '"...," he added' right after a quotation that runs on from the speaker's.
                 return Holder(kind="named", name=sp.name, start=start, end=end, resolved_from=tok.text,
                               entity_type="PERSON")
-            likely = refs.people.likely_referent(tok, refs.prev_docs)
+            likely = refs.people.likely_referent(tok, refs.prev_docs) if low in ("he", "she") else None
             if likely is not None:
                 # "Among the electors was David Mulinix ... He said he believes ...": the previous
                 # sentence's first compatible person, marked as likely (never used to rewrite text).
@@ -722,7 +722,13 @@ def _mostly_quoted(span: Any, block_text: str, offset: int) -> bool:
     words = [t for t in span if not t.is_punct]
     if words and sum(t.i in inside for t in words) >= 0.6 * len(words):
         return True
-    return offset == 0 and block_text.lstrip()[:1] in ("“", '"')
+    text = block_text.lstrip()
+    if offset != 0 or text[:1] not in ("“", '"'):
+        return False
+    # A paragraph opening a quotation that runs on (multi-paragraph quotes), not one opening with a
+    # quoted term ("“Retrofitting” refers to ...").
+    close = text.find("”" if text[0] == "“" else '"', 1)
+    return close == -1 or close > 40
 
 
 def _main_runs(doc: Any, toks: list[int]) -> list[int]:
