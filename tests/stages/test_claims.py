@@ -184,6 +184,20 @@ def test_openers_inside_a_phrase_stay_and_no_stop_after_a_closing_quote() -> Non
     assert _claims_of(quoted) == [quoted]
 
 
+def test_an_appositive_that_names_or_counts_something_is_a_claim_of_its_own() -> None:
+    a = analyse("Paladino, a school board member since 2013, wrote the comments on Friday.", claims=True)
+    [bio] = [c for c in a.claims if "[is]" in c.text]
+    assert bio.text == "Paladino [is] a school board member since 2013."
+    [rw] = bio.rewrites
+    assert (rw.original, rw.replacement) == (", ", "is") and a.text[rw.start : rw.end] == ", "
+    assert a.text[bio.start : bio.end] == "Paladino, a school board member since 2013"
+    # A bare role is not; nor is the description in a reporting frame (the author's, not the speaker's).
+    role = analyse("Trump, the president-elect, met Romney.", claims=True)
+    assert not [c for c in role.claims if "[is]" in c.text]
+    text = "Yangtze Power, the operator of China's Three Gorges Dam, said profits doubled in 2004."
+    assert not [c for c in analyse(text, claims=True).claims if "[is]" in c.text]
+
+
 def test_bad_input_gives_claims_only_where_there_are_claims() -> None:
     headlines = analyse(
         "Trump wins Florida\nMarkets slide as oil jumps\n"

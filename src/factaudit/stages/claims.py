@@ -140,10 +140,23 @@ class ClaimsStage(BaseStage):
         before = preceding_docs(article)
         claims: list[Claim] = []
         non_claims = 0
+        seen_appositives: set[int] = set()
         for a in article.assertions:
             found = _assertion_tokens(article, a)
             if found is None:
                 continue
+            whole_found = _assertion_tokens(article, a, content=False)
+            appositives = (
+                _appositive_claims(whole_found[0], whole_found[1], ctx.people, seen_appositives)
+                if whole_found is not None
+                else []
+            )
+            if a.holder.kind != "author":
+                # Held by the assertion's holder only inside what they are reported to say; the
+                # reporting frame's "X, the operator of Y, said ..." is the author's description.
+                inside = a.content if a.content is not None else None
+                appositives = [x for x in appositives if inside is not None
+                               and inside.start <= x[1] and x[2] <= inside.end]
             span, off = found
             question = blocks[a.block_id].question_id
             q_text = blocks[question].text if question else None
@@ -157,6 +170,11 @@ class ClaimsStage(BaseStage):
                     # its own; the claim is the whole statement, still held by the analysts.
                     span, off = whole
                     resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
+            claims.extend(
+                Claim(id="", assertion_id=a.id, text=text, start=cs, end=ce, sentence_id=a.sentence_id,
+                      rewrites=[rw])
+                for text, cs, ce, rw in appositives
+            )
             if _non_claim(span, resolved, title=title) is not None:
                 non_claims += 1
                 _update_ctx(span, ctx, resolved)
@@ -185,6 +203,8 @@ class ClaimsStage(BaseStage):
                     )
                 )
             _update_ctx(span, ctx, resolved)
+        for i, c in enumerate(claims, 1):
+            c.id = f"c{i}"
         if non_claims:
             article.skipped.append(
                 f"claims: {non_claims} statement(s) are not claims (fragments, bylines, source lines, "
@@ -239,6 +259,53 @@ def _assertion_tokens(article: Article, a: Assertion, *, content: bool = True) -
         s, e = a.content.start, a.content.end
     span = doc.char_span(s - off, e - off, alignment_mode="expand")
     return (span, off) if span is not None and len(span) else None
+
+
+#: What makes an appositive worth a claim: it names an organisation, place, group, work or date,
+#: or counts something ("a school board member since 2013"), not only a role ("the president-elect").
+_APPOSITIVE_FACTS = frozenset(
+    {"ORG", "GPE", "NORP", "PERSON", "DATE", "FAC", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}
+)
+
+
+def _appositive_claims(
+    span: Any, off: int, people: People, seen: set[int]
+) -> list[tuple[str, int, int, Rewrite]]:
+    """Claims the article makes in passing about a named person or organisation: "Viola, founder and
+    chairman of Virtu Financial, ..." → "Viola [is] founder and chairman of Virtu Financial." Only
+    appositives that name or count something (not "Trump, the president-elect"), outside quotations;
+    the inserted "is" is a traceable rewrite of the comma. ``seen`` keeps one claim per appositive
+    when several assertions share a sentence."""
+    doc = span.doc
+    quoted = quoted_tokens(doc)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG") or not (span.start <= ent.start and ent.end < span.end):
+            continue
+        if ent.start in quoted or doc[ent.end].text not in (",", "—", "–", "--", "("):
+            continue
+        app = next((c for c in ent.root.children if c.dep_ == "appos" and c.i > ent.end), None)
+        if app is None or app.i in quoted or off + app.idx in seen:
+            continue
+        # The appositive without a relative clause hanging off it ("..., who has been ...").
+        drop = {t.i for c in app.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        toks = [t for t in app.subtree if t.i not in drop and t.i < span.end]
+        while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+            toks = toks[:-1]
+        words = [t for t in toks if not t.is_punct]
+        if len(words) < 3 or toks[0].i != ent.end + 1 or not any(
+            t.ent_type_ in _APPOSITIVE_FACTS or t.like_num for t in words
+        ):
+            continue
+        seen.add(off + app.idx)
+        name = people.full_name(ent) if ent.label_ == "PERSON" else ent.text
+        body = doc[toks[0].i : toks[-1].i + 1].text
+        gap_start, gap_end = off + doc[ent.end].idx, off + toks[0].idx
+        rewrite = Rewrite(start=gap_start, end=gap_end, original=doc.text[gap_start - off : gap_end - off],
+                          replacement="is")
+        text = _finish(f"{name} [is] {body}")
+        out.append((text, off + ent.start_char, off + toks[-1].idx + len(toks[-1].text), rewrite))
+    return out
 
 
 def _update_ctx(span: Any, ctx: _Ctx, resolved: list[_Resolved]) -> None:
