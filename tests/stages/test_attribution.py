@@ -256,6 +256,20 @@ def test_a_paragraph_opening_with_a_quoted_term_is_no_continued_quotation() -> N
     assert a.assertions[-1].holder.kind == "author"
 
 
+def test_the_spokesman_is_the_one_introduced_already_not_one_named_later() -> None:
+    a = analyse(
+        "A spokesman for the Home Office said the plan was wrong.\n\n"
+        "\"We are developing a returns programme,\" he said.\n\n"
+        "The spokesman stressed the UK would abide by its obligations.\n\n"
+        "Andrew Hogg, spokesman for the Medical Foundation, said ministers were naive."
+    )
+    holders = [x.holder for x in a.assertions]
+    assert holders[0].kind == "unnamed_group" and holders[0].name == "spokesman for the Home Office"
+    stressed = next(x.holder for x in a.assertions if "stressed" in x.text)
+    assert stressed.kind == "unnamed_group" and stressed.name.startswith("spokesman")
+    assert all(x.holder.name != "Andrew Hogg" for x in a.assertions if "Hogg" not in x.text)
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

@@ -44,6 +44,8 @@ class _Refs:
     prev_docs: list[Any] = field(default_factory=list)
     #: The speaker of the latest attributed quotation ("...," he added).
     speaker: Holder | None = None
+    #: The article text before this sentence: "the spokesman" is only someone introduced already.
+    before: str = ""
 
 
 @dataclass
@@ -99,7 +101,8 @@ class AttributionStage(BaseStage):
                 continue
             if sent.text.rstrip().endswith("?") or not _LETTERS.search(sent.text):
                 continue
-            refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None)
+            refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None,
+                         article.text[: sent.start])
             span = _sentence_span(article, sent)
             clauses = self._clauses(span, recent, refs) if span is not None else []
             quoted = span is not None and _mostly_quoted(span, block.text, sent.start - block.start)
@@ -447,12 +450,20 @@ class AttributionStage(BaseStage):
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
             return Holder(kind="named", name=" ".join(w.text for w in words), start=start, end=end,
                           entity_type="ORG")
+        the_noun = own is None and not ents and tok.tag_ == "NN" and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in tok.children
+        )
+        if the_noun:
+            # "A spokesman for the Home Office said ... The spokesman stressed ...": the same source.
+            same = next((h for h in reversed(recent[-4:]) if h.kind == "unnamed_group"
+                         and h.name.lower().split()[:1] == [head_low]), None)
+            if same is not None:
+                return Holder(kind="unnamed_group", name=same.name, start=start, end=end,
+                              resolved_from=phrase)
         if (
-            own is None
-            and not ents
-            and tok.tag_ == "NN"
-            and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+            the_noun
             and (titled := refs.people.by_title(head_low)) is not None
+            and titled in refs.before
         ):
             # "The minister said: ..." after "Justice Minister Cathy Jamieson": that one person.
             return Holder(kind="named", name=titled, start=start, end=end, resolved_from=phrase,
@@ -488,7 +499,13 @@ class AttributionStage(BaseStage):
             # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
             # the description is not the holder.
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
-            return Holder(kind="unnamed_group", name=" ".join(w.text for w in words), start=start, end=end)
+            name = " ".join(w.text for w in words)
+            body = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "at", "of")
+                         and any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC") for t in c.subtree)), None)
+            if body is not None and len(list(body.subtree)) <= 8:
+                # "A spokesman for the Home Office": whose spokesman says who is speaking.
+                name += " " + doc[body.left_edge.i : body.right_edge.i + 1].text
+            return Holder(kind="unnamed_group", name=name, start=start, end=end)
         if ents:
             e = own or ents[0]
             label = e.label_
