@@ -285,7 +285,11 @@ class People:
             spans += [(earlier, s.start, s.end) for s in list(earlier.sents)[::-1][:2]]
         for d, lo, hi in spans[:4]:
             q = quoted_tokens(d)
-            ordered = sorted((m.start, n) for n, m in self.mentions(d, lo, hi, q) if n)
+            found = self.mentions(d, lo, hi, q)
+            subjects = sorted((m.start, n) for n, m in found if m.root.dep_ in ("nsubj", "nsubjpass"))
+            if subjects and not subjects[0][1] and d[subjects[0][0]].lower_ in HUMAN_NOUNS:
+                return None  # "An M&S spokesman said ... He also said": the unnamed subject
+            ordered = sorted((m.start, n) for n, m in found if n)
             compatible = [n for _, n in ordered if self.gender_of(n) in (gender, None)]
             if compatible:
                 return compatible[0]

@@ -270,6 +270,18 @@ def test_the_spokesman_is_the_one_introduced_already_not_one_named_later() -> No
     assert all(x.holder.name != "Andrew Hogg" for x in a.assertions if "Hogg" not in x.text)
 
 
+def test_follow_on_pronouns_bare_quantifiers_and_names_ending_a_sentence() -> None:
+    a = analyse(
+        "However, an M&S spokesman said on Sunday it had no evidence that Mr Paulsmeier had the funds. "
+        "He also said the Takeover Panel had been told."
+    )
+    assert a.assertions[-1].holder.kind == "unnamed_group" and "spokesman" in a.assertions[-1].holder.name
+    [x] = analyse("Agencies have pledged support; most say it is impossible to gauge the damage.").assertions
+    assert (x.holder.kind, x.holder.name) == ("unnamed_group", "most")
+    [y] = analyse('"We are bringing in ranges at new price points," said M&S.').assertions
+    assert y.holder.name == "M&S"
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

@@ -398,6 +398,15 @@ class AttributionStage(BaseStage):
                 # sentence's first compatible person, marked as likely (never used to rewrite text).
                 return Holder(kind="named", name=likely, start=start, end=end, resolved_from=tok.text,
                               entity_type="PERSON", likely=True)
+            follows_on = near_quote or tok.head.lower_ in ("added", "adds", "continued") or any(
+                c.lower_ == "also" for c in tok.head.children
+            )
+            if sp is not None and sp.kind == "unnamed_group" and follows_on and any(
+                w.lower() in HUMAN_NOUNS and not w.endswith("s") for w in sp.name.split()
+            ):
+                # "An M&S spokesman said ... He also said ...": the same unnamed source.
+                return Holder(kind="unnamed_group", name=sp.name, start=start, end=end,
+                              resolved_from=tok.text)
             return Holder(kind="named", name=tok.text, start=start, end=end, unresolved=True)
         if low in _PRONOUN_GROUP or low == "it":
             want_group = low in _PRONOUN_GROUP
@@ -420,8 +429,10 @@ class AttributionStage(BaseStage):
                 core.add(c.i)
                 core.update(g.i for g in c.children if g.dep_ in ("advmod", "npadvmod", "compound"))
         of_group = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
-        if low in _PARTITIVES and any(g.lower_ in ("them", "these", "those") for g in of_group):
-            # "several of them believe ...", "one of these sources said ...": some of a group.
+        bare = len(sub) == 1 and not tok.like_num
+        if low in _PARTITIVES and (bare or any(g.lower_ in ("them", "these", "those") for g in of_group)):
+            # "several of them believe ...", "one of these sources said ...", "most say ...": some of
+            # a group.
             return Holder(kind="unnamed_group", name=phrase.lower(), start=start, end=end)
         ents = [
             e
@@ -511,14 +522,15 @@ class AttributionStage(BaseStage):
             label = e.label_
             if label != "PERSON" and refs.people.is_person(e.text):
                 label = "PERSON"  # NER's "Trump" as an ORG where the article names Donald Trump
-            return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char, entity_type=label)
+            return Holder(kind="named", name=_clean_name(e.text), start=e.start_char, end=e.end_char,
+                          entity_type=label)
         if tok.like_num or tok.text == "%" or any(c.text == "%" for c in tok.children) or (
             tok.pos_ == "NUM"
         ):
             # "45% said ...", "more than four in 10 said ...": poll respondents, not a named source.
             return Holder(kind="unnamed_group", name=phrase.lower(), start=start, end=end)
         if tok.pos_ == "PROPN":
-            return Holder(kind="named", name=phrase, start=start, end=end)
+            return Holder(kind="named", name=_clean_name(phrase), start=start, end=end)
         if head_low in SOURCE_NOUNS:
             return Holder(kind="unnamed_group", name=phrase.lower(), start=start, end=end)
         if head_low in ("company", "firm", "group", "government", "ministry", "agency", "bank"):
@@ -688,6 +700,11 @@ def _asked_person(span: Any, people: People) -> Holder | None:
             return None
         return Holder(kind="named", name=people.full_name(ent), entity_type="PERSON")
     return None
+
+
+def _clean_name(name: str) -> str:
+    """A sentence's full stop is not part of a name ("... said M&S."), an abbreviation's is ("U.S.")."""
+    return name[:-1] if name.endswith(".") and name.count(".") == 1 and len(name) > 2 else name
 
 
 def _in_voice(text: str) -> bool:
