@@ -282,6 +282,19 @@ def test_follow_on_pronouns_bare_quantifiers_and_names_ending_a_sentence() -> No
     assert y.holder.name == "M&S"
 
 
+def test_a_person_described_twice_and_the_capitalised_title() -> None:
+    [x] = analyse(
+        "“This is simply unacceptable,” Florida senator and GOP presidential candidate Marco Rubio "
+        "told reporters."
+    ).assertions
+    assert x.holder.name == "Marco Rubio"
+    a = analyse(
+        "President Barack Obama signed the order on Monday. The President urged people not to read too much "
+        "into the timing. “It just seemed like the right thing to do,” he said."
+    )
+    assert [x.holder.name for x in a.assertions[1:]] == ["Barack Obama", "Barack Obama"]
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

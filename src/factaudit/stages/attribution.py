@@ -24,6 +24,7 @@ from ..lexicon import (
     REPORT_FORMS,
     SOURCE_NOUNS,
     SUBORDINATE_MARKS,
+    TITLE_WORDS,
 )
 from ..models.nlp import get_nlp
 from ..reference import HUMAN_NOUNS, PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
@@ -424,6 +425,9 @@ class AttributionStage(BaseStage):
         for c in tok.children:
             if c.dep_ in ("compound", "det", "poss", "appos", "nmod", "nummod", "flat"):
                 core.update(t.i for t in c.subtree)
+            elif c.dep_ == "conj" and tok.pos_ == "NOUN" and low in HUMAN_NOUNS:
+                # "Florida senator and GOP presidential candidate Marco Rubio": one person, described twice.
+                core.update(t.i for t in c.subtree)
             elif c.dep_ == "amod":
                 # "sources close to Bill Clinton": the adjective, not the person it relates them to.
                 core.add(c.i)
@@ -461,8 +465,11 @@ class AttributionStage(BaseStage):
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
             return Holder(kind="named", name=" ".join(w.text for w in words), start=start, end=end,
                           entity_type="ORG")
-        the_noun = own is None and not ents and tok.tag_ == "NN" and any(
-            c.dep_ == "det" and c.lower_ == "the" for c in tok.children
+        the_noun = (
+            own is None
+            and (tok.tag_ == "NN" or (tok.tag_ == "NNP" and low in TITLE_WORDS))  # "The President urged"
+            and not [e for e in ents if e.label_ == "PERSON" or tok.tag_ == "NN"]
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         )
         if the_noun:
             # "A spokesman for the Home Office said ... The spokesman stressed ...": the same source.
