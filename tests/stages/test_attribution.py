@@ -295,6 +295,13 @@ def test_a_person_described_twice_and_the_capitalised_title() -> None:
     assert [x.holder.name for x in a.assertions[1:]] == ["Barack Obama", "Barack Obama"]
 
 
+def test_someone_described_by_whom_they_work_for_is_not_that_person_or_body() -> None:
+    [x] = analyse("Even a former Clinton White House advisor admits Bill Clinton looks unhealthy.").assertions
+    assert x.holder.kind == "unnamed_group" and "advisor" in x.holder.name
+    [y] = analyse("Only one Cabinet pick was withdrawn since 1989, according to the Senate historian.").assertions
+    assert y.holder.kind == "unnamed_group" and "historian" in y.holder.name
+
+
 def test_existential_doubt_with_its_content_is_agentless() -> None:
     [x] = analyse("Doubts also exist over how much the company may have to pay regulators.").assertions
     assert x.holder.kind == "agentless"

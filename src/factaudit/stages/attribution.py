@@ -447,15 +447,16 @@ class AttributionStage(BaseStage):
         own = next((e for e in ents if tok.i in range(e.start, e.end)), None)
         indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "one", "another") for c in tok.children)
         person = next((e for e in ents if e.label_ == "PERSON"), None)
-        if own is None and person is not None:
-            # "retired neurosurgeon Ben Carson", "Mr Crosby's statement": the person named in it.
+        if own is None and person is not None and not (indefinite and person.root.dep_ == "compound"):
+            # "retired neurosurgeon Ben Carson", "Mr Crosby's statement": the person named in it (not
+            # "a former Clinton White House advisor": someone described by whom they worked for).
             return Holder(kind="named", name=person.text, start=person.start_char, end=person.end_char,
                           entity_type="PERSON")
         if (
             own is None
             and (not indefinite or head_low not in SOURCE_NOUNS | GROUP_NOUNS)
             and tok.tag_ == "NN"
-            and head_low not in HUMAN_NOUNS
+            and head_low not in HUMAN_NOUNS | GROUP_NOUNS | _PERSON_ROLES
             and (
                 any(e.label_ in ("ORG", "FAC", "GPE") for e in ents)
                 or any(doc[i].pos_ == "PROPN" and doc[i].dep_ in ("compound", "nmod") for i in core)
@@ -630,6 +631,12 @@ def _speaker_label(block_text: str) -> str | None:
     return " ".join(w.capitalize() for w in words)
 
 
+#: People described by their work: "the Senate historian" is a person, not a named body.
+_PERSON_ROLES = frozenset(
+    {"historian", "adviser", "advisor", "aide", "professor", "correspondent", "reporter", "editor",
+     "columnist", "strategist", "pollster", "consultant", "doctor", "lawyer", "economist", "analyst",
+     "spokesperson", "insider", "staffer", "negotiator", "investigator", "judge", "chairman", "chief"}
+)
 #: Quantifiers that head a partitive holder ("several of them", "one of these").
 _PARTITIVES = frozenset(
     {"several", "some", "many", "most", "one", "two", "few", "all", "both", "none", "each"}
