@@ -298,7 +298,8 @@ def test_a_person_described_twice_and_the_capitalised_title() -> None:
 def test_someone_described_by_whom_they_work_for_is_not_that_person_or_body() -> None:
     [x] = analyse("Even a former Clinton White House advisor admits Bill Clinton looks unhealthy.").assertions
     assert x.holder.kind == "unnamed_group" and "advisor" in x.holder.name
-    [y] = analyse("Only one Cabinet pick was withdrawn since 1989, according to the Senate historian.").assertions
+    text = "Only one Cabinet pick was withdrawn since 1989, according to the Senate historian."
+    [y] = analyse(text).assertions
     assert y.holder.kind == "unnamed_group" and "historian" in y.holder.name
 
 
