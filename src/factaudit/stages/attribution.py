@@ -513,7 +513,10 @@ class AttributionStage(BaseStage):
             name = re.sub(r"^what\s+", "", name, flags=re.I)
             keep_case = bool(ents) or any(w[:1].isupper() for w in name.split()[1:])
             name = name if keep_case else name.lower()
-            return Holder(kind="unnamed_group", name=name[:1].lower() + name[1:], start=start, end=end)
+            first = name.split()[0] if name.split() else ""
+            if first[1:] == first[1:].lower():  # "Other reports" → "other reports", not "USAID" → "uSAID"
+                name = name[:1].lower() + name[1:]
+            return Holder(kind="unnamed_group", name=name, start=start, end=end)
         if own is None and (tok.pos_ == "NOUN" or indefinite):
             # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
             # the description is not the holder.
