@@ -28,6 +28,9 @@ def test_not_hedges() -> None:
     assert _cues("Naismith nailed peach baskets to the balcony so students could play indoors.") == []
     assert _cues("Fast moving phone bugs appear.") == []
     assert _cues("We do not believe the deal will close in March.") == []
+    # A modal in a reason or time clause hedges that clause, not the statement.
+    assert _cues("Some wanted to delay the raid by one day because the dinner might be disrupted.") == []
+    assert _cues("The plan could cost billions because prices may rise.") == [("could", "modal")]
 
 
 def test_modality() -> None:

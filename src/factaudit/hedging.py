@@ -38,6 +38,7 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             low in MODAL_HEDGES
             and tok.tag_ == "MD"
             and not purpose_or_result(tok)
+            and not in_background_clause(tok)
             and not (low == "could" and any(c.dep_ == "neg" for c in tok.head.children))
         ):
             kind = "modal"  # "could not win" is inability, not hedging
@@ -105,6 +106,23 @@ def purpose_or_result(modal: Any) -> bool:
         return True
     prev = [t.lower_ for t in verb.doc[max(0, verb.left_edge.i - 3) : verb.left_edge.i + 2]]
     return ("so" in prev and "that" in prev) or ("order" in prev and "that" in prev)
+
+
+#: Adverbial clauses that give background (a reason, a time) to the statement rather than state it.
+_BACKGROUND_MARKS = frozenset(
+    {"because", "since", "when", "while", "although", "though", "as", "after", "before", "until", "once"}
+)
+
+
+def in_background_clause(modal: Any) -> bool:
+    """"... wanted to delay the raid because the dinner might be disrupted": the modal hedges the
+    reason, not the statement (only when the statement's own clause is outside it)."""
+    verb = modal.head
+    while verb.dep_ not in ("ROOT", "ccomp") and verb.head.i != verb.i:
+        if verb.dep_ == "advcl" and {c.lower_ for c in verb.children if c.dep_ == "mark"} & _BACKGROUND_MARKS:
+            return True
+        verb = verb.head
+    return False
 
 
 def modality_of(category: str, span: Any, base: int, start: int, end: int) -> Modality:
