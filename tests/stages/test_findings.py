@@ -47,3 +47,15 @@ def test_only_gated_refutations_count_as_contradicted_claims() -> None:
     # A REFUTED resting on nothing about the claim's subject is not reported as contradicted.
     claim.verdict = Verdict(label=REFUTED, confidence=0.9, evidence=[], on_subject=0)
     assert "refuted_claims" not in _findings_after(a)
+
+
+def test_check_first_quotes_claims_cut_at_a_word_boundary() -> None:
+    seed = analyse(seed_text(), claims=True)
+    [f] = [f for f in seed.findings if f.code == "check_first"]
+    quoted = f.message.split("check first: ", 1)[1].split("; ")
+    assert quoted and all(q.startswith("“") and q.endswith("”") for q in quoted)
+    for q in quoted:
+        body = q.strip("“”")
+        assert len(body) <= 100
+        # Whole words only: either the whole claim, or a cut marked with an ellipsis after a word.
+        assert any(c.text == body for c in seed.claims) or body.endswith(" …")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textwrap import shorten
+
 from ..document import CONFLICTING, REFUTED, SUPPORTED, Article, Finding, Severity, Verdict
 from . import BaseStage
 
@@ -168,7 +170,7 @@ class FindingsStage(BaseStage):
                     "check_first",
                     "info",
                     f"{len(worthy)} of {len(article.claims)} claims are check-worthy; check first: "
-                    + "; ".join(f"“{c.text[:90]}”" for c in worthy[:3]),
+                    + "; ".join(f"“{shorten(c.text, 100, placeholder=' …')}”" for c in worthy[:3]),
                     [c.id for c in worthy[:10]],
                 )
             )
