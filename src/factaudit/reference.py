@@ -23,7 +23,7 @@ from typing import Any
 from .document import Article
 from .lexicon import FEMALE_NAMES, HUMAN_NOUNS, MALE_NAMES, TITLE_WORDS
 
-__all__ = ["HUMAN_NOUNS", "PERSONAL_PRONOUNS", "People", "preceding_docs", "quoted_tokens"]
+__all__ = ["HUMAN_NOUNS", "PERSONAL_PRONOUNS", "People", "preceding_docs", "quoted_tokens", "sentence_bounds"]
 
 #: Third-person personal pronouns that may be resolved, with their grammatical gender.
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -59,6 +59,15 @@ def quoted_tokens(doc: Any) -> frozenset[int]:
     # The parse cache lives on the Article and is dropped after the run; the doc is this article's.
     doc.user_data["factaudit_quoted"] = out = frozenset(inside)
     return out
+
+
+def sentence_bounds(doc: Any) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` token offsets of the doc's sentences, computed once per parse (iterating
+    ``doc.sents`` rebuilds every sentence span, and the reference rules look back per mention)."""
+    bounds = doc.user_data.get("factaudit_sents")
+    if bounds is None:
+        doc.user_data["factaudit_sents"] = bounds = tuple((s.start, s.end) for s in doc.sents)
+    return bounds
 
 
 def preceding_docs(article: Article, n: int = 3) -> dict[str, list[Any]]:
@@ -260,9 +269,9 @@ class People:
         return [*seen.items(), *(("", b) for b in blockers if b.start not in skipped)]
 
     def _windows(self, doc: Any, upto: int, n: int = 2) -> list[list[tuple[str, Any]]]:
-        sents = [s for s in doc.sents if s.end <= upto]
+        sents = [b for b in sentence_bounds(doc) if b[1] <= upto]
         quoted = quoted_tokens(doc)
-        return [self.mentions(doc, s.start, s.end, quoted, salient_only=True) for s in reversed(sents[-n:])]
+        return [self.mentions(doc, lo, hi, quoted, salient_only=True) for lo, hi in reversed(sents[-n:])]
 
     def likely_referent(self, tok: Any, prev_docs: Sequence[Any] = ()) -> str | None:
         """The person a sentence-opening "he" / "she" most likely refers to, for a *holder* ("He
@@ -276,13 +285,13 @@ class People:
             return None
         doc = tok.doc
         quoted = quoted_tokens(doc)
-        if tok.i in quoted or any(n for n, _ in self.mentions(doc, tok.sent.start, tok.i, quoted)):
+        start = next((lo for lo, hi in sentence_bounds(doc) if lo <= tok.i < hi), tok.i)
+        if tok.i in quoted or any(n for n, _ in self.mentions(doc, start, tok.i, quoted)):
             return None
         gender = PERSONAL_PRONOUNS[low]
-        sents = [s for s in doc.sents if s.end <= tok.sent.start][::-1][:2]
-        spans = [(doc, s.start, s.end) for s in sents]
+        spans = [(doc, lo, hi) for lo, hi in sentence_bounds(doc) if hi <= start][::-1][:2]
         for earlier in prev_docs:
-            spans += [(earlier, s.start, s.end) for s in list(earlier.sents)[::-1][:2]]
+            spans += [(earlier, lo, hi) for lo, hi in sentence_bounds(earlier)[::-1][:2]]
         for d, lo, hi in spans[:4]:
             q = quoted_tokens(d)
             found = self.mentions(d, lo, hi, q)
@@ -326,7 +335,7 @@ class People:
             return None
         windows = [self.mentions(doc, sent.start, tok.i, quoted)]
         windows += self._windows(doc, sent.start)
-        if len([s for s in doc.sents if s.end <= sent.start]) < 2:
+        if len([b for b in sentence_bounds(doc) if b[1] <= sent.start]) < 2:
             for earlier in prev_docs:
                 windows += self._windows(earlier, len(earlier))
         for people in windows:

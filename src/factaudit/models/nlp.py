@@ -45,3 +45,8 @@ def spacy_info() -> ModelInfo:
         sha256=None,
         path=SPACY_PACKAGE,
     )
+
+
+def text_length(doc: Any) -> int:
+    """``len(doc.text)`` without building the text (spaCy joins every token on each ``doc.text``)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0

@@ -26,8 +26,15 @@ from ..lexicon import (
     SUBORDINATE_MARKS,
     TITLE_WORDS,
 )
-from ..models.nlp import get_nlp
-from ..reference import HUMAN_NOUNS, PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
+from ..models.nlp import get_nlp, text_length
+from ..reference import (
+    HUMAN_NOUNS,
+    PERSONAL_PRONOUNS,
+    People,
+    preceding_docs,
+    quoted_tokens,
+    sentence_bounds,
+)
 from . import BaseStage
 
 _PRONOUN_GROUP = {"they", "them", "these", "those"}
@@ -369,7 +376,7 @@ class AttributionStage(BaseStage):
         low = tok.lower_
         sub = list(tok.subtree)
         start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
-        phrase = doc.text[start - doc[0].idx : end - doc[0].idx] if sub else tok.text
+        phrase = doc[sub[0].i : sub[-1].i + 1].text if sub else tok.text
         phrase = phrase.strip(" ,")
         if low in ("what", "who", "which") and len(sub) == 2 and sub[1].lower_ in GROUP_NOUNS:
             # "... containing what many feel are ...": "many" holds the view.
@@ -680,8 +687,9 @@ def _nearest_entity(tok: Any, labels: tuple[str, ...], prev_docs: list[Any]) -> 
     def fits(e: Any) -> bool:
         return e.label_ in labels and (not media or bool(_MEDIA_NAME.search(e.text)))
 
-    sents = [s for s in doc.sents if s.end <= tok.sent.start][-2:]
-    lo = sents[0].start if sents else tok.sent.start
+    start = next((lo for lo, hi in sentence_bounds(doc) if lo <= tok.i < hi), tok.i)
+    sents = [b for b in sentence_bounds(doc) if b[1] <= start][-2:]
+    lo = sents[0][0] if sents else start
     here = [e for e in doc.ents if fits(e) and lo <= e.start and e.end <= tok.i and e.start not in quoted]
     if here:
         return here[-1]
@@ -825,7 +833,7 @@ def _doc_offset(article: Article, sent: Sentence, span: Any) -> int:
 
 def _sentence_span(article: Article, sent: Sentence) -> Any:
     for off, doc in article.nlp.get(sent.block_id, []):
-        if off <= sent.start and sent.end <= off + len(doc.text):
+        if off <= sent.start and sent.end <= off + text_length(doc):
             return doc.char_span(sent.start - off, sent.end - off, alignment_mode="expand")
     return None
 

@@ -20,6 +20,7 @@ from typing import Any
 from ..document import Article, Assertion, Claim, ModelInfo, Rewrite
 from ..lexicon import REPORT_FORMS
 from ..models.checkworthiness import get_model
+from ..models.nlp import text_length
 from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
 
@@ -242,7 +243,7 @@ class ClaimsStage(BaseStage):
 
 def _doc_and_offset(article: Article, a: Assertion) -> tuple[Any, int] | None:
     for off, doc in article.nlp.get(a.block_id, []):
-        if off <= a.start and a.end <= off + len(doc.text):
+        if off <= a.start and a.end <= off + text_length(doc):
             return doc, off
     return None
 

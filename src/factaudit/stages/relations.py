@@ -16,6 +16,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..document import Article, Assertion, Entity, Relation, Span
+from ..models.nlp import text_length
 from . import BaseStage
 
 NODE_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
@@ -159,7 +160,7 @@ class RelationsStage(BaseStage):
 
 def _doc_for(article: Article, a: Assertion) -> tuple[Any, int] | None:
     for off, doc in article.nlp.get(a.block_id, []):
-        if off <= a.start and a.end <= off + len(doc.text):
+        if off <= a.start and a.end <= off + text_length(doc):
             return doc, off
     return None
 
