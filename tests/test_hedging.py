@@ -31,6 +31,11 @@ def test_not_hedges() -> None:
     # A modal in a reason or time clause hedges that clause, not the statement.
     assert _cues("Some wanted to delay the raid by one day because the dinner might be disrupted.") == []
     assert _cues("The plan could cost billions because prices may rise.") == [("could", "modal")]
+    # A modal in a relative clause describes something; the statement is not hedged by it ...
+    assert _cues("We did everything we could have done to win the game.") == []
+    assert _cues("Officials said the drug, which may cause cancer, was withdrawn.") == []
+    # ... unless that clause is what the statement says.
+    assert _cues("The move is one that might have prevented the war.") == [("might", "modal")]
 
 
 def test_modality() -> None:

@@ -116,13 +116,18 @@ _BACKGROUND_MARKS = frozenset(
 
 def in_background_clause(modal: Any) -> bool:
     """"... wanted to delay the raid because the dinner might be disrupted": the modal hedges the
-    reason, not the statement (only when the statement's own clause is outside it)."""
+    reason, not the statement (only when the statement's own clause is outside it). Likewise a
+    modal in a relative clause that describes something the main clause asserts about: "we did
+    everything we could have done", "the drug, which may cause cancer, was withdrawn"."""
     verb = modal.head
+    described = False
     while verb.dep_ not in ("ROOT", "ccomp") and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and {c.lower_ for c in verb.children if c.dep_ == "mark"} & _BACKGROUND_MARKS:
             return True
+        if verb.dep_ == "relcl" and verb.head.dep_ not in ("attr", "acomp", "ROOT"):
+            described = True  # not "X is one that might have ...": there the clause is the claim
         verb = verb.head
-    return False
+    return described and verb.pos_ in ("VERB", "AUX")
 
 
 def modality_of(category: str, span: Any, base: int, start: int, end: int) -> Modality:

@@ -156,6 +156,34 @@ def test_coordinated_subjects_stay_one_claim_and_real_news_claims_survive() -> N
         assert _claims_of(text), text
 
 
+def test_a_list_splits_only_where_each_conjunct_makes_the_same_claim() -> None:
+    # BBC sentences: "or", a symmetric "between", a list with a non-entity member, a misparse that
+    # runs into the next clause, an entity over a dash: one claim, the article's own words.
+    for text in (
+        "Southampton face Brentford or Hartlepool in the fifth round.",
+        "The tie between Manchester United and Everton could see the return of Wayne Rooney.",
+        "The show will include such classics as Super Trouper, SOS and Dancing Queen.",
+        "Charlton will play Leicester and Bolton await the winners of the Derby-Fulham replay.",
+        "Rounding out the top ten were In Good Company - starring Dennis Quaid and Scarlett Johansson"
+        " - Racing Stripes and Assault on Precinct 13.",
+    ):
+        assert _claims_of(text) == [text], text
+    # A plain list of names does split, each variant keeping the words around it.
+    got = _claims_of("Natalie Portman is up against Cate Blanchett, Heather Craney and Meryl Streep in the"
+                     " best supporting actress category.")
+    assert got[0] == "Natalie Portman is up against Cate Blanchett in the best supporting actress category."
+    assert len(got) == 3 and all(g.endswith(" in the best supporting actress category.") for g in got)
+
+
+def test_they_never_resolves_to_a_phrase_from_another_paragraph() -> None:
+    text = ("Holders Manchester United and Chelsea both face difficult away ties against Premiership"
+            " opposition in the FA Cup fifth round.\n\nNottingham Forest boss Gary Megson could face a trip"
+            " back to old club West Brom if they come through their replay against Tottenham.")
+    a = analyse(text, claims=True)
+    (c,) = [c for c in a.claims if "Megson" in c.text]
+    assert "if they come through" in c.text and not c.rewrites
+
+
 def test_a_main_clause_after_a_subordinate_or_wh_clause_is_still_a_claim() -> None:
     for text in (
         "Since the inquiry was launched in October, Marsh has replaced its chief executive.",
@@ -191,6 +219,11 @@ def test_an_appositive_that_names_or_counts_something_is_a_claim_of_its_own() ->
     [rw] = bio.rewrites
     assert (rw.original, rw.replacement) == (", ", "is") and a.text[rw.start : rw.end] == ", "
     assert a.text[bio.start : bio.end] == "Paladino, a school board member since 2013"
+    # A title keeps its article: "The Aviator", as the article names it.
+    film = analyse("Last week the Aviator, a film with 11 Oscar nominations, took $7.5m.", claims=True)
+    [bio] = [c for c in film.claims if "[is]" in c.text]
+    assert bio.text == "The Aviator [is] a film with 11 Oscar nominations."
+    assert film.text[bio.start : bio.end] == "the Aviator, a film with 11 Oscar nominations"
     # A bare role is not; nor is the description in a reporting frame (the author's, not the speaker's).
     role = analyse("Trump, the president-elect, met Romney.", claims=True)
     assert not [c for c in role.claims if "[is]" in c.text]

@@ -91,8 +91,9 @@ class _Ctx:
 
     people: People = field(default_factory=People)
     antecedents: dict[str, str] = field(default_factory=dict)
-    #: Token index of the sentence where the latest antecedent was seen ("they" resolves within it).
-    antecedent_sentence: int | None = None
+    #: The sentence (a spaCy span) where the latest antecedent was seen: "they" resolves within it,
+    #: never in another paragraph's sentence that starts at the same token index.
+    antecedent_sentence: Any = None
 
 
 @dataclass
@@ -300,12 +301,16 @@ def _appositive_claims(
             continue
         seen.add(off + app.idx)
         name = people.full_name(ent) if ent.label_ == "PERSON" else ent.text
+        first = ent.start
+        if ent.label_ != "PERSON" and ent.start > span.start and doc[ent.start - 1].lower_ == "the":
+            first = ent.start - 1  # "The Aviator", not "Aviator": the article's own name
+            name = f"{doc[first].text} {name}"
         body = doc[toks[0].i : toks[-1].i + 1].text
         gap_start, gap_end = off + doc[ent.end].idx, off + toks[0].idx
         rewrite = Rewrite(start=gap_start, end=gap_end, original=doc.text[gap_start - off : gap_end - off],
                           replacement="is")
         text = _finish(f"{name} [is] {body}")
-        out.append((text, off + ent.start_char, off + toks[-1].idx + len(toks[-1].text), rewrite))
+        out.append((text, off + doc[first].idx, off + toks[-1].idx + len(toks[-1].text), rewrite))
     return out
 
 
@@ -316,7 +321,7 @@ def _update_ctx(span: Any, ctx: _Ctx, resolved: list[_Resolved]) -> None:
             phrase = _antecedent_phrase(tok, span, resolved)
             if phrase and len(phrase.split()) >= 2:
                 ctx.antecedents[kind] = phrase
-                ctx.antecedent_sentence = span.sent.start if span.sent is not None else None
+                ctx.antecedent_sentence = span.sent
 
 
 def _antecedent_phrase(noun: Any, span: Any, resolved: list[_Resolved]) -> str | None:
@@ -384,7 +389,9 @@ def _resolve(
             low == "they"
             and tok.dep_ == "nsubj"
             and "collab" in ctx.antecedents
-            and ctx.antecedent_sentence == span.sent.start
+            and ctx.antecedent_sentence is not None
+            and ctx.antecedent_sentence.doc is span.doc
+            and ctx.antecedent_sentence.start == span.sent.start
             and tok.i not in quoted
         ):
             out.append(_Resolved(tok.i, tok.i + 1, ctx.antecedents["collab"]))
@@ -628,16 +635,44 @@ def _split_coordination(doc: Any, span: Any, repl: dict[int, str], drop: set[int
         if pre:
             lo = min(lo, pre[0].i)
         hi = max(ents[c.i].end for c in conjs)
+        if not _distributive(doc, span, tok, members, ents, lo, hi):
+            return []
         variants = []
         for m in members:
             e = ents[m.i]
-            d2 = set(drop) | set(range(lo, hi))
-            r2 = dict(repl)
-            r2[lo] = e.text
-            d2.discard(lo)
-            variants.append(_render(doc, span.start, span.end, r2, d2))
+            # The conjunct takes the whole list's place, with the space that followed the list.
+            variants.append(_render(doc, span.start, lo, repl, drop) + e.text + doc[hi - 1].whitespace_
+                            + _render(doc, hi, span.end, repl, drop))
         return variants
     return []
+
+
+#: Heads under which a coordination is one relation, not several: "the tie between X and Y".
+_SYMMETRIC_HEADS = {"between", "among", "amongst", "versus", "vs", "v"}
+#: What may sit between the conjuncts of a list that splits: separators only.
+_LIST_GLUE = {",", "and", "&", "both"}
+
+
+def _distributive(doc: Any, span: Any, tok: Any, members: list[Any], ents: dict[int, Any], lo: int,
+                  hi: int) -> bool:
+    """True when "... X and Y ..." says the same of X and of Y, so that one claim per conjunct is
+    faithful. Not for "or" ("Brentford or Hartlepool"), a symmetric relation ("between X and Y"),
+    a negated clause, a list that also holds words that are no entity ("Super Trouper, SOS and
+    Dancing Queen") or a misparse that runs into the next clause ("play Leicester and Bolton await")."""
+    if any(c.i not in ents for c in tok.conjuncts):
+        return False
+    inside = {i for m in members for i in range(ents[m.i].start, ents[m.i].end)}
+    if any(doc[i].text == "," or (doc[i].text in _DASHES and (doc[i].whitespace_ or doc[i - 1].whitespace_))
+           for i in inside):
+        return False  # an entity over a comma or a dash is a misparse ("Johansson - Racing Stripes")
+    for i in range(lo, hi):
+        if i not in inside and doc[i].lower_ not in _LIST_GLUE:
+            return False
+    if tok.head.lower_ in _SYMMETRIC_HEADS or tok.lower_ in _SYMMETRIC_HEADS:
+        return False
+    if any(t.dep_ == "neg" for t in span):
+        return False
+    return not (hi < span.end and doc[hi].tag_ in ("VBZ", "VBP", "VBD", "MD"))
 
 
 def _finish(text: str) -> str:
