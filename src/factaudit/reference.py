@@ -335,15 +335,37 @@ class People:
             return None
         windows = [self.mentions(doc, sent.start, tok.i, quoted)]
         windows += self._windows(doc, sent.start)
+        own = len(windows)
         if len([b for b in sentence_bounds(doc) if b[1] <= sent.start]) < 2:
             for earlier in prev_docs:
                 windows += self._windows(earlier, len(earlier))
-        for people in windows:
+        for k, people in enumerate(windows):
             if not people:
                 continue
             agreeing = [(n, m) for n, m in people if n and self.gender_of(n) in (gender, None)]
             if len(people) == 1 and len(agreeing) == 1:
+                if k >= own and self._contested(agreeing[0][0], gender, doc, sent.end, prev_docs):
+                    return None
                 self.gender.setdefault(agreeing[0][0], gender)
                 return agreeing[0]
             return None  # the nearest window that names anyone names several (or a blocker)
         return None
+
+    def _contested(self, name: str, gender: str, doc: Any, after: int, prev_docs: Sequence[Any]) -> bool:
+        """Across a paragraph break the nearest person is certain only if the pronoun's own
+        paragraph does not go on to name another compatible person in its next sentence ("He’s only
+        got a few weeks left ... Obama needs to work fast", after a line on Trump), and the article
+        so far names no other compatible person more often."""
+        nxt = next(((lo, hi) for lo, hi in sentence_bounds(doc) if lo >= after), None)
+        if nxt is not None:
+            q = quoted_tokens(doc)
+            if any(n and n != name and self.gender_of(n) in (gender, None)
+                   for n, _ in self.mentions(doc, nxt[0], nxt[1], q)):
+                return True
+        counts: dict[str, int] = {}
+        for d in prev_docs:
+            for n, _ in self.mentions(d, 0, len(d), quoted_tokens(d)):
+                if n and self.gender_of(n) in (gender, None):
+                    counts[n] = counts.get(n, 0) + 1
+        mine = counts.get(name, 0)
+        return any(c > mine for n, c in counts.items() if n != name)

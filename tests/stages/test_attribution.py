@@ -391,3 +391,37 @@ def test_a_transcript_turn_belongs_to_its_speaker_until_the_next_label() -> None
 def test_acts_and_subordinate_reports_are_not_agentless_or_reported_speech(text: str, kind: str) -> None:
     a = analyse(text)
     assert a.assertions[0].holder.kind == kind, [(x.holder, x.text) for x in a.assertions]
+
+
+def test_a_quotation_closed_by_its_frame_is_the_speakers_with_the_reports_inside_it() -> None:
+    # Horne 2017 (fake/009): the last sentence of a running quote, closed by '," Senator Shelby said'.
+    a = analyse(
+        "“Democrats won’t be in power in perpetuity. This is a mistake. Short-term gains, but I think"
+        " it changes the Senate tremendously in a bad way,” Senator Shelby said before the vote was"
+        " taken in 2013."
+    )
+    assert [(x.holder.kind, x.holder.name) for x in a.assertions] == [("named", "Shelby")] * 3
+    last = a.assertions[-1]
+    assert last.content is not None
+    assert a.text[last.content.start : last.content.end].endswith("in a bad way")
+    # A quoted phrase inside the author's sentence is no quotation of the statement.
+    [x] = analyse("Asked who he would like to see “go away,” he said Michelle Obama.").assertions
+    assert x.holder.kind != "named" or x.holder.name != "go away"
+
+
+def test_a_definite_description_of_a_named_person_is_that_person_likely_not_a_group() -> None:
+    # Horne 2017 (real/1003).
+    a = analyse(
+        "In two other tweets, Mr Trump said: “Hillary focused on the wrong states!”\n\n"
+        "The businessman - who is spending the festive season at his resort in Florida - added: “I spent"
+        " FAR LESS MONEY on the win than Hillary on the loss!”"
+    )
+    h = a.assertions[-1].holder
+    assert (h.kind, h.name, h.likely, h.resolved_from) == ("named", "Trump", True, "The businessman")
+    # With nobody named before it, it stays unresolved rather than becoming an unnamed group.
+    [x] = analyse("The billionaire said the deal was worth $2bn.").assertions
+    assert x.holder.kind == "named" and x.holder.unresolved
+    # A role with its institution is still an unnamed source.
+    text = "Only one Cabinet pick was withdrawn since 1989, according to the Senate historian."
+    [y] = analyse(text).assertions
+    assert y.holder.kind == "unnamed_group"

