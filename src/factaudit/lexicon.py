@@ -83,6 +83,10 @@ SAY_VERBS = [
     "deny",
     "agree",
     "disagree",
+    "tweet",
+    "boast",
+    "brag",
+    "recall",
     "point_out",
 ]
 #: Reporting verbs that present an opinion, belief, or contested view.

@@ -425,3 +425,29 @@ def test_a_definite_description_of_a_named_person_is_that_person_likely_not_a_gr
     text = "Only one Cabinet pick was withdrawn since 1989, according to the Senate historian."
     [y] = analyse(text).assertions
     assert y.holder.kind == "unnamed_group"
+
+
+def test_a_quote_runs_on_as_the_speaker_who_opened_it_not_the_sentences_first_holder() -> None:
+    # Horne 2017 (satire/268, The Borowitz Report).
+    a = analyse(
+        "FARMVILLE, VIRGINIA (The Borowitz Report)—The Republican Vice-Presidential nominee, Mike Pence,"
+        " stunned a national television audience on Tuesday night.\n\n"
+        "Shortly after the moderator, Elaine Quijano, told Pence that he had two minutes to make his"
+        " statement, the Indiana governor looked directly into the camera and said, “I’m going to get"
+        " right down to it. If you run a company, I beg you to consider hiring me. I need a job.”\n\n"
+        "Pence urged employers to consider his many qualifications."
+    )
+    by_text = {x.text: x.holder for x in a.assertions}
+    run_on = by_text["If you run a company, I beg you to consider hiring me."]
+    assert run_on.name == "the Indiana governor" and run_on.unresolved  # not the moderator, not the author
+    pence = next(h for t, h in by_text.items() if t.startswith("Pence urged"))
+    assert (pence.kind, pence.name) == ("named", "Pence")  # the tagger's plural noun "pence"
+    # The dateline's "(The Borowitz Report)" is no description of VIRGINIA.
+    assert not [c for c in analyse(a.text, claims=True).claims if "VIRGINIA [is]" in c.text]
+
+
+def test_generic_you_and_tweets() -> None:
+    [x] = analyse("You would think she would have done so much better, but it bombed.").assertions
+    assert x.holder.kind == "author"
+    [y] = analyse("Donald Trump later tweeted that there was serious voter fraud in Virginia.").assertions
+    assert (y.holder.kind, y.holder.name) == ("named", "Donald Trump")

@@ -254,6 +254,7 @@ def test_a_paragraph_opening_pronoun_is_not_resolved_against_the_next_sentences_
 
 def test_a_focus_adverb_does_not_hide_a_subordinate_fragment() -> None:
     assert _claims_of("Just because he’s Barack Obama and he hates fossil fuels.") == []
+    assert _claims_of("Before the camera abruptly cut away.") == []
     assert _claims_of("Only because the Fed cut rates did the economy recover in 2009.")
 
 

@@ -39,7 +39,8 @@ from . import BaseStage
 
 _PRONOUN_GROUP = {"they", "them", "these", "those"}
 _PRONOUN_PERSON = {"he", "she", "him", "her"}
-_AUTHOR_PRONOUNS = {"i", "we"}
+#: First person, and the generic "you" ("You would think she ...", "if you believe ..."): the author.
+_AUTHOR_PRONOUNS = {"i", "we", "you"}
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _EDGE_TRIM = {"punct", "cc", "mark", "prep"}
 
@@ -119,10 +120,15 @@ class AttributionStage(BaseStage):
                 clauses = []
             talker = None
             if clauses and span is not None and any(c.category in ("say", "opinion") for c in clauses):
-                talker = next(
-                    (c.holder for c in clauses if c.holder.kind in ("named", "unnamed_group")), None
-                )
-                if talker is not None and not talker.unresolved:
+                speaking = [c for c in clauses if c.holder.kind in ("named", "unnamed_group")]
+                # The one whose clause holds the quotation, when one does: after "Shortly after the
+                # moderator told Pence ..., the governor said, “...", the quote runs on as his.
+                qt = quoted_tokens(span.doc)
+                speaking.sort(key=lambda c: -len(c.tokens & qt) if c.tokens else 0)
+                talker = speaking[0].holder if speaking else None
+                opens_quote = bool(speaking) and bool(speaking[0].tokens & qt)
+                if talker is not None and (not talker.unresolved or opens_quote):
+                    # An unresolved speaker still holds the quotation it opens ("the governor").
                     speaker = (talker, order[block.id])
             line_start = sent.start == block.start or article.text[sent.start - 1 : sent.start] == "\n"
             label = _speaker_label(sent.text) if line_start else None
@@ -252,6 +258,9 @@ class AttributionStage(BaseStage):
                     # "Trump revealed that ...": the author presents it as fact.
                     continue
                 subj = next((c for c in children if c.dep_ == "nsubj"), None)
+                if subj is None and tok.dep_ == "conj" and tok.head.pos_ == "VERB":
+                    # "the Indiana governor looked into the camera and said, ...": the first verb's subject.
+                    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
                 if subj is None and tok.dep_ == "xcomp" and tok.head.lower_ == "able" and "ccomp" in deps:
                     # "Sources were able to confirm that ...": the subject of "were able".
                     subj = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
@@ -527,13 +536,19 @@ class AttributionStage(BaseStage):
                 return Holder(kind="named", name=e.text, start=e.start_char, end=e.end_char,
                               entity_type="PERSON")
             return _author()
+        if own is None and len(sub) == 1 and tok.text[:1].isupper() and refs.people.is_person(tok.text):
+            # "Pence urged ...": the tagger's plural noun "pence" is the person the article names.
+            return Holder(kind="named", name=tok.text, start=start, end=end, entity_type="PERSON")
         epithet = (
             any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
             and (tok.tag_ == "NN" or (tok.tag_ == "NNP" and own is not None and own.label_ == "NORP"))
             and (own is None or own.label_ == "NORP")
             and head_low not in GROUP_NOUNS | SOURCE_NOUNS
             and (head_low in _EPITHETS or own is not None)
-            and not any(c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" for c in tok.children)
+            # "the Indiana governor", "the Manhattan billionaire"; not "the Senate historian" (a role
+            # in a body: an unnamed source).
+            and not any(c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"
+                        and c.ent_type_ not in ("GPE", "NORP") for c in tok.children)
             and not any(_restrictive(c) for c in tok.children)
         )
         if epithet:
@@ -796,7 +811,8 @@ def _is_dateline(tok: Any, ents: list[Any]) -> bool:
 def _said_by(held: Holder, span: Any, how: str | None) -> _Clause:
     return _Clause(
         tokens=set(range(span.start, span.end)),
-        holder=Holder(kind=held.kind, name=held.name, entity_type=held.entity_type, resolved_from=how),
+        holder=Holder(kind=held.kind, name=held.name, entity_type=held.entity_type, resolved_from=how,
+                      unresolved=held.unresolved, likely=held.likely),
         verb=None,
         category="say",
         whole=True,

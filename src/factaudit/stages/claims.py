@@ -286,6 +286,8 @@ def _appositive_claims(
             continue
         if ent.start in quoted or doc[ent.end].text not in (",", "—", "–", "--", "("):
             continue
+        if ent.text.isupper():
+            continue  # a dateline ("FARMVILLE, VIRGINIA (The Borowitz Report)—"), not a description
         app = next((c for c in ent.root.children if c.dep_ == "appos" and c.i > ent.end), None)
         if app is None or app.i in quoted or off + app.idx in seen:
             continue
@@ -431,7 +433,8 @@ _EMBED = re.compile(
 #: Reasons a content clause is no claim that its whole statement ("X said: <remark>") shares.
 _NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation")
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
-_FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since"}
+_FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since",
+                   "before", "after", "until"}
 #: Focus adverbs that may open a fragment: "Just because he’s Barack Obama." (not "only", "even":
 #: "Only because the Fed cut rates did the economy recover" has its main clause).
 _FOCUS = {"just", "simply", "mainly", "partly", "precisely", "exactly"}
