@@ -87,6 +87,7 @@ SAY_VERBS = [
     "boast",
     "brag",
     "recall",
+    "confess",
     "point_out",
 ]
 #: Reporting verbs that present an opinion, belief, or contested view.

@@ -169,6 +169,8 @@ class People:
                     title = doc[ent.start - 1].lower_.rstrip(".")
                     if title in HONORIFICS:
                         people.gender.setdefault(people.full_name(ent), HONORIFICS[title])
+                if ent.start in quoted_tokens(doc):
+                    continue  # a speaker's "four years of President Trump" gives Trump no title
                 for word in _titles_of(ent) | _descriptions_of(ent):
                     people.titles.setdefault(word, set()).add(people.full_name(ent))
         # A surname shared by two people ("James Comey", "Peter Comey") stands for neither.

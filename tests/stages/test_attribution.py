@@ -451,3 +451,18 @@ def test_generic_you_and_tweets() -> None:
     assert x.holder.kind == "author"
     [y] = analyse("Donald Trump later tweeted that there was serious voter fraud in Virginia.").assertions
     assert (y.holder.kind, y.holder.name) == ("named", "Donald Trump")
+
+
+def test_a_title_in_someone_elses_quote_names_no_one_and_the_president_is_likely_the_one_named() -> None:
+    # Horne 2017 (buzzfeed fake/32): Obama's quote says "President Trump"; "the current president"
+    # and "the President" are Obama, likely, never Trump.
+    a = analyse(
+        "Barack Obama has told CNN that he will NOT vacate the Oval office if Donald J. Trump is elected.\n\n"
+        "The current president claims he is “fully prepared” to ignore the popular vote.\n\n"
+        "“I am not standing down as president if it means four years of President Trump,” he said.\n\n"
+        "“Yes, if necessary,” the President responded."
+    )
+    names = {x.holder.name for x in a.assertions}
+    assert "Trump" not in names and "Donald J. Trump" not in names
+    current = next(x.holder for x in a.assertions if x.text.startswith("The current president"))
+    assert (current.name, current.likely) == ("Barack Obama", True)

@@ -541,7 +541,8 @@ class AttributionStage(BaseStage):
             return Holder(kind="named", name=tok.text, start=start, end=end, entity_type="PERSON")
         epithet = (
             any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
-            and (tok.tag_ == "NN" or (tok.tag_ == "NNP" and own is not None and own.label_ == "NORP"))
+            and (tok.tag_ == "NN" or (tok.tag_ == "NNP" and (low in TITLE_WORDS or (own is not None
+                                                                                  and own.label_ == "NORP"))))
             and (own is None or own.label_ == "NORP")
             and head_low not in GROUP_NOUNS | SOURCE_NOUNS
             and (head_low in _EPITHETS or own is not None)
@@ -704,7 +705,8 @@ _EPITHETS = frozenset(
     {"businessman", "businesswoman", "billionaire", "millionaire", "tycoon", "developer", "mogul",
      "politician", "democrat", "republican", "conservative", "liberal", "star", "actor", "actress",
      "singer", "player", "striker", "coach", "boss", "veteran", "former", "pow", "president-elect",
-     "nominee", "incumbent", "lawmaker", "congressman", "congresswoman", "senator", "governor"}
+     "nominee", "incumbent", "lawmaker", "congressman", "congresswoman", "senator", "governor",
+     "president", "premier", "chancellor", "mayor", "minister", "ambassador", "candidate"}
 )
 #: Quantifiers that head a partitive holder ("several of them", "one of these").
 _PARTITIVES = frozenset(
