@@ -565,7 +565,7 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
             # A sentence-level opener, not part of a phrase: "So far, ...", "Still more people ...".
             and (toks[i].head.pos_ in ("VERB", "AUX") or (i + 1 < len(toks) and toks[i + 1].is_punct))
         )
-        or toks[i].is_punct
+        or (toks[i].is_punct and not _opens_pair(toks, i))
     ):
         drop.add(toks[i].i)
         i += 1
@@ -583,6 +583,15 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
     out = variants or [base]
     kept = [(_finish(t), used) for t in out if len(t.split()) >= 3]
     return kept or [(_finish(base), used)]
+
+
+_PAIRS = {"[": "]", "(": ")"}
+
+
+def _opens_pair(toks: list[Any], i: int) -> bool:
+    """'[Trump is] a charismatic narcissist': the article's own bracket, closed later, stays."""
+    closer = _PAIRS.get(toks[i].text)
+    return closer is not None and any(t.text == closer for t in toks[i + 1 :])
 
 
 _DASHES = {"—", "–", "-", "--"}
