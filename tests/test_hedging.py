@@ -31,6 +31,11 @@ def test_not_hedges() -> None:
     # A modal in a reason or time clause hedges that clause, not the statement.
     assert _cues("Some wanted to delay the raid by one day because the dinner might be disrupted.") == []
     assert _cues("The plan could cost billions because prices may rise.") == [("could", "modal")]
+    # An adjective that modifies a noun is no hedge, unless it is an evidential one.
+    assert _cues("The number of possible scenarios is infinite.") == []
+    assert _cues("He gave a green light to a possible Russian invasion.") == []
+    assert _cues("It is possible that the plan fails.") == [("possible", "adjective")]
+    assert _cues("The alleged bribe was paid in 2015.") == [("alleged", "adjective")]
     # A modal in a relative clause describes something; the statement is not hedged by it ...
     assert _cues("We did everything we could have done to win the game.") == []
     assert _cues("Officials said the drug, which may cause cancer, was withdrawn.") == []

@@ -46,7 +46,9 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             kind = "evidential"
         elif low in ADVERB_HEDGES and tok.pos_ in ("ADV", "ADJ"):
             kind = "adverb"
-        elif low in ADJ_HEDGES and tok.pos_ == "ADJ":
+        elif low in ADJ_HEDGES and tok.pos_ == "ADJ" and (tok.dep_ != "amod" or low in _ATTRIBUTIVE_HEDGES):
+            # "it is possible that ...", "the alleged fraud"; not "a possible Russian invasion", "the
+            # number of possible scenarios": a noun's modifier, not how sure the statement is.
             kind = "adjective"
         elif tok.pos_ == "VERB" and (
             (low in VERB_HEDGES and hedging_verb(tok))
@@ -72,6 +74,10 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
         if kind:
             out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
     return out
+
+
+#: Adjectives that hedge even as a noun's modifier: "the alleged bribe" asserts no bribe.
+_ATTRIBUTIVE_HEDGES = frozenset({"alleged", "purported", "suspected", "supposed", "rumored", "rumoured"})
 
 
 def hedging_verb(verb: Any) -> bool:
