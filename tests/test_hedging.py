@@ -31,6 +31,11 @@ def test_not_hedges() -> None:
     # A modal in a reason or time clause hedges that clause, not the statement.
     assert _cues("Some wanted to delay the raid by one day because the dinner might be disrupted.") == []
     assert _cues("The plan could cost billions because prices may rise.") == [("could", "modal")]
+    # An embedded question, a negated expectation.
+    assert _cues("I asked if they could crunch the numbers.") == []
+    assert _cues("They would press Labour over whether objectives could be met.") == []
+    assert _cues("They never expected the American People to rise up.") == []
+    assert _cues("Analysts expect the deal to close in March.") == [("expect", "verb")]
     # An adjective that modifies a noun is no hedge, unless it is an evidential one.
     assert _cues("The number of possible scenarios is infinite.") == []
     assert _cues("He gave a green light to a possible Russian invasion.") == []

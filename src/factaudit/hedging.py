@@ -83,14 +83,15 @@ _ATTRIBUTIVE_HEDGES = frozenset({"alleged", "purported", "suspected", "supposed"
 def hedging_verb(verb: Any) -> bool:
     """"I think she's qualified", "appears to be wasted", "seems almost certain": the verb qualifies
     a proposition it takes as complement. Not "I feel so strongly about ...", "phone bugs appear"
-    (no complement), nor "did not believe he was strong", "I can't believe I'm ..." (a negated
-    belief asserts the disbelief)."""
+    (no complement), nor "did not believe he was strong", "I can't believe I'm ...", "they never
+    expected the people to rise up" (a negated belief or expectation asserts its absence)."""
     kids = list(verb.children)
     if not any(c.dep_ in ("ccomp", "xcomp", "acomp", "attr", "oprd") for c in kids):
         nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
         if nxt is None or nxt.lower_ not in ("to", "that"):
             return False
-    return not (verb.lower_.startswith("believ") and any(c.dep_ == "neg" for c in kids))
+    return not (verb.lower_.startswith(("believ", "expect", "think", "thought", "anticipat"))
+                and any(c.dep_ == "neg" or c.lower_ == "never" for c in kids))
 
 
 def passive_evidential(verb: Any) -> bool:
@@ -127,6 +128,9 @@ def in_background_clause(modal: Any) -> bool:
     everything we could have done", "the drug, which may cause cancer, was withdrawn"."""
     verb = modal.head
     described = False
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if verb.dep_ in ("ccomp", "pcomp") and marks & {"whether", "if"}:
+        return True  # an embedded question: "I asked if they could crunch the numbers"
     while verb.dep_ not in ("ROOT", "ccomp") and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and {c.lower_ for c in verb.children if c.dep_ == "mark"} & _BACKGROUND_MARKS:
             return True
