@@ -208,6 +208,10 @@ def test_openers_inside_a_phrase_stay_and_no_stop_after_a_closing_quote() -> Non
         "So far, Trump’s short list includes New Jersey Gov. Chris Christie."
     ]
     assert _claims_of("However, the plan failed in 2019.") == ["The plan failed in 2019."]
+    # A reporting verb over a free relative reports nothing: the claim keeps it (Horne 2017, fake/78).
+    free = ("Nothing that we saw is new, and it should be a wake-up call to anyone who believes what our"
+            " government tells us.")
+    assert _claims_of(free) == [free]
     # The article's own editorial bracket is kept whole (Horne 2017, buzzfeed real/123).
     own = "[Trump is] a charismatic narcissist who feeds on the crowd to become ever stronger."
     assert _claims_of(own) == [own]

@@ -253,6 +253,10 @@ class AttributionStage(BaseStage):
                     # "... electors that some opponents said could materialize": a reporting verb
                     # inside a relative clause qualifies a noun of the author's statement.
                     continue
+                if any(c.dep_ in ("dobj", "dative") and c.lower_ in ("what", "whatever")
+                       for c in children):
+                    # "anyone who believes what our government tells us": a free relative, no report.
+                    continue
                 if "neg" in deps or low in _FACTIVE_REPORTS:
                     # "Officials did not immediately confirm if ...": nobody asserts the content;
                     # "Trump revealed that ...": the author presents it as fact.
