@@ -259,6 +259,16 @@ def test_a_paragraph_opening_pronoun_is_not_resolved_against_the_next_sentences_
     assert c.text.startswith("He’s only got") and not c.rewrites
 
 
+def test_a_frame_left_without_its_complement_is_no_claim_and_dangling_coordinators_go() -> None:
+    a = analyse("Prime minister's questions also saw Mr Blair say the tax would not rise.", claims=True)
+    assert "Prime minister's questions also saw." not in [c.text for c in a.claims]
+    b = analyse("Mr Clarke said the existing powers run out soon so he must act now.", claims=True)
+    assert all(not c.text.endswith(" so.") for c in b.claims), [c.text for c in b.claims]
+    # "Nobody should doubt that ..." is the speaker's claim, not a view held by "Nobody".
+    c = analyse("“Nobody should doubt that terrorists wanted to attack the UK,” Mr Clarke argued.")
+    assert {x.holder.name for x in c.assertions} == {"Clarke"}
+
+
 def test_a_focus_adverb_does_not_hide_a_subordinate_fragment() -> None:
     assert _claims_of("Just because he’s Barack Obama and he hates fossil fuels.") == []
     assert _claims_of("Before the camera abruptly cut away.") == []

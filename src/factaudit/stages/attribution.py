@@ -257,6 +257,12 @@ class AttributionStage(BaseStage):
                        for c in children):
                     # "anyone who believes what our government tells us": a free relative, no report.
                     continue
+                if any(c.dep_ == "nsubj" and c.lower_ in ("nobody", "none", "noone") for c in children) or (
+                    any(c.dep_ == "nsubj" and c.lower_ == "one" and any(g.lower_ == "no" for g in c.children)
+                        for c in children)
+                ):
+                    # "Nobody should doubt that terrorists wanted to attack the UK": the speaker's claim.
+                    continue
                 if "neg" in deps or low in _FACTIVE_REPORTS:
                     # "Officials did not immediately confirm if ...": nobody asserts the content;
                     # "Trump revealed that ...": the author presents it as fact.

@@ -437,6 +437,8 @@ _FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "wh
                    "before", "after", "until"}
 #: Focus adverbs that may open a fragment: "Just because he’s Barack Obama." (not "only", "even":
 #: "Only because the Fed cut rates did the economy recover" has its main clause).
+#: A verb's complements: without any of them in the statement, what is left is a frame.
+_COMPLEMENTS = ("ccomp", "xcomp", "dobj", "attr", "acomp", "oprd")
 _FOCUS = {"just", "simply", "mainly", "partly", "precisely", "exactly"}
 _WH = {"who", "what", "which", "whom", "whose", "why", "how", "where", "when"}
 #: A speaker's own state of mind ("I love beautiful women", "I don't know what I would have done"):
@@ -519,6 +521,12 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
             break
     if not finite:
         return "fragment (no finite verb with a subject)"
+    if any(c.dep_ in _COMPLEMENTS and c.i not in inside for c in root.children) and not any(
+        c.dep_ in _COMPLEMENTS and c.i in inside for c in root.children
+    ):
+        # "Prime minister's questions also saw.", "Erdogan said in his Tuesday comments.": the verb's
+        # complement is a statement of its own; what is left is a frame.
+        return "a frame whose content is its own statement"
     replaced = {i for r in resolved for i in range(r.lo, r.hi)}
     checkable = any(
         t.pos_ in ("NOUN", "PROPN", "NUM") or t.i in replaced or t.like_num for t in toks
@@ -570,6 +578,13 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
         drop.add(toks[i].i)
         i += 1
     drop.update(_dateline(toks[i:]))
+    # A trailing coordinator or separator where the statement's other half went to its own claim:
+    # "[Blair] does not want higher tax rates for top earners but" → "... top earners."
+    j = len(toks) - 1
+    while j > i and (toks[j].dep_ == "cc" or toks[j].text in (",", ";", ":", "—", "–", "-")
+                     or (toks[j].lower_ in ("so", "yet", "because") and toks[j].dep_ in ("advmod", "mark"))):
+        drop.add(toks[j].i)
+        j -= 1
     stamp = _TWEET_STAMP.match(span.text)
     if stamp:
         # Embedded-tweet furniture ("10:06 PM - 26 Dec 2016 13,490 Retweets 57,105 likes").
