@@ -49,7 +49,11 @@ def quoted_tokens(doc: Any) -> frozenset[int]:
         if mark == 1:
             depth += 1
         elif mark == -1:
-            depth = max(0, depth - 1)
+            before_space = tok.i == 0 or bool(doc[tok.i - 1].whitespace_)
+            if depth == 0 and before_space and not tok.whitespace_ and tok.i + 1 < len(doc):
+                depth = 1  # a "”" typed as the opening mark ('Erdogan said, ”The coalition ...')
+            else:
+                depth = max(0, depth - 1)
         elif mark == 0:
             before_space = tok.i == 0 or bool(doc[tok.i - 1].whitespace_)
             opens = before_space and not tok.whitespace_

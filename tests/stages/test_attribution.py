@@ -466,3 +466,17 @@ def test_a_title_in_someone_elses_quote_names_no_one_and_the_president_is_likely
     assert "Trump" not in names and "Donald J. Trump" not in names
     current = next(x.holder for x in a.assertions if x.text.startswith("The current president"))
     assert (current.name, current.likely) == ("Barack Obama", True)
+
+
+def test_a_report_inside_a_framed_quote_is_the_speakers_and_a_reversed_opening_mark_opens() -> None:
+    # Horne 2017 (fake/006).
+    a = analyse(
+        "Erdogan stated that the US is supporting ISIS. He said, “They were accusing us of supporting"
+        " Daesh (ISIS). Now they give support to terrorist groups.”\n\n"
+        "Flanked by the visiting Guinean President Alpha Conde, Erdogan said, ”The coalition forces are"
+        " not keeping their promises. Whether they do or they don’t, we will continue along this path.”",
+        claims=True,
+    )
+    held = {x.text: x.holder for x in a.assertions}
+    assert all(h.kind == "named" and "Erdogan" in h.name for h in held.values()), held
+    assert "They were accusing us of supporting Daesh (ISIS)." in [c.text for c in a.claims]

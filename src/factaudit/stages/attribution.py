@@ -393,9 +393,17 @@ class AttributionStage(BaseStage):
                     whole=True,
                 )
             )
-        if any(c.whole and not c.in_quote and c.category in ("say", "opinion") for c in clauses):
-            # '"... but I think it changes the Senate," Shelby said': a report inside the quotation
-            # is the quoted speaker's, held by the frame.
+        frame = next((c for c in clauses if not c.in_quote and c.category in ("say", "opinion")), None)
+        if frame is not None and any(c.in_quote for c in clauses):
+            # '"... but I think it changes the Senate," Shelby said', 'He said, "They were accusing
+            # us ..."': a report inside the quotation is the quoted speaker's, held by the frame.
+            for c in clauses:
+                if c.in_quote and not frame.whole:
+                    frame.tokens |= c.tokens  # the quotation's words go back to its speaker
+                    if frame.content is None:
+                        words = sorted(i for i in c.tokens if not span.doc[i].is_punct)
+                        if words:
+                            frame.content = (words[0], words[-1] + 1)
             clauses = [c for c in clauses if not c.in_quote]
         if clauses and not any(c.whole for c in clauses):
             covered = set().union(*(c.tokens for c in clauses))

@@ -708,6 +708,8 @@ def _distributive(doc: Any, span: Any, tok: Any, members: list[Any], ents: dict[
 
 def _finish(text: str) -> str:
     text = _SPACE_PUNCT.sub(r"\1", _SPACE.sub(" ", text)).strip(" ,;:")
+    if text.count("(") == text.count(")") + 1 and text.rfind("(") > text.rfind(")"):
+        text += ")"  # the statement ended inside the article's parenthesis: "Daesh (ISIS)"
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     elif text.startswith("[") and len(text) > 1 and text[1].islower():
