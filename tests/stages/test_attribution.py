@@ -480,3 +480,14 @@ def test_a_report_inside_a_framed_quote_is_the_speakers_and_a_reversed_opening_m
     held = {x.text: x.holder for x in a.assertions}
     assert all(h.kind == "named" and "Erdogan" in h.name for h in held.values()), held
     assert "They were accusing us of supporting Daesh (ISIS)." in [c.text for c in a.claims]
+
+
+def test_participle_reports_one_of_a_group_and_claiming_a_victim() -> None:
+    # Horne 2017 (buzzfeed real/108); BBC-style "claimed a victim".
+    a = analyse('Obama issued a statement, saying, "For the last eight years, Debbie Wasserman Schultz'
+                ' has had my back."')
+    assert any(x.holder.name == "Obama" and "eight years" in x.text for x in a.assertions)
+    [b] = analyse("“She’s been quarantined,” another top Democrat said of Wasserman Schultz.").assertions
+    assert (b.holder.kind, b.holder.name) == ("unnamed_group", "top Democrat")
+    [c] = analyse("Movie studio efforts to stop piracy have claimed a high-profile victim.").assertions
+    assert c.holder.kind == "author"

@@ -269,6 +269,16 @@ def test_a_frame_left_without_its_complement_is_no_claim_and_dangling_coordinato
     assert {x.holder.name for x in c.assertions} == {"Clarke"}
 
 
+def test_agency_prefix_and_video_captions() -> None:
+    # Horne 2017 (buzzfeed real/108): "(CNN)The ..." and a video's caption with its running time.
+    text = ("(CNN)The Democratic National Convention kicked off Monday without its chairwoman.\n\n"
+            "Sanders booed after voicing support for Clinton 01:18\n\nThe meeting ended at 10:30 on Monday.")
+    assert _claims_of(text) == [
+        "The Democratic National Convention kicked off Monday without its chairwoman.",
+        "The meeting ended at 10:30 on Monday.",
+    ]
+
+
 def test_a_focus_adverb_does_not_hide_a_subordinate_fragment() -> None:
     assert _claims_of("Just because he’s Barack Obama and he hates fossil fuels.") == []
     assert _claims_of("Before the camera abruptly cut away.") == []

@@ -268,8 +268,11 @@ class AttributionStage(BaseStage):
                     # "Trump revealed that ...": the author presents it as fact.
                     continue
                 subj = next((c for c in children if c.dep_ == "nsubj"), None)
-                if subj is None and tok.dep_ == "conj" and tok.head.pos_ == "VERB":
-                    # "the Indiana governor looked into the camera and said, ...": the first verb's subject.
+                if subj is None and tok.head.pos_ == "VERB" and (
+                    tok.dep_ == "conj" or (tok.dep_ == "advcl" and low in _SAYING)
+                ):
+                    # "the Indiana governor looked into the camera and said, ...", "Obama issued a
+                    # statement, saying ...": the first verb's subject.
                     subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
                 if subj is None and tok.dep_ == "xcomp" and tok.head.lower_ == "able" and "ccomp" in deps:
                     # "Sources were able to confirm that ...": the subject of "were able".
@@ -355,7 +358,7 @@ class AttributionStage(BaseStage):
                     toks = toks[:-1]
                 if toks:
                     content = (min(toks), max(toks) + 1)
-            elif whole and verb.dep_ == "ROOT" and _closes_quote(verb, subj, quoted):
+            elif whole and _closes_quote(verb, subj, quoted):
                 # The quotation before its frame: '"... in a bad way," Shelby said' → the quote.
                 j = min(verb.i, subj.left_edge.i) - 1
                 toks = [i for i in range(span.start, j) if i in quoted or not span.doc[i].is_punct]
@@ -512,8 +515,8 @@ class AttributionStage(BaseStage):
         ):
             # "the Commons standards committee", "the Trump transition team": a named body.
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
-            return Holder(kind="named", name=" ".join(w.text for w in words), start=start, end=end,
-                          entity_type="ORG")
+            name = "".join(w.text_with_ws for w in words).strip()
+            return Holder(kind="named", name=name, start=start, end=end, entity_type="ORG")
         the_noun = (
             own is None
             and (tok.tag_ == "NN" or (tok.tag_ == "NNP" and low in TITLE_WORDS))  # "The President urged"
@@ -599,13 +602,18 @@ class AttributionStage(BaseStage):
             # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
             # the description is not the holder.
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
-            name = " ".join(w.text for w in words)
+            name = "".join(w.text_with_ws for w in words).strip()
             body = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "at", "of")
                          and any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC") for t in c.subtree)), None)
             if body is not None and len(list(body.subtree)) <= 8:
                 # "A spokesman for the Home Office": whose spokesman says who is speaking.
                 name += " " + doc[body.left_edge.i : body.right_edge.i + 1].text
             return Holder(kind="unnamed_group", name=name, start=start, end=end)
+        if own is not None and own.label_ == "NORP" and indefinite:
+            # "another top Democrat said": one member of a group, unnamed.
+            words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
+            return Holder(kind="unnamed_group", name="".join(w.text_with_ws for w in words).strip(),
+                          start=start, end=end)
         if ents:
             e = own or ents[0]
             label = e.label_
@@ -839,10 +847,21 @@ def _said_by(held: Holder, span: Any, how: str | None) -> _Clause:
     )
 
 
+#: Participles that report what their clause's subject said: "Obama issued a statement, saying ...".
+_SAYING = frozenset({"saying", "adding", "noting", "explaining", "stating", "writing", "telling"})
+#: "claimed a high-profile victim", "claimed the title": to claim a thing, not to say something.
+_CLAIMED_THINGS = frozenset({"victim", "victims", "life", "lives", "title", "titles", "prize", "seat",
+                             "seats", "crown", "win", "victory", "place", "spot", "medal", "gold", "scalp",
+                             "share"})
+
+
 def _act_not_report(verb: Any) -> bool:
-    """'It agreed to leave the door open', 'Deutsche Boerse might consider selling': an act or an
-    intention in the author's narration, not a reported statement."""
+    """'It agreed to leave the door open', 'Deutsche Boerse might consider selling', 'efforts have
+    claimed a victim': an act or an intention in the author's narration, not a reported statement."""
     low = verb.lower_
+    if low.startswith("claim") and any(c.dep_ == "dobj" and c.lower_ in _CLAIMED_THINGS
+                                       for c in verb.children):
+        return True
     xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
     if not xcomp or any(c.dep_ == "ccomp" for c in verb.children):
         return False

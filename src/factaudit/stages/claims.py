@@ -428,8 +428,12 @@ _ACTION_VERBS = frozenset(
 _TRAILING_DATE = re.compile(r"\s+[A-Za-z]{3,9}\.?\s+\d{1,2},\s+\d{4}\.?$")
 #: Embedded video or link titles ("Trump rally speech (VIDEO)", "... - YouTube").
 _EMBED = re.compile(
-    r"\((?:video|watch|photos?|audio)\)|\[(?:video|watch|photos?|audio)\]|\bVIDEO:|- YouTube\b|\bWATCH:", re.I
+    r"\((?:video|watch|photos?|audio)\)|\[(?:video|watch|photos?|audio)\]|\bVIDEO:|- YouTube\b|\bWATCH:"
+    r"|\s\d{1,2}:\d{2}\s*$",  # a video's caption with its running time ("... for Clinton 01:18")
+    re.I,
 )
+#: A news agency glued to the first word by the tokenizer: "(CNN)The".
+_GLUED_SOURCE = re.compile(r"^[A-Z][A-Za-z]{1,10}\)(\w+)$")
 #: Reasons a content clause is no claim that its whole statement ("X said: <remark>") shares.
 _NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation")
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
@@ -578,6 +582,9 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
         drop.add(toks[i].i)
         i += 1
     drop.update(_dateline(toks[i:]))
+    glued = _GLUED_SOURCE.match(toks[i].text) if i < len(toks) else None
+    if glued and i > 0 and toks[i - 1].text == "(":
+        repl[toks[i].i] = glued.group(1)  # "(CNN)The Democratic ..." → "The Democratic ..."
     # A trailing coordinator or separator where the statement's other half went to its own claim:
     # "[Blair] does not want higher tax rates for top earners but" → "... top earners."
     j = len(toks) - 1
