@@ -75,3 +75,89 @@ def test_average_precision_and_rankings_score_like_the_task_scorer() -> None:
     assert res["n"] == 3 and res["map_at_1"] == pytest.approx(1 / 3, abs=1e-4)
     assert res["map_at_5"] == pytest.approx(0.5, abs=1e-4) and res["mrr"] == pytest.approx(0.5, abs=1e-4)
     assert json.dumps(res["per_query"])
+
+
+def _old_model(tmp_path: Path, fusion: dict[str, float] | None) -> ClaimMatcherModel:
+    """The shipped network with the metadata of an earlier release (logit + cheap fusion, or none)."""
+    folder = tmp_path / "old"
+    folder.mkdir()
+    for name in (META_FILE, "claim_matcher.tokenizer.json", "claim_matcher.int8.onnx"):
+        shutil.copyfile(FILES_DIR / name, folder / name)
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    meta.pop("fusion")
+    if fusion is not None:
+        meta["fusion"] = fusion
+    meta["gate"] = 0.52
+    (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    return ClaimMatcherModel(folder)
+
+
+def test_the_learned_fusion_weighs_the_first_stage_features(tmp_path: Path) -> None:
+    model = get_claim_matcher()
+    fusion = model.meta["fusion"]
+    assert fusion["first_stage"] == "bm25" and "bm25" not in fusion["features"]
+    feats = {"bm25_rel": np.array([1.0, 0.2]), "dense": np.array([0.9, 0.9]),
+             "coverage": np.array([0.8, 0.8]), "cheap": np.array([0.85, 0.85])}
+    p = model.probability(np.array([0.5, 0.5]), features=feats)
+    z = fusion["bias"] + sum(w * (0.5 if f == "logit" else feats[f][0])
+                             for f, w in fusion["features"].items())
+    assert p[0] == pytest.approx(1 / (1 + np.exp(-z)), rel=1e-5)
+    assert p[0] > p[1]  # the same logit, but the candidate BM25 ranks far below the best
+    ranked = model.fusion_logit({**feats, "logit": np.array([0.5, 0.5])}, rank=True)
+    assert ranked[0] > ranked[1] and not np.allclose(ranked, model.fusion_logit({**feats, "logit": 0.5}))
+    # without features the probability is Platt scaling of the logit
+    platt = model.meta["platt"]
+    assert model.probability(np.array([0.5]))[0] == pytest.approx(
+        1 / (1 + np.exp(-(platt["a"] * 0.5 + platt["b"]))), rel=1e-5)
+
+
+def test_older_metadata_keep_the_logit_and_cheap_fusion_and_the_hybrid_first_stage(tmp_path: Path) -> None:
+    from factaudit.factchecks.library import FactCheckLibrary
+    from factaudit.factchecks.match import Matcher
+
+    old = _old_model(tmp_path, {"logit": 1.0, "cheap": 10.0, "bias": -5.0})
+    p = old.probability(np.array([0.0, 0.0]), [0.5, 0.2])
+    assert p[0] == pytest.approx(0.5, abs=1e-6) and p[1] == pytest.approx(1 / (1 + np.exp(3.0)), rel=1e-5)
+    assert old.probability(np.array([0.0]), features={"cheap": np.array([0.5])})[0] == pytest.approx(0.5)
+    with pytest.raises(ModelError, match="no learned fusion"):
+        old.fusion_logit({"logit": np.array([0.0])})
+    with FactCheckLibrary(tmp_path / "lib", create=True) as lib:
+        assert Matcher(lib, model=old).first_stage == "hybrid" and Matcher(lib, model=old).gate == 0.52
+        assert Matcher(lib).first_stage == "bm25" and Matcher(lib).gate == 0.0
+
+
+def test_candidate_features_are_relative_to_the_querys_candidates() -> None:
+    from factaudit.factchecks.match import Candidate, candidate_features
+    from factaudit.factchecks.readers import FactCheck
+
+    e = FactCheck("A claim.", "False", "https://fc.example/a")
+    cands = [Candidate(1, [e], 20.0, 0.8, 0.5, 0.65), Candidate(2, [e], None, -0.1, 0.0, 0.0),
+             Candidate(3, [e], 5.0, None, 1.0, 0.5)]
+    f = candidate_features(cands)
+    assert list(f["bm25_rel"]) == [1.0, 0.0, 0.25] and list(f["bm25"]) == [20.0, 0.0, 5.0]
+    assert list(f["dense"]) == [0.8, 0.0, 0.0] and list(f["inv_rank"]) == pytest.approx([1.0, 0.5, 1 / 3])
+    assert list(f["logit"]) == [0.0, 0.0, 0.0]
+
+
+def test_rank_and_match_rerank_bm25_candidates_by_the_learned_fusion(tmp_path: Path) -> None:
+    from factaudit.evaluation.claim_matching import read_claims
+    from factaudit.factchecks.library import FactCheckLibrary
+    from factaudit.factchecks.match import Matcher
+    from factaudit.factchecks.readers import FactCheck
+
+    claims = read_claims(Path(__file__).parent / "fixtures" / "checkthat" / "verified_claims.docs.tsv")
+    with FactCheckLibrary(tmp_path / "lib", create=True) as lib:
+        lib.import_entries((FactCheck(t, "False", f"urn:checkthat:vclaim:{v}", title=ti, language="en")
+                            for v, (t, ti) in claims.items()), source="checkthat", detect_language=False)
+        matcher = Matcher(lib, threads=1)
+        ranked = matcher.rank("Fun fact: you can see the Great Wall of China from the moon!", k=3)
+        assert ranked[0].entry.url.endswith(":2")
+        assert all("rank_score" in c.scores and c.probability is not None for c in ranked)
+        assert [c.scores["rank_score"] for c in ranked] == sorted((c.scores["rank_score"] for c in ranked),
+                                                                  reverse=True)
+        assert ranked[0].dense is not None  # BM25 retrieved it; the dense cosine was filled in
+        found = matcher.match("The 1969 Apollo 11 moon landing was staged in a film studio.")
+        assert found and found[0].entry.url.endswith(":0") and found[0].probability >= matcher.threshold
+        before = matcher.reranked_queries
+        assert matcher.match("The bakery on Main Street opened a second shop last spring.") == []
+        assert matcher.reranked_queries == before  # nothing could reach the threshold: not reranked

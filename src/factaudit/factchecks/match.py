@@ -14,10 +14,23 @@
 
 Ranking (for evaluation, :meth:`Matcher.rank`): the top :data:`RERANK_EVAL` retrieved candidates
 reranked by probability, ungated, then the rest in the retriever's order.
+
+**Learned fusion** (a model whose metadata's ``fusion`` names ``features``, fitted by
+``factaudit.training.claim_matching calibrate``): the first stage is BM25 alone (claim + title; on
+CheckThat! 2020 train its recall@10 is at least the hybrid's and its top 1 is far better), the
+dense cosine of each candidate is filled in, and the probability is a logistic regression over
+:func:`candidate_features` — the int8 logit, BM25 (raw and over the query's best), dense cosine,
+coverage, the cheap score and the first-stage rank —; :meth:`Matcher.rank` orders by a second
+one (``fusion.rank``: a ranking may lean on scores relative to the query's other candidates, a
+match decision may not). The gate is then no cheap-score cut: a candidate
+is reranked when the fusion, with the largest logit seen in calibration (``logit_max``), can reach
+the threshold. Older metadata (``fusion`` of ``logit``/``cheap``/``bias``, or none) keep the hybrid
+first stage and the cheap-score gate.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +42,8 @@ from ..evidence.retrieve import Retriever, query_terms
 from .library import FactCheckLibrary
 from .readers import FactCheck
 
-__all__ = ["GATE", "RERANK_MAX", "Candidate", "Matcher", "cheap_score", "coverage"]
+__all__ = ["FEATURES", "GATE", "RERANK_MAX", "Candidate", "Matcher", "candidate_features", "cheap_score",
+           "coverage"]
 
 #: Cheap-score gate for the reranker when the model's metadata sets none (the shipped model's is
 #: chosen on CheckThat! 2020 train by ``factaudit.training.claim_matching calibrate``).
@@ -46,6 +60,8 @@ MIN_CONTENT_WORDS = 5
 #: Candidates retrieved per query.
 RETRIEVE_K = 20
 _SUFFIX = re.compile(r"(ies|es|s|ed|ing|ly)$")
+#: What a learned fusion may weigh, per candidate (see :func:`candidate_features`).
+FEATURES = ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap", "inv_rank")
 
 
 def _stems(text: str) -> set[str]:
@@ -64,6 +80,24 @@ def coverage(query: str, candidate: str) -> float:
 
 def cheap_score(dense: float | None, cover: float) -> float:
     return 0.5 * max(0.0, float(dense or 0.0)) + 0.5 * cover
+
+
+def candidate_features(candidates: Sequence[Candidate]) -> dict[str, np.ndarray]:
+    """The fusion's inputs for one query's candidates, in their first-stage order: ``bm25`` (raw, 0
+    when BM25 did not retrieve it), ``bm25_rel`` (over the best BM25 score among these candidates),
+    ``dense`` (cosine, at least 0), ``coverage``, ``cheap``, ``inv_rank`` (1 / first-stage rank) and
+    ``logit`` (the cross-encoder's, 0 until reranked)."""
+    bm25 = np.array([float(c.bm25 or 0.0) for c in candidates], dtype=np.float64)
+    top = float(bm25.max()) if len(bm25) else 0.0
+    return {
+        "logit": np.array([float(c.scores.get("logit", 0.0)) for c in candidates], dtype=np.float64),
+        "bm25": bm25,
+        "bm25_rel": bm25 / top if top > 0 else np.zeros_like(bm25),
+        "dense": np.array([max(0.0, float(c.dense or 0.0)) for c in candidates], dtype=np.float64),
+        "coverage": np.array([c.coverage for c in candidates], dtype=np.float64),
+        "cheap": np.array([c.cheap for c in candidates], dtype=np.float64),
+        "inv_rank": 1.0 / np.arange(1, len(candidates) + 1, dtype=np.float64),
+    }
 
 
 @dataclass
@@ -91,10 +125,12 @@ class Matcher:
     """Matches claims against a :class:`FactCheckLibrary` (see the module docstring).
 
     ``model``: a :class:`~factaudit.models.claim_matcher.ClaimMatcherModel`, a folder holding one,
-    or None for the shipped model (loaded on first use)."""
+    or None for the shipped model (loaded on first use). ``first_stage``: ``bm25`` or ``hybrid``;
+    None takes the model's (``bm25`` with a learned fusion, else ``hybrid``)."""
 
     def __init__(self, library: FactCheckLibrary, *, model: Any = None, gate: float | None = None,
-                 rerank_max: int = RERANK_MAX, threshold: float | None = None, threads: int = 2) -> None:
+                 rerank_max: int = RERANK_MAX, threshold: float | None = None, threads: int = 2,
+                 first_stage: str | None = None) -> None:
         self.library = library
         self.retriever = Retriever(library.store, candidates=RETRIEVE_K * 2)
         self._bm25_only: Retriever | None = None
@@ -102,6 +138,7 @@ class Matcher:
         self._gate = gate
         self.rerank_max = rerank_max
         self._threshold = threshold
+        self._first_stage = first_stage
         self.threads = threads
         #: Claims whose candidates reached the reranker / all claims matched (for benchmarks).
         self.reranked_queries = 0
@@ -116,19 +153,50 @@ class Matcher:
         return self._model
 
     @property
+    def fusion(self) -> dict[str, Any] | None:
+        """The model's learned fusion (``features``, ``bias``, ``first_stage``, ``logit_max``), or
+        None for an older model (logit + cheap score, or Platt scaling alone)."""
+        fusion = self.model.meta.get("fusion")
+        return fusion if isinstance(fusion, dict) and isinstance(fusion.get("features"), dict) else None
+
+    @property
+    def first_stage(self) -> str:
+        """``bm25`` or ``hybrid``: whose candidates are scored and reranked."""
+        if self._first_stage is not None:
+            return self._first_stage
+        fusion = self.fusion
+        return str(fusion.get("first_stage", "hybrid")) if fusion else "hybrid"
+
+    @property
     def gate(self) -> float:
-        """The cheap score a candidate needs to reach the reranker (the model's, else :data:`GATE`)."""
+        """The cheap score a candidate needs to reach the reranker (the model's, else :data:`GATE`);
+        with a learned fusion the gate is the fusion's bound instead (see :meth:`match`), and this
+        cut applies only when given."""
         if self._gate is not None:
             return self._gate
+        if self.fusion is not None:
+            return 0.0
         return float(self.model.meta.get("gate", GATE))
 
     @property
     def threshold(self) -> float:
         return float(self._threshold if self._threshold is not None else self.model.threshold)
 
+    def bm25_retriever(self) -> Retriever:
+        if self._bm25_only is None:
+            self._bm25_only = Retriever(self.library.store, mode="bm25", candidates=RETRIEVE_K * 2)
+        return self._bm25_only
+
     def candidates(self, texts: Sequence[str], *, language: str | None = None,
-                   k: int = RETRIEVE_K, retriever: Retriever | None = None) -> list[Candidate]:
-        """Retrieved candidates for the query ``texts`` (claim, sentence), in the retriever's order."""
+                   k: int = RETRIEVE_K, retriever: Retriever | None = None,
+                   first_stage: str | None = None) -> list[Candidate]:
+        """Retrieved candidates for the query ``texts`` (claim, sentence), in the first stage's
+        order (``first_stage``: ``hybrid``, the default — the fused order —, or ``bm25`` — BM25's
+        order, dense cosines filled in —; ``retriever`` overrides the hybrid one), with
+        :func:`candidate_features` in each one's ``scores``."""
+        bm25_stage = first_stage == "bm25"
+        if bm25_stage:
+            retriever = self.bm25_retriever()
         best: dict[int, tuple[float | None, float | None, float]] = {}
         for text in texts:
             for hit in (retriever or self.retriever).search(text, k=k):
@@ -151,11 +219,40 @@ class Matcher:
                     continue
             cover = max(coverage(t, found[0].claim_reviewed) for t in texts)
             out.append(Candidate(pid, found, bm25, dense, cover, cheap_score(dense, cover), fused))
-        out.sort(key=lambda c: (-c.fused, c.passage_id))
+        if bm25_stage:
+            self._fill_dense(texts, out)
+            out.sort(key=lambda c: (-(c.bm25 or 0.0), c.passage_id))
+        else:
+            out.sort(key=lambda c: (-c.fused, c.passage_id))
+        feats = candidate_features(out)
+        for i, c in enumerate(out):
+            c.scores.update({f: float(v[i]) for f, v in feats.items() if f != "logit"})
         return out
 
+    def _fill_dense(self, texts: Sequence[str], cands: list[Candidate]) -> None:
+        """The dense cosine (best over ``texts``) of candidates BM25 alone retrieved."""
+        store = self.library.store
+        missing = [c for c in cands if c.dense is None]
+        if not missing or not store.vectors_available:
+            return
+        vectors = store.vectors_for([c.passage_id for c in missing])
+        if not vectors:
+            return
+        queries = [self.retriever.embed_query(t) for t in texts]
+        for c in missing:
+            vec = vectors.get(c.passage_id)
+            if vec is None:
+                continue
+            norm = float(np.linalg.norm(vec)) or 1.0
+            c.dense = max(float(np.dot(vec, q)) / norm for q in queries)
+            c.cheap = cheap_score(c.dense, c.coverage)
+
+    def _features(self, candidates: Sequence[Candidate]) -> dict[str, np.ndarray]:
+        return {f: np.array([c.scores.get(f, 0.0) for c in candidates], dtype=np.float64) for f in FEATURES}
+
     def rerank(self, texts: Sequence[str], candidates: list[Candidate]) -> None:
-        """Set ``probability`` on each candidate: the largest over the query texts."""
+        """Set ``probability`` on each candidate: the largest logit over the query texts, fused
+        with the candidate's first-stage features (see :meth:`ClaimMatcherModel.probability`)."""
         if not candidates:
             return
         pairs = [(t, c.entry.claim_reviewed) for c in candidates for t in texts]
@@ -164,7 +261,7 @@ class Matcher:
         for i, c in enumerate(candidates):
             c.scores["logit"] = float(max(logits[i * n : (i + 1) * n]))
         probs = self.model.probability(np.array([c.scores["logit"] for c in candidates]),
-                                       [c.cheap for c in candidates])
+                                       [c.cheap for c in candidates], features=self._features(candidates))
         for c, p in zip(candidates, probs, strict=True):
             c.probability = float(p)
 
@@ -176,7 +273,20 @@ class Matcher:
         if sentence and len(" ".join(claim.split())) < SENTENCE_RATIO * len(" ".join(sentence.split())):
             texts.append(sentence)
         self.queries += 1
-        gated = [c for c in self.candidates(texts, language=language) if c.cheap >= self.gate]
+        cands = self.candidates(texts, language=language, first_stage=self.first_stage)
+        fusion = self.fusion
+        if fusion is None:
+            gated = [c for c in cands if c.cheap >= self.gate]
+        else:
+            # reranked only if the fusion could reach the threshold with the largest logit seen
+            if self._gate is not None:
+                cands = [c for c in cands if c.cheap >= self._gate]
+            feats = self._features(cands)
+            feats["logit"] = np.full(len(cands), float(fusion.get("logit_max", 10.0)))
+            bound = self.model.fusion_logit(feats)
+            need = _log_odds(self.threshold)
+            order = sorted((i for i in range(len(cands)) if bound[i] >= need), key=lambda i: -bound[i])
+            gated = [cands[i] for i in order]
         gated = gated[: self.rerank_max]
         if not gated:
             return []
@@ -185,20 +295,33 @@ class Matcher:
         gated.sort(key=lambda c: (-(c.probability or 0.0), -c.cheap))
         return gated
 
-    def rank(self, query: str, *, k: int = 10, mode: str = "rerank", rerank: int = RERANK_EVAL
+    def rank(self, query: str, *, k: int = 10, mode: str = "rerank", rerank: int | None = None
              ) -> list[Candidate]:
         """Every candidate for ``query``, ranked (``mode``: ``rerank`` — the cross-encoder over the
-        top ``rerank`` retrieved, ungated, as a ranking task is scored —, ``first_stage`` or ``bm25``)."""
+        top ``rerank`` (default: the fusion's ``rank_depth``, else :data:`RERANK_EVAL`) of the
+        model's first stage, ungated, as a ranking task is scored —, ``first_stage`` (the hybrid's
+        fused order) or ``bm25``)."""
         if mode == "bm25":
-            if self._bm25_only is None:
-                self._bm25_only = Retriever(self.library.store, mode="bm25", candidates=RETRIEVE_K * 2)
-            cands = self.candidates([query], k=max(k, RETRIEVE_K), retriever=self._bm25_only)
-            cands.sort(key=lambda c: (-(c.bm25 or 0.0), c.passage_id))
+            cands = self.candidates([query], k=max(k, RETRIEVE_K), first_stage="bm25")
             return cands[:k]
-        cands = self.candidates([query], k=max(k, RETRIEVE_K))
         if mode == "first_stage":
-            return cands[:k]
+            return self.candidates([query], k=max(k, RETRIEVE_K))[:k]
+        fusion = self.fusion
+        if rerank is None:
+            rerank = int(fusion.get("rank_depth", RERANK_EVAL)) if fusion else RERANK_EVAL
+        cands = self.candidates([query], k=max(k, RETRIEVE_K, rerank), first_stage=self.first_stage)
         head = cands[:rerank]
         self.rerank([query], head)
-        head.sort(key=lambda c: (-(c.probability or 0.0), -c.fused))
+        if fusion is not None and head:
+            order = self.model.fusion_logit(self._features(head), rank=True)
+            for c, z in zip(head, order, strict=True):
+                c.scores["rank_score"] = float(z)
+            head.sort(key=lambda c: (-c.scores["rank_score"], -(c.bm25 or 0.0), c.passage_id))
+        else:
+            head.sort(key=lambda c: (-(c.probability or 0.0), -c.fused))
         return (head + cands[rerank:])[:k]
+
+
+def _log_odds(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))

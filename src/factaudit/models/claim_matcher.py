@@ -4,8 +4,9 @@ Scores ``(query, claim_reviewed)`` pairs — the article's claim (or its whole s
 the claim a fact-checker reviewed — as a calibrated probability that both state the same claim.
 Runs on onnxruntime + tokenizers (no torch). The shipped files live in ``models/files/``:
 ``claim_matcher.int8.onnx``, ``claim_matcher.tokenizer.json`` and ``claim_matcher.json`` (max_len,
-Platt parameters, the decision threshold, the ONNX file's sha256, training data, metrics). See
-``CLAIM_MATCHER_MODEL_CARD.md`` and :mod:`factaudit.training.claim_matching`.
+Platt parameters, the learned fusion over the first stage's features, the decision threshold,
+the ONNX file's sha256, training data, metrics). See ``CLAIM_MATCHER_MODEL_CARD.md`` and
+:mod:`factaudit.training.claim_matching`.
 
 Another folder holding the same three files (the research-use CheckThat! variant, or one you
 trained) is loaded with ``ClaimMatcherModel(path)`` / ``Settings.claim_matcher_model``.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -136,14 +137,39 @@ class ClaimMatcherModel:
         """Calibrated P(same claim) per pair: :meth:`probability` of the logits."""
         return self.probability(self.logits(pairs), cheap)
 
-    def probability(self, logits: np.ndarray, cheap: Sequence[float] | None = None) -> np.ndarray:
-        """``sigmoid(w · logit + v · cheap + c)`` with the fusion fitted on claim-matching data
-        (``fusion`` in the metadata, when present and ``cheap`` — the first-stage score of each
-        pair — is given), else Platt scaling ``sigmoid(a · logit + b)`` from the model's own
-        held-out split."""
+    def fusion_logit(self, features: Mapping[str, Any], *, rank: bool = False) -> np.ndarray:
+        """The learned fusion's log-odds ``Σ w_f · x_f + bias`` over the metadata's
+        ``fusion.features`` (a missing feature counts 0); ``rank``: the ranking fusion
+        (``fusion.rank``) where there is one. ModelError for a model without a learned fusion."""
+        fusion = self.meta.get("fusion")
+        if not isinstance(fusion, dict) or not isinstance(fusion.get("features"), dict):
+            raise ModelError(f"the claim matcher in {self.files_dir} has no learned fusion")
+        if rank and isinstance(fusion.get("rank"), dict) and isinstance(fusion["rank"].get("features"), dict):
+            fusion = fusion["rank"]
+        n = max((len(np.atleast_1d(v)) for v in features.values()), default=0)
+        z = np.full(n, float(fusion.get("bias", 0.0)), dtype=np.float64)
+        for name, weight in fusion["features"].items():
+            if name in features:
+                z = z + float(weight) * np.asarray(features[name], dtype=np.float64)
+        return z
+
+    def probability(self, logits: np.ndarray, cheap: Sequence[float] | None = None,
+                    features: Mapping[str, Any] | None = None) -> np.ndarray:
+        """Calibrated P(same claim) of each pair's logit, by the first of these the metadata has:
+
+        * a learned fusion (``fusion.features``: weights of the int8 ``logit`` and of the matcher's
+          first-stage ``features``, see :func:`factaudit.factchecks.match.candidate_features`) when
+          ``features`` is given: ``sigmoid(Σ w_f · x_f + bias)``, ``logit`` taken from ``logits``;
+        * the older fusion ``sigmoid(w · logit + v · cheap + c)`` (``fusion.logit``/``cheap``/``bias``)
+          when ``cheap`` (or ``features["cheap"]``) is given;
+        * Platt scaling ``sigmoid(a · logit + b)`` from the model's own held-out split."""
         z = np.asarray(logits, dtype=np.float64)
         fusion = self.meta.get("fusion")
-        if fusion and cheap is not None:
+        if features is not None and cheap is None and "cheap" in features:
+            cheap = features["cheap"]
+        if isinstance(fusion, dict) and isinstance(fusion.get("features"), dict) and features is not None:
+            x = self.fusion_logit({**features, "logit": z})
+        elif isinstance(fusion, dict) and "cheap" in fusion and cheap is not None:
             s = np.asarray(cheap, dtype=np.float64)
             x = float(fusion["logit"]) * z + float(fusion["cheap"]) * s + float(fusion["bias"])
         else:

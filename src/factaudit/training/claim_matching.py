@@ -23,7 +23,7 @@ Variants
     NLI, which a first attempt (3 negatives of that kind per positive) could not learn in the CPU
     budget (held-out AUC 0.55 after 300 steps).
     ``checkthat`` — research use only: CheckThat! 2020 task 2 train tweets with their verified
-    claims as positives and the TF-IDF-nearest other verified claims as negatives. Its calibration
+    claims as positives and the other verified claims BM25 ranks first as negatives. Its calibration
     split is grouped by target claim, so no held-out target was seen in training.
 
 Neither variant reads ``factchecks/snopes_claims_2020.jsonl`` (the default library and the
@@ -34,11 +34,13 @@ export
     ``sigmoid(a·logit + b)`` is fitted on the calibration split's int8 logits and stored in
     ``claim_matcher.json``.
 calibrate
-    The probability the matcher decides with fuses the int8 logit with the first-stage score,
-    ``sigmoid(w·logit + v·cheap + c)``; the three numbers, the reranker's gate and the decision
-    threshold are chosen on CheckThat! 2020 task 2 *train*, split by target claim (see
-    :func:`calibrate`). For the default model this is the only use of CheckThat! data: three
-    parameters and two thresholds, no network weights.
+    Learned fusions of the int8 logit with the first stage's features (BM25 raw and over the
+    query's best, dense cosine, coverage, cheap score, rank): one orders candidates (ranking),
+    one gives the probability the match decision is taken with; their feature sets, L2 strengths
+    and the rerank depth are chosen by grouped cross-validation, and the decision threshold on
+    held-out targets, all on CheckThat! 2020 task 2 *train*, split by target claim (see
+    :func:`calibrate`). For the default model this is the only use of CheckThat! data: a few
+    logistic-regression weights and one threshold, no network weights.
 """
 
 from __future__ import annotations
@@ -193,9 +195,35 @@ def read_checkthat(folder: Path, split: str) -> tuple[dict[str, str], dict[str, 
                                                                             "tweet-vclaim-pairs.qrels")
 
 
-def prepare_checkthat(folder: Path, *, negatives_per: int, seed: int
+def bm25_candidates(claims: dict[str, tuple[str, str]], queries: Sequence[str], k: int
+                    ) -> list[list[str]]:
+    """The verified-claim ids BM25 (claim + title, the matcher's first stage) ranks first for each
+    query: the hard negatives of the checkthat variant."""
+    import tempfile
+
+    from ..factchecks.library import FactCheckLibrary
+    from ..factchecks.match import Matcher
+    from ..factchecks.readers import FactCheck
+
+    out: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="factaudit-cm-neg-") as tmp:
+        lib = FactCheckLibrary(Path(tmp) / "lib", create=True)
+        lib.import_entries((FactCheck(t, "unknown", f"urn:checkthat:vclaim:{v}", title=ti or None,
+                                      language="en") for v, (t, ti) in claims.items()),
+                           source="checkthat", detect_language=False)
+        matcher = Matcher(lib, model=None, threads=1)
+        for q in queries:
+            out.append([c.entry.url.rsplit(":", 1)[1]
+                        for c in matcher.candidates([q], k=k, first_stage="bm25")])
+        lib.close()
+    return out
+
+
+def prepare_checkthat(folder: Path, *, negatives_per: int, seed: int, hard: str = "bm25"
                       ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows from CheckThat! 2020 train: tweet → its verified claims (1), nearest others (0)."""
+    """Rows from CheckThat! 2020 train: tweet → its verified claims (1); the claims the first stage
+    ranks highest that are not gold (``hard``: ``bm25`` — what the reranker meets —, or ``tfidf``)
+    and two random ones (0)."""
     from ..evaluation.claim_matching import read_claims
 
     queries, qrels = read_checkthat(folder, "train")
@@ -203,7 +231,11 @@ def prepare_checkthat(folder: Path, *, negatives_per: int, seed: int
     ids = sorted(claims)
     texts = [claims[i][0] for i in ids]
     tids = [t for t in sorted(queries) if t in qrels]
-    hard = _tfidf_neighbours([queries[t] for t in tids], texts, 40)
+    if hard == "bm25":
+        near = bm25_candidates(claims, [queries[t] for t in tids], 20)
+    else:
+        tfidf = _tfidf_neighbours([queries[t] for t in tids], texts, 40)
+        near = [[ids[int(j)] for j in row] for row in tfidf]
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     for n, t in enumerate(tids):
@@ -211,13 +243,13 @@ def prepare_checkthat(folder: Path, *, negatives_per: int, seed: int
         for vid in sorted(qrels[t]):
             rows.append({"query": queries[t], "candidate": claims[vid][0], "label": 1, "source": "checkthat",
                          "group": group, "kind": "gold"})
-        negs = [ids[int(j)] for j in hard[n] if ids[int(j)] not in qrels[t]][: negatives_per - 2]
+        negs = [v for v in near[n] if v not in qrels[t]][: negatives_per - 2]
         negs += rng.sample(ids, 2)
         for vid in negs:
             if vid not in qrels[t]:
                 rows.append({"query": queries[t], "candidate": claims[vid][0], "label": 0,
-                             "source": "checkthat", "group": group, "kind": "tfidf_hard_negative"})
-    return rows, {"tweets": len(tids), "verified_claims": len(claims)}
+                             "source": "checkthat", "group": group, "kind": f"{hard}_hard_negative"})
+    return rows, {"tweets": len(tids), "verified_claims": len(claims), "hard_negatives": hard}
 
 
 def split_grouped(rows: list[dict[str, Any]], fraction: float, seed: int
@@ -509,108 +541,314 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
     return w
 
 
-def calibrate(out_dir: Path, *, checkthat: Path = DEFAULT_CHECKTHAT, rerank: int = 10, seed: int = 13,
-              target_precision: float = 0.95, gate_recall: float = 0.97,
-              max_tweets: int | None = None) -> dict[str, Any]:
-    """Fit the fusion ``sigmoid(w·logit + v·cheap + c)`` and choose the gate and the threshold on
-    CheckThat! 2020 task 2 *train*, split by target claim (80% of the targets fit the fusion, the
-    other 20% choose the threshold: the lowest giving ``target_precision`` on the best candidate of
-    each tweet). Writes them into ``out_dir/claim_matcher.json``. Dev is never read."""
+def calibration_rows(out_dir: Path, *, checkthat: Path = DEFAULT_CHECKTHAT, depth: int = 20,
+                     max_tweets: int | None = None) -> list[dict[str, Any]]:
+    """One row per (CheckThat! 2020 *train* tweet, candidate) for the ``depth`` candidates BM25
+    ranks first (claim + title, as :class:`~factaudit.factchecks.match.Matcher` retrieves them),
+    each with the model's int8 logit and :data:`~factaudit.factchecks.match.FEATURES`. For the
+    checkthat variant only the tweets of its held-out targets. Cached in
+    ``calibration_rows.jsonl`` (rebuilt when the model's sha256, ``depth`` or the tweets differ)."""
     import tempfile
 
     from ..evaluation.claim_matching import read_claims
     from ..factchecks.library import FactCheckLibrary
-    from ..factchecks.match import RERANK_MAX, Matcher
+    from ..factchecks.match import FEATURES, Matcher
     from ..factchecks.readers import FactCheck
     from ..models.claim_matcher import ClaimMatcherModel
 
     queries, qrels = read_checkthat(checkthat, "train")
     claims = read_claims(checkthat / "verified_claims.docs.tsv")
-    stats = json.loads((out_dir / "data_stats.json").read_text(encoding="utf-8"))
-    if stats["variant"] == "checkthat":  # trained on CheckThat! train: calibrate on its held-out targets
+    meta = json.loads((out_dir / META_FILE).read_text(encoding="utf-8"))
+    if meta.get("variant") == "checkthat":  # trained on CheckThat! train: its held-out targets only
         held_groups = {str(r["group"]) for r in _read_jsonl(out_dir / "calib.jsonl")}
         qrels = {t: v for t, v in qrels.items() if str(min(v)) in held_groups}
+    tweets = sorted(q for q in qrels if q in queries)[:max_tweets]
+    key = {"sha256": meta.get("sha256"), "depth": depth, "tweets": len(tweets), "first_stage": "bm25"}
+    cache = out_dir / "calibration_rows.jsonl"
+    if cache.is_file():
+        cached = _read_jsonl(cache)
+        if cached and cached[0].get("key") == key:
+            return cached[1:]
     rows: list[dict[str, Any]] = []
-    gold_ranks: list[float] = []
     with tempfile.TemporaryDirectory(prefix="factaudit-calib-") as tmp:
         lib = FactCheckLibrary(Path(tmp) / "lib", create=True)
         lib.import_entries((FactCheck(t, "unknown", f"urn:checkthat:vclaim:{v}", title=ti or None,
                                       language="en") for v, (t, ti) in claims.items()),
                            source="checkthat", detect_language=False)
-        matcher = Matcher(lib, model=ClaimMatcherModel(out_dir, threads=1), threads=1)
-        for n, t in enumerate(sorted(q for q in qrels if q in queries)[:max_tweets]):
-            cands = matcher.candidates([queries[t]])[:rerank]
+        matcher = Matcher(lib, model=ClaimMatcherModel(out_dir, threads=1), threads=1, first_stage="bm25")
+        for n, t in enumerate(tweets):
+            cands = matcher.candidates([queries[t]], k=max(depth, 20), first_stage="bm25")[:depth]
             matcher.rerank([queries[t]], cands)
             for rank, c in enumerate(cands):
                 vid = c.entry.url.rsplit(":", 1)[1]
-                is_gold = vid in qrels[t]
-                rows.append({"tweet": t, "group": min(qrels[t]), "label": int(is_gold),
-                             "logit": c.scores["logit"], "cheap": c.cheap, "rank": rank})
-                if is_gold and rank < RERANK_MAX:
-                    gold_ranks.append(c.cheap)
+                rows.append({"tweet": t, "group": min(qrels[t]), "gold": sorted(qrels[t]), "vclaim": vid,
+                             "label": int(vid in qrels[t]), "rank": rank,
+                             **{f: round(float(c.scores.get(f, 0.0)), 6) for f in FEATURES}})
             if n % 100 == 0:
-                _log(f"calibration: {n} tweets")
+                _log(f"calibration rows: {n} of {len(tweets)} tweets")
         lib.close()
-    groups = sorted({str(r["group"]) for r in rows})
+    _write_jsonl(cache, [{"key": key}, *rows])
+    return rows
+
+
+#: Feature sets the learned fusion chooses among by grouped cross-validation (see :func:`choose_fusion`).
+FUSION_SETS: dict[str, tuple[str, ...]] = {
+    "logit": ("logit",),
+    "logit+cheap": ("logit", "cheap"),
+    "logit+bm25_rel": ("logit", "bm25_rel"),
+    "logit+bm25": ("logit", "bm25", "bm25_rel"),
+    "logit+bm25_rel+dense+coverage": ("logit", "bm25_rel", "dense", "coverage"),
+    "logit+bm25+rank": ("logit", "bm25", "bm25_rel", "inv_rank"),
+    "all but rank": ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap"),
+    "all": ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap", "inv_rank"),
+}
+#: The match decision's candidates: no raw BM25, whose scale follows the library's size and
+#: vocabulary (an identical claim scores 15 in a 10-entry library and about 40 among CheckThat!'s
+#: 10k claims), so a threshold chosen on one library would not hold on another.
+MATCH_FUSION_SETS: dict[str, tuple[str, ...]] = {
+    name: feats for name, feats in FUSION_SETS.items() if "bm25" not in feats}
+FUSION_L2 = (0.01, 1.0, 30.0)
+FUSION_DEPTHS = (10, 20)
+
+
+def _by_tweet(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        out[str(r["tweet"])].append(r)
+    for v in out.values():
+        v.sort(key=lambda r: int(r["rank"]))
+    return dict(out)
+
+
+def without_gold(cands: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A tweet's candidates as the library *without its gold claims* would give them: the others,
+    their per-query features (``bm25_rel``, ``inv_rank``, ``rank``) recomputed among themselves."""
+    rest = [dict(r) for r in cands if not r["label"]]
+    top = max((float(r["bm25"]) for r in rest), default=0.0)
+    for i, r in enumerate(rest):
+        r["bm25_rel"] = float(r["bm25"]) / top if top > 0 else 0.0
+        r["inv_rank"] = 1.0 / (i + 1)
+        r["rank"] = i
+    return rest
+
+
+def fit_fusion(rows: Sequence[dict[str, Any]], features: Sequence[str], l2: float, depth: int
+               ) -> dict[str, Any]:
+    """A logistic regression of ``label`` on ``features`` over the candidates ranked below
+    ``depth``, fitted on standardised features (``l2`` on those) and stored on the raw scale:
+    ``{"features": {name: weight}, "bias": b}``."""
+    used = [r for r in rows if int(r["rank"]) < depth]
+    x = np.array([[float(r[f]) for f in features] for r in used], dtype=np.float64)
+    y = np.array([float(r["label"]) for r in used])
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd[sd == 0] = 1.0
+    w = _fit_logistic((x - mu) / sd, y, l2=l2)
+    coef = w[:-1] / sd
+    bias = float(w[-1] - np.sum(w[:-1] * mu / sd))
+    return {"features": {f: round(float(c), 6) for f, c in zip(features, coef, strict=True)},
+            "bias": round(bias, 6)}
+
+
+def _fusion_z(fusion: dict[str, Any], r: dict[str, Any], logit: float | None = None) -> float:
+    z = float(fusion["bias"])
+    for f, wt in fusion["features"].items():
+        z += float(wt) * float(logit if f == "logit" and logit is not None else r[f])
+    return z
+
+
+def fusion_map5(fusion: dict[str, Any] | None, tweets: dict[str, list[dict[str, Any]]], depth: int
+                ) -> float:
+    """MAP@5 over ``tweets`` when the top ``depth`` candidates are ordered by the fusion (None:
+    the first stage's order)."""
+    from ..evaluation.claim_matching import average_precision_at
+
+    total = 0.0
+    for cands in tweets.values():
+        head, tail = cands[:depth], cands[depth:]
+        if fusion is not None:
+            head = sorted(head, key=lambda r: (-_fusion_z(fusion, r), int(r["rank"])))
+        ranked = [str(r["vclaim"]) for r in head + tail]
+        gold = {str(g) for g in cands[0]["gold"]} if cands else set()
+        total += average_precision_at(ranked, gold, 5) if gold else 0.0
+    return total / max(1, len(tweets))
+
+
+def choose_fusion(rows: Sequence[dict[str, Any]], *, folds: int = 5, seed: int = 13
+                  ) -> dict[str, Any]:
+    """Grouped (by target claim) ``folds``-fold cross-validation over :data:`FUSION_SETS` ×
+    :data:`FUSION_L2` × :data:`FUSION_DEPTHS`, by MAP@5 of the reranked ranking; BM25's order is
+    scored on the same folds. Returns the table and the best setting."""
+    tweets = _by_tweet(rows)
+    groups = sorted({str(c[0]["group"]) for c in tweets.values()})
+    random.Random(seed).shuffle(groups)
+    fold_of = {g: i % folds for i, g in enumerate(groups)}
+    table: dict[str, list[float]] = defaultdict(list)
+    for k in range(folds):
+        test = {t: c for t, c in tweets.items() if fold_of[str(c[0]["group"])] == k}
+        train_rows = [r for t, c in tweets.items() if fold_of[str(c[0]["group"])] != k for r in c]
+        table["bm25"].append(fusion_map5(None, test, 0))
+        for name, feats in FUSION_SETS.items():
+            for l2 in FUSION_L2:
+                for depth in FUSION_DEPTHS:
+                    fusion = fit_fusion(train_rows, feats, l2, depth)
+                    table[f"{name}|{l2}|{depth}"].append(fusion_map5(fusion, test, depth))
+    scores = {key: round(float(np.mean(v)), 4) for key, v in table.items()}
+    best = max((k for k in scores if k != "bm25"), key=lambda k: (scores[k], -len(k)))
+    name, l2_text, depth_text = best.split("|")
+    return {"folds": folds, "map_at_5": scores, "best": {"features": name, "l2": float(l2_text),
+                                                         "rank_depth": int(depth_text)},
+            "best_map_at_5": scores[best], "bm25_map_at_5": scores["bm25"]}
+
+
+def _recall_at_precision(with_gold: Sequence[tuple[float, int]], without_gold_best: Sequence[float],
+                         n: int, target: float) -> float:
+    """The best recall over thresholds whose precision — true matches / (matches + matches with
+    the gold claims removed) — reaches ``target`` (at least 5 matches)."""
+    best = 0.0
+    for cut in sorted({p for p, _ in with_gold}):
+        picked = [lab for p, lab in with_gold if p >= cut]
+        false_alone = sum(1 for p in without_gold_best if p >= cut)
+        if len(picked) >= 5 and sum(picked) / (len(picked) + false_alone) >= target:
+            best = max(best, sum(picked) / max(1, n))
+    return best
+
+
+def choose_match_fusion(rows: Sequence[dict[str, Any]], *, folds: int = 5, seed: int = 13,
+                        depth: int = 20, target_precision: float = 0.95) -> dict[str, Any]:
+    """The fusion the match *decision* uses, chosen apart from the ranking one: a ranking may lean
+    on features relative to the query's other candidates (``bm25_rel``), which say nothing when
+    the library holds no fact-check of the claim. Fitted on every tweet asked twice (with its
+    candidates, and :func:`without_gold`); grouped ``folds``-fold cross-validation over
+    :data:`FUSION_SETS` × :data:`FUSION_L2` by the recall at ``target_precision`` of the
+    out-of-fold best candidates (with gold: true or false match; without: false), over
+    :data:`MATCH_FUSION_SETS`."""
+    tweets = _by_tweet(rows)
+    groups = sorted({str(c[0]["group"]) for c in tweets.values()})
+    random.Random(seed).shuffle(groups)
+    fold_of = {g: i % folds for i, g in enumerate(groups)}
+    doubled = {t: (c, without_gold(c)) for t, c in tweets.items()}
+    oof: dict[str, tuple[list[tuple[float, int]], list[float]]] = {}
+    for k in range(folds):
+        train_rows = [r for t, (c, w) in doubled.items() if fold_of[str(c[0]["group"])] != k for r in c + w]
+        test = [(c, w) for c, w in doubled.values() if fold_of[str(c[0]["group"])] == k]
+        for name, feats in MATCH_FUSION_SETS.items():
+            for l2 in FUSION_L2:
+                fusion = fit_fusion(train_rows, feats, l2, depth)
+                got = oof.setdefault(f"{name}|{l2}", ([], []))
+                for c, w in test:
+                    zs = [(_fusion_z(fusion, r), int(r["label"])) for r in c[:depth]]
+                    z, lab = max(zs)
+                    got[0].append((1 / (1 + math.exp(-z)), lab))
+                    if w:
+                        got[1].append(1 / (1 + math.exp(-max(_fusion_z(fusion, r) for r in w[:depth]))))
+    scores = {key: round(_recall_at_precision(a, b, len(tweets), target_precision), 4)
+              for key, (a, b) in oof.items()}
+    best = max(scores, key=lambda k: (scores[k], -len(MATCH_FUSION_SETS[k.split("|")[0]]),
+                                      float(k.split("|")[1])))
+    name, l2_text = best.split("|")
+    return {"folds": folds, "recall_at_precision": scores, "best": {"features": name, "l2": float(l2_text)},
+            "best_recall": scores[best]}
+
+
+def _simulate_match(fusion: dict[str, Any], cands: Sequence[dict[str, Any]], threshold: float,
+                    rerank_max: int) -> tuple[float, int] | None:
+    """What :meth:`Matcher.match` would decide for one query's candidates: those whose fusion can
+    reach ``threshold`` with ``logit_max`` (at most ``rerank_max``, highest bound first) are
+    reranked; (best probability, its label), or None when none was."""
+    need = math.log(threshold / (1 - threshold))
+    bound = [(_fusion_z(fusion, r, float(fusion["logit_max"])), i) for i, r in enumerate(cands)]
+    gated = [cands[i] for z, i in sorted(bound, key=lambda b: (-b[0], b[1])) if z >= need][:rerank_max]
+    if not gated:
+        return None
+    z, label = max((_fusion_z(fusion, r), int(r["label"])) for r in gated)
+    return 1.0 / (1.0 + math.exp(-z)), label
+
+
+def calibrate(out_dir: Path, *, checkthat: Path = DEFAULT_CHECKTHAT, seed: int = 13,
+              target_precision: float = 0.95, folds: int = 5, max_tweets: int | None = None
+              ) -> dict[str, Any]:
+    """Fit the learned fusion and choose the threshold on CheckThat! 2020 task 2 *train*, split
+    by target claim (dev is never read), and write them into ``out_dir/claim_matcher.json``:
+
+    1. :func:`calibration_rows`: BM25's top candidates of every train tweet with the int8 logit and
+       the first-stage features (BM25's recall@10 on train is the hybrid's or better, its top 1
+       far better: ``benchmarks/bench_claim_matching_recall.py``).
+    2. 80% of the targets: the feature set, L2 strength and rerank depth with the best MAP@5 in
+       grouped ``folds``-fold cross-validation (:func:`choose_fusion`, BM25's order scored on the
+       same folds), then the fusion refitted on all of them.
+    3. The other 20%: the threshold, the lowest giving ``target_precision`` where each tweet is
+       asked twice, as :meth:`Matcher.match` decides (gate, at most 3 reranked) — against the
+       library, and against the library without its gold claims (features recomputed), where any
+       match is false, as for most news claims.
+    The gate needs no parameter of its own: a candidate is reranked when the fusion could reach
+    the threshold with the largest logit seen here (``logit_max``)."""
+    from ..factchecks.match import RERANK_MAX
+
+    rows = calibration_rows(out_dir, checkthat=checkthat, depth=max(FUSION_DEPTHS), max_tweets=max_tweets)
+    tweets = _by_tweet(rows)
+    groups = sorted({str(c[0]["group"]) for c in tweets.values()})
     random.Random(seed).shuffle(groups)
     held = set(groups[: len(groups) // 5])
-    fit = [r for r in rows if str(r["group"]) not in held]
-    choose = [r for r in rows if str(r["group"]) in held]
-    w = _fit_logistic(np.array([[r["logit"], r["cheap"]] for r in fit]), np.array([r["label"] for r in fit]))
-
-    def prob(r: dict[str, Any]) -> float:
-        return float(1.0 / (1.0 + np.exp(-(w[0] * r["logit"] + w[1] * r["cheap"] + w[2]))))
-
-    # Every tweet is asked twice: against the library (its best candidate is a true or a false
-    # match) and against the library without its gold claims (most news claims have no fact-check:
-    # any candidate over the threshold is then a false match).
-    best: dict[str, tuple[float, int]] = {}
-    best_without_gold: dict[str, float] = {}
-    for r in choose:
-        p = prob(r)
-        if r["tweet"] not in best or p > best[r["tweet"]][0]:
-            best[r["tweet"]] = (p, r["label"])
-        if not r["label"]:
-            best_without_gold[r["tweet"]] = max(p, best_without_gold.get(r["tweet"], 0.0))
+    fit_rows = [r for r in rows if str(r["group"]) not in held]
+    held_tweets = {t: c for t, c in tweets.items() if str(c[0]["group"]) in held}
+    cv = choose_fusion(fit_rows, folds=folds, seed=seed)
+    best = cv["best"]
+    ranking = fit_fusion(fit_rows, FUSION_SETS[best["features"]], best["l2"], best["rank_depth"])
+    depth = max(FUSION_DEPTHS)
+    cv_match = choose_match_fusion(fit_rows, folds=folds, seed=seed, depth=depth,
+                                   target_precision=target_precision)
+    doubled = [r for c in _by_tweet(fit_rows).values() for r in c + without_gold(c)]
+    fusion: dict[str, Any] = fit_fusion(doubled, MATCH_FUSION_SETS[cv_match["best"]["features"]],
+                                        cv_match["best"]["l2"], depth)
+    fusion.update({"first_stage": "bm25", "rank_depth": best["rank_depth"],
+                   "logit_max": round(float(max(r["logit"] for r in rows)), 4), "rank": ranking})
     threshold, curve = 0.99, []
     for cut in np.arange(0.30, 0.991, 0.01):
-        picked = [lab for pr, lab in best.values() if pr >= cut]
-        false_alone = sum(1 for pr in best_without_gold.values() if pr >= cut)
-        precision = sum(picked) / (len(picked) + false_alone) if picked else 1.0
-        recall = sum(picked) / len(best) if best else 0.0
+        picked = [d for d in (_simulate_match(fusion, c, float(cut), RERANK_MAX)
+                              for c in held_tweets.values()) if d is not None and d[0] >= cut]
+        false_alone = sum(1 for c in held_tweets.values()
+                          if (d := _simulate_match(fusion, without_gold(c), float(cut), RERANK_MAX))
+                          is not None and d[0] >= cut)
+        true = sum(lab for _, lab in picked)
+        precision = true / (len(picked) + false_alone) if picked else 1.0
+        recall = true / len(held_tweets) if held_tweets else 0.0
         curve.append({"threshold": round(float(cut), 2), "precision": round(precision, 4),
-                      "recall": round(recall, 4)})
+                      "recall": round(recall, 4), "matches": len(picked), "false_without_gold": false_alone})
         if precision >= target_precision and len(picked) >= 5:
             threshold = float(cut)
             break
-    # A candidate whose cheap score cannot lift it to the threshold even with the largest logit seen
-    # is not worth reranking: that bound is the gate (no match is lost to it), unless keeping
-    # ``gate_recall`` of the gold candidates needs a lower one.
-    logit_hi = float(max(r["logit"] for r in rows))
-    reach = (math.log(threshold / (1 - threshold)) - w[2] - w[0] * logit_hi) / w[1] if w[1] > 0 else 0.0
-    keep = float(np.quantile(np.array(gold_ranks), 1 - gate_recall)) if gold_ranks else 0.3
-    gate = max(0.0, float(reach))
     meta_path = out_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["fusion"] = {"logit": round(float(w[0]), 6), "cheap": round(float(w[1]), 6),
-                      "bias": round(float(w[2]), 6)}
+    meta["fusion"] = fusion
     meta["threshold"] = round(threshold, 4)
-    meta["gate"] = round(gate, 4)
+    meta.pop("gate", None)
+    held_map = {"bm25": round(fusion_map5(None, held_tweets, 0), 4),
+                "fusion": round(fusion_map5(ranking, held_tweets, best["rank_depth"]), 4)}
     meta["calibration"] = {
         "data": "CheckThat! 2020 task 2 train (research use), split by target claim: "
                 f"{len(groups) - len(held)} targets fit the fusion, {len(held)} chose the threshold",
-        "candidates_reranked_per_tweet": rerank, "rows_fit": len(fit), "rows_threshold": len(choose),
+        "first_stage": "bm25 (claim + title)", "candidates_per_tweet": max(FUSION_DEPTHS),
+        "rows_fit": len(fit_rows), "tweets_threshold": len(held_tweets),
+        "cross_validation": {"folds": folds, "grouped_by": "target claim", "ranking": best,
+                             "map_at_5_fusion": cv["best_map_at_5"], "map_at_5_bm25": cv["bm25_map_at_5"],
+                             "map_at_5_logit_cheap": max(v for k, v in cv["map_at_5"].items()
+                                                         if k.startswith("logit+cheap|")),
+                             "match": cv_match["best"],
+                             "recall_at_precision_fusion": cv_match["best_recall"],
+                             "recall_at_precision_logit_cheap": max(
+                                 v for k, v in cv_match["recall_at_precision"].items()
+                                 if k.startswith("logit+cheap|"))},
+        "map_at_5_threshold_split": held_map,
         "target_precision": target_precision,
         "precision_counts": "true matches / (matches + matches made with the gold claims removed)",
         "threshold_curve": curve[-5:],
-        "gate_rule": "lowest cheap score from which the largest logit seen reaches the threshold",
-        "gate_keeping_gold_share": {"share": gate_recall, "cheap": round(keep, 4)},
-        "gold_candidates_passing_gate": round(float(np.mean(np.array(gold_ranks) >= gate)), 4)
-        if gold_ranks else None,
+        "gate_rule": "reranked when the fusion with logit_max reaches the threshold (at most 3)",
         "auc_logit_fit_split": round(
-            _auc(np.array([r["logit"] for r in fit]), np.array([r["label"] for r in fit])), 4)}
+            _auc(np.array([r["logit"] for r in fit_rows]), np.array([r["label"] for r in fit_rows])), 4)}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    _log(f"calibrated: fusion {meta['fusion']}, threshold {threshold:.2f}, gate {gate:.3f}")
+    _log(f"calibrated: fusion {fusion}, threshold {threshold:.2f}; CV MAP@5 {cv['best_map_at_5']} "
+         f"(BM25 {cv['bm25_map_at_5']}), CV recall at precision {target_precision} "
+         f"{cv_match['best_recall']}; threshold split MAP@5 {held_map}")
     return meta
 
 
