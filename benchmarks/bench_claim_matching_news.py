@@ -63,7 +63,7 @@ MODEL: str | None = None
 
 
 def make_auditor() -> Auditor:
-    return Auditor(Settings(verify=False, claim_matcher_model=MODEL))
+    return Auditor(Settings(verify=False, factchecks=True, claim_matcher_model=MODEL))
 
 
 def horne(dump: Path | None) -> None:
