@@ -269,6 +269,14 @@ def test_a_frame_left_without_its_complement_is_no_claim_and_dangling_coordinato
     assert {x.holder.name for x in c.assertions} == {"Clarke"}
 
 
+def test_curly_apostrophes_are_parsed_as_contractions_and_kept_in_the_claim() -> None:
+    # Horne 2017 (satire/270): the small model reads "n’t" as punctuation and loses the clause.
+    text = ("At press time, sources confirmed Biden was carefully ripping several pages out of a 1973 copy"
+            " of Penthouse after realizing he couldn’t part with a “hot little minx’s” centerfold.")
+    [c] = _claims_of(text)
+    assert c.endswith("couldn’t part with a “hot little minx’s” centerfold.") and "'" not in c
+
+
 def test_agency_prefix_and_video_captions() -> None:
     # Horne 2017 (buzzfeed real/108): "(CNN)The ..." and a video's caption with its running time.
     text = ("(CNN)The Democratic National Convention kicked off Monday without its chairwoman.\n\n"

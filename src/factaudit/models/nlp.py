@@ -9,6 +9,7 @@ clause it closes (`"... in a bad way,” Senator Shelby said`), which the small 
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import Any
@@ -74,6 +75,27 @@ def _register() -> None:
 
 
 _register()
+
+
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)\u2019(?=\w)")
+
+
+def parse_text(text: str) -> str:
+    """The text the parser reads: a curly apostrophe inside a word ("couldn’t", "Obama’s") as the
+    straight one the small model was trained on (it reads "n’t" as punctuation and the clause falls
+    apart). Same length, so every offset is the article's."""
+    return _INNER_APOSTROPHE.sub("'", text)
+
+
+_STRAIGHT_INNER = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def article_words(text: str, source: str) -> str:
+    """``text`` built from the parse's tokens, with the article's own apostrophes back where
+    :func:`parse_text` straightened them (when ``source``, the article's span, uses curly ones only)."""
+    if "'" not in text or not _INNER_APOSTROPHE.search(source) or _STRAIGHT_INNER.search(source):
+        return text
+    return _STRAIGHT_INNER.sub("\u2019", text)
 
 
 def spacy_info() -> ModelInfo:

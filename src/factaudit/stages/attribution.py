@@ -26,7 +26,7 @@ from ..lexicon import (
     SUBORDINATE_MARKS,
     TITLE_WORDS,
 )
-from ..models.nlp import get_nlp, text_length
+from ..models.nlp import article_words, get_nlp, text_length
 from ..reference import (
     HUMAN_NOUNS,
     PERSONAL_PRONOUNS,
@@ -686,6 +686,7 @@ class AttributionStage(BaseStage):
         base = _doc_offset(article, sent, span) if span is not None else 0
         hedges = hedges_in(span, base, start, end) if span is not None else []
         modality = modality_of(category, span, base, start, end)
+        holder.name = article_words(holder.name, article.text)
         a = Assertion(
             id=f"a{n}",
             sentence_id=sent.id,

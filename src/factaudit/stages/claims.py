@@ -20,7 +20,7 @@ from typing import Any
 from ..document import Article, Assertion, Claim, ModelInfo, Rewrite
 from ..lexicon import REPORT_FORMS
 from ..models.checkworthiness import get_model
-from ..models.nlp import text_length
+from ..models.nlp import article_words, text_length
 from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
 
@@ -173,8 +173,8 @@ class ClaimsStage(BaseStage):
                     span, off = whole
                     resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
             claims.extend(
-                Claim(id="", assertion_id=a.id, text=text, start=cs, end=ce, sentence_id=a.sentence_id,
-                      rewrites=[rw])
+                Claim(id="", assertion_id=a.id, text=article_words(text, a.text), start=cs, end=ce,
+                      sentence_id=a.sentence_id, rewrites=[rw])
                 for text, cs, ce, rw in appositives
             )
             if _non_claim(span, resolved, title=title) is not None:
@@ -186,7 +186,7 @@ class ClaimsStage(BaseStage):
                     Claim(
                         id=f"c{len(claims) + 1}",
                         assertion_id=a.id,
-                        text=t,
+                        text=article_words(t, a.text),
                         start=a.start,
                         end=a.end,
                         sentence_id=a.sentence_id,
@@ -195,8 +195,8 @@ class ClaimsStage(BaseStage):
                             Rewrite(
                                 start=off + span.doc[r.lo].idx,
                                 end=off + span.doc[r.hi - 1].idx + len(span.doc[r.hi - 1].text),
-                                original=span.doc[r.lo : r.hi].text,
-                                replacement=r.text,
+                                original=article_words(span.doc[r.lo : r.hi].text, a.text),
+                                replacement=article_words(r.text, article.text),
                                 antecedent_start=r.antecedent[0] if r.antecedent else None,
                                 antecedent_end=r.antecedent[1] if r.antecedent else None,
                             )

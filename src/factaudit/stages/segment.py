@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import Article, Block, BlockKind, ModelInfo, QAPair, Sentence, Span
-from ..models.nlp import get_nlp, spacy_info
+from ..models.nlp import get_nlp, parse_text, spacy_info
 from . import BaseStage
 
 #: A block longer than this is parsed in pieces (bounded memory and time per spaCy call).
@@ -218,7 +218,7 @@ class SegmentStage(BaseStage):
         article.nlp = {}
         long_cut = 0
         for (block_id, us, _), doc in zip(
-            units, nlp.pipe((text[s:e] for _, s, e in units), batch_size=64), strict=True
+            units, nlp.pipe((parse_text(text[s:e]) for _, s, e in units), batch_size=64), strict=True
         ):
             article.nlp.setdefault(block_id, []).append((us, doc))
             for sent in doc.sents:
