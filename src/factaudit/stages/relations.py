@@ -16,7 +16,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..document import Article, Assertion, Entity, Relation, Span
-from ..models.nlp import text_length
+from ..models.nlp import article_words, text_length
 from . import BaseStage
 
 NODE_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
@@ -174,16 +174,18 @@ class _Graph:
         #: Article offset of a pronoun → the referent the claims stage resolved it to with certainty.
         self.rewrites: dict[int, str] = {}
         self.claim_text = {c.id: c.plain_text for c in article.claims}
+        self.source = article.text
         for chunks in article.nlp.values():
             for _, doc in chunks:
                 for ent in doc.ents:
                     if ent.label_ == "PERSON" and len(ent) >= 2:
-                        self.alias.setdefault(ent[-1].text.lower(), _clean(ent.text))
+                        full = article_words(_clean(ent.text), article.text)
+                        self.alias.setdefault(ent[-1].text.lower(), full)
 
     # -- nodes ----------------------------------------------------------------------------------
 
     def node(self, name: str, etype: str, start: int | None = None, end: int | None = None) -> str:
-        name = _clean(name)
+        name = article_words(_clean(name), self.source)  # "O’Reilly" as the article spells it
         key = self.alias.get(name.lower(), name)
         nid = "e:" + key.lower()
         if nid not in self.nodes:
