@@ -491,3 +491,11 @@ def test_participle_reports_one_of_a_group_and_claiming_a_victim() -> None:
     assert (b.holder.kind, b.holder.name) == ("unnamed_group", "top Democrat")
     [c] = analyse("Movie studio efforts to stop piracy have claimed a high-profile victim.").assertions
     assert c.holder.kind == "author"
+
+
+def test_a_stance_adjective_with_its_proposition_is_held_by_its_subject() -> None:
+    # BBC-style: "Some are worried that ..." puts the view in unnamed mouths.
+    text = "Some are worried that Turkey's growing population might make integration difficult."
+    [a] = analyse(text).assertions
+    assert (a.holder.kind, a.holder.name) == ("unnamed_group", "some") and a.hedged
+    assert a.text.startswith("Some are worried")

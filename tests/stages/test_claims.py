@@ -287,6 +287,14 @@ def test_agency_prefix_and_video_captions() -> None:
     ]
 
 
+def test_bare_reporting_frames_related_links_and_as_fragments_are_no_claims() -> None:
+    # Horne 2017 (real/157).
+    text = ("America was founded by and for whites, they say. The KKK members insisted in an interview with"
+            " The Associated Press.\n\nRelated: Charleston Church Massacre Survivor Tells of Watching Son Die"
+            " as Trial Begins.\n\nJust as Yahweh in the Bible told us to be.")
+    assert _claims_of(text) == ["America was founded by and for whites."]
+
+
 def test_a_focus_adverb_does_not_hide_a_subordinate_fragment() -> None:
     assert _claims_of("Just because he’s Barack Obama and he hates fossil fuels.") == []
     assert _claims_of("Before the camera abruptly cut away.") == []

@@ -243,6 +243,15 @@ class AttributionStage(BaseStage):
                 if pobj:
                     according.append(pobj[0])
                 continue
+            if low in _STANCE_ADJECTIVES and tok.dep_ == "acomp" and any(
+                c.dep_ == "ccomp" for c in tok.children
+            ):
+                # "Some are worried that Turkey's population might ...", "Officials are confident
+                # that ...": the subject holds the view.
+                subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+                if subj is not None:
+                    reporters.append((tok, subj))
+                    continue
             if tok.pos_ == "NOUN" and low in CONCERN_VERBS:
                 continue
             children = list(tok.children)
@@ -331,7 +340,7 @@ class AttributionStage(BaseStage):
                     if marks & SUBORDINATE_MARKS:
                         subtree -= {t.i for t in child.subtree}
             small = len([t for t in verb.subtree if not t.is_punct]) <= 3
-            whole = verb.dep_ == "parataxis" or small or (
+            whole = verb.dep_ in ("parataxis", "acomp") or small or (
                 verb.dep_ == "ROOT" and (_has_outer_ccomp(verb) or _closes_quote(verb, subj, quoted))
             )
             content = None
@@ -848,6 +857,11 @@ def _said_by(held: Holder, span: Any, how: str | None) -> _Clause:
     )
 
 
+#: Adjectives of a stance towards a proposition ("are worried that ...").
+_STANCE_ADJECTIVES = frozenset(
+    {"worried", "concerned", "afraid", "fearful", "convinced", "confident", "sure", "certain", "optimistic",
+     "pessimistic", "sceptical", "skeptical", "adamant", "hopeful", "doubtful", "aware"}
+)
 #: Participles that report what their clause's subject said: "Obama issued a statement, saying ...".
 _SAYING = frozenset({"saying", "adding", "noting", "explaining", "stating", "writing", "telling"})
 #: "claimed a high-profile victim", "claimed the title": to claim a thing, not to say something.

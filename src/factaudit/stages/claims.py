@@ -177,7 +177,9 @@ class ClaimsStage(BaseStage):
                       sentence_id=a.sentence_id, rewrites=[rw])
                 for text, cs, ce, rw in appositives
             )
-            if _non_claim(span, resolved, title=title) is not None:
+            if _non_claim(span, resolved, title=title) is not None or (
+                a.reporting_verb and _bare_frame(span, a.reporting_verb)
+            ):
                 non_claims += 1
                 _update_ctx(span, ctx, resolved)
                 continue
@@ -412,7 +414,7 @@ def _resolve(
 _POINTER = re.compile(
     r"(?:(?:here|below)(?:'s|’s| is| are)\b.*(?:\b(?:transcript|video|clip|footage|guide|list|look|text|"
     r"statement|photos?|pictures?|map|timeline|breakdown|rundown|summary|excerpts?|what|how|why)\b|:\s*$)"
-    r"|read more\b|click here\b)",
+    r"|read more\b|click here\b|(?:related|see also|also read|more)\s*:)",
     re.I | re.S,
 )
 #: Verbs that open a call to action ("Share this story", "Watch the speech below", "Find out how").
@@ -438,7 +440,7 @@ _GLUED_SOURCE = re.compile(r"^[A-Z][A-Za-z]{1,10}\)(\w+)$")
 _NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation")
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
 _FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since",
-                   "before", "after", "until"}
+                   "before", "after", "until", "as"}
 #: Focus adverbs that may open a fragment: "Just because he’s Barack Obama." (not "only", "even":
 #: "Only because the Fed cut rates did the economy recover" has its main clause).
 #: A verb's complements: without any of them in the statement, what is left is a frame.
@@ -458,6 +460,15 @@ _SAY_FORMS = {
     "write", "writes", "wrote", "explain", "explains", "explained", "continue", "continues", "continued",
     "conclude", "concludes", "concluded", "ask", "asks", "asked", "reply", "replies", "replied",
 }
+
+
+def _bare_frame(span: Any, verb: str) -> bool:
+    """'The KKK members insisted in an interview with The Associated Press.': the statement's own
+    reporting verb with nothing reported (its content is another sentence's)."""
+    root = span.root
+    return root.text == verb and not any(
+        c.dep_ in (*_COMPLEMENTS, "dative", "parataxis") for c in root.children
+    )
 
 
 def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> str | None:
