@@ -293,6 +293,10 @@ def test_bare_reporting_frames_related_links_and_as_fragments_are_no_claims() ->
             " The Associated Press.\n\nRelated: Charleston Church Massacre Survivor Tells of Watching Son Die"
             " as Trial Begins.\n\nJust as Yahweh in the Bible told us to be.")
     assert _claims_of(text) == ["America was founded by and for whites."]
+    # Other stories' headlines run together (Horne 2017, buzzfeed fake/32).
+    links = ("Trump Claims Not Deporting Obamas Under Muslim Ban Would Be ‘Discriminatory’ | Obama Refusing"
+             " To Leave")
+    assert _claims_of(links) == []
 
 
 def test_a_focus_adverb_does_not_hide_a_subordinate_fragment() -> None:

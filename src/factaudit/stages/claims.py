@@ -462,6 +462,15 @@ _SAY_FORMS = {
 }
 
 
+def _link_list(toks: list[Any]) -> bool:
+    """'Trump Claims Not Deporting Obamas Would Be ‘Discriminatory’ | Obama refusing to leave': other
+    stories' headlines run together with a separator, in title case."""
+    if not any(t.text in ("|", "•") for t in toks):
+        return False
+    words = [t for t in toks if t.is_alpha and len(t.text) > 3]
+    return bool(words) and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
+
+
 def _bare_frame(span: Any, verb: str) -> bool:
     """'The KKK members insisted in an interview with The Associated Press.': the statement's own
     reporting verb with nothing reported (its content is another sentence's)."""
@@ -485,7 +494,7 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
     if _TRAILING_DATE.sub("", span.text.rstrip()).rstrip().rstrip("”’\"') ").endswith("?"):
         return "question"  # also a linked headline with its date: "Can X Keep You Safe? SEPT. 24, 2016"
     first = toks[0]
-    if _POINTER.match(span.text.lstrip()) or _EMBED.search(span.text):
+    if _POINTER.match(span.text.lstrip()) or _EMBED.search(span.text) or _link_list(toks):
         return "a pointer to other content (here is ..., a video or link line)"
     verb = toks[1] if first.lower_ == "please" and len(toks) > 1 else first
     if verb.tag_ == "VB" and verb.dep_ == "ROOT" and verb.lower_ in _ACTION_VERBS and not any(
