@@ -499,3 +499,17 @@ def test_a_stance_adjective_with_its_proposition_is_held_by_its_subject() -> Non
     [a] = analyse(text).assertions
     assert (a.holder.kind, a.holder.name) == ("unnamed_group", "some") and a.hedged
     assert a.text.startswith("Some are worried")
+
+
+def test_breaking_is_no_speaker_and_a_quote_after_a_paraphrase_is_the_paraphrased_persons() -> None:
+    # Horne 2017 (buzzfeed fake/32): link lines, then "Obama even suggested ... “I’ve instructed ...”".
+    a = analyse(
+        "Trump Claims Not Deporting Obamas Would Be ‘Discriminatory’ | Obama refusing to leave\n"
+        "BREAKING: Trump Claims Not Deporting Obamas Under Muslim Ban Would Be ‘Discriminatory’ | Obama"
+        " refusing to leave\n"
+        "Obama even suggested he will barricade himself inside the White House. “I’ve instructed the Secret"
+        " Service to use full force in defending the White House.”"
+    )
+    assert "Breaking" not in {x.holder.name for x in a.assertions}
+    quote = next(x for x in a.assertions if "instructed" in x.text)
+    assert quote.holder.name == "Obama"

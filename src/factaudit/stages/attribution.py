@@ -716,7 +716,9 @@ class AttributionStage(BaseStage):
 
 
 _HANDLE = re.compile(r"^\s*(@\w{2,30})\b")
-_NOT_LABELS = {"Q", "A", "UPDATE", "EDITOR'S NOTE", "NOTE", "WATCH", "SOURCE", "READ MORE", "RELATED"}
+_NOT_LABELS = {"Q", "A", "UPDATE", "EDITOR'S NOTE", "NOTE", "WATCH", "SOURCE", "READ MORE", "RELATED",
+               "BREAKING", "BREAKING NEWS", "EXCLUSIVE", "VIDEO", "PHOTOS", "ALERT", "JUST IN", "LIVE",
+               "UPDATED", "CORRECTION", "WARNING", "REPORT", "OPINION", "ANALYSIS", "FACT CHECK"}
 
 
 def _speaker_label(block_text: str) -> str | None:

@@ -100,7 +100,8 @@ def _separate_lines(text: str, lines: list[tuple[int, int]]) -> bool:
         if _LINE_END.search(line):
             continue
         nxt = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else ""
-        if len(line.split()) <= 16 and (not nxt or nxt[:1].isupper()):
+        words = [w for w in line.split() if w not in ("|", "•", "-", "–", "—")]  # headline separators
+        if len(words) <= 16 and (not nxt or nxt[:1].isupper()):
             continue
         return False
     return True
