@@ -575,7 +575,12 @@ class AttributionStage(BaseStage):
                                                                                   and own.label_ == "NORP"))))
             and (own is None or own.label_ == "NORP")
             and head_low not in GROUP_NOUNS | SOURCE_NOUNS
-            and (head_low in _EPITHETS or own is not None)
+            and (head_low in _EPITHETS or own is not None or (
+                head_low in HUMAN_NOUNS | _PERSON_ROLES and any(
+                    c.dep_ == "amod" and (c.lower_ in _EPITHET_MODIFIERS or c.lower_.endswith("-year-old"))
+                    for c in tok.children
+                )
+            ))
             # "the Indiana governor", "the Manhattan billionaire"; not "the Senate historian" (a role
             # in a body: an unnamed source).
             and not any(c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"
@@ -744,8 +749,13 @@ _EPITHETS = frozenset(
      "politician", "democrat", "republican", "conservative", "liberal", "star", "actor", "actress",
      "singer", "player", "striker", "coach", "boss", "veteran", "former", "pow", "president-elect",
      "nominee", "incumbent", "lawmaker", "congressman", "congresswoman", "senator", "governor",
-     "president", "premier", "chancellor", "mayor", "minister", "ambassador", "candidate"}
+     "president", "premier", "chancellor", "mayor", "minister", "ambassador", "candidate", "neurosurgeon",
+     "surgeon", "magnate", "entrepreneur", "heiress", "rapper", "comedian", "filmmaker",
+     "frontrunner", "front-runner", "challenger", "hopeful"}
 )
+#: Modifiers that make a description one known person: "the retired neurosurgeon", "the 70-year-old".
+_EPITHET_MODIFIERS = frozenset({"retired", "former", "outgoing", "embattled", "incoming", "beleaguered",
+                                "veteran", "late", "disgraced", "ousted", "jailed"})
 #: Quantifiers that head a partitive holder ("several of them", "one of these").
 _PARTITIVES = frozenset(
     {"several", "some", "many", "most", "one", "two", "few", "all", "both", "none", "each"}
