@@ -419,8 +419,8 @@ def test_a_definite_description_of_a_named_person_is_that_person_likely_not_a_gr
     h = a.assertions[-1].holder
     assert (h.kind, h.name, h.likely, h.resolved_from) == ("named", "Trump", True, "The businessman")
     # "The retired neurosurgeon" (Horne 2017, satire/212) is the person just quoted, likely.
-    b = analyse("“I did not want to be in charge of it,” Ben Carson said.\n\nThe retired neurosurgeon said that"
-                " he was looking forward to taking the reins at HUD.")
+    b = analyse("“I did not want to be in charge of it,” Ben Carson said.\n\nThe retired neurosurgeon said"
+                " that he was looking forward to taking the reins at HUD.")
     h2 = b.assertions[-1].holder
     assert (h2.kind, h2.likely) == ("named", True) and "Carson" in h2.name
     # With nobody named before it, it stays unresolved rather than becoming an unnamed group.
