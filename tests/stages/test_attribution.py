@@ -518,3 +518,12 @@ def test_breaking_is_no_speaker_and_a_quote_after_a_paraphrase_is_the_paraphrase
     assert "Breaking" not in {x.holder.name for x in a.assertions}
     quote = next(x for x in a.assertions if "instructed" in x.text)
     assert quote.holder.name == "Obama"
+
+
+def test_it_after_a_source_speaking_through_a_document_is_that_source() -> None:
+    a = analyse('Mr Crosby\'s statement said: "The Conservative Party has been making an impact on tax."'
+                ' It added: "The Labour Party will be wanting to distract attention."')
+    assert [(x.holder.kind, x.holder.name) for x in a.assertions] == [("named", "Crosby")] * 2
+    # An "it" with no such document before it stays unresolved.
+    [b] = analyse('It added: "The Labour Party will be wanting to distract attention."').assertions
+    assert b.holder.unresolved

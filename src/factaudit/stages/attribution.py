@@ -55,6 +55,9 @@ class _Refs:
     speaker: Holder | None = None
     #: The article text before this sentence: "the spokesman" is only someone introduced already.
     before: str = ""
+    #: The holder of the previous sentence when it spoke through a document ("Mr Crosby's statement
+    #: said ...": "It added ..." is the same source).
+    document: Holder | None = None
 
 
 @dataclass
@@ -67,6 +70,8 @@ class _Clause:
     whole: bool = False
     #: The reporting verb stands inside a quotation: a report within someone's quoted words.
     in_quote: bool = False
+    #: The reporting verb's subject word ("statement" in "Mr Crosby's statement said").
+    subject: str | None = None
 
 
 class AttributionStage(BaseStage):
@@ -98,6 +103,7 @@ class AttributionStage(BaseStage):
         #: The speaker of the latest quotation and the index of its block: a quotation that runs on
         #: into the next paragraphs (each opening with a quote mark) is still theirs.
         speaker: tuple[Holder, int] | None = None
+        document: Holder | None = None
         #: The handle of an embedded tweet being read, and where it starts.
         tweet: tuple[Holder, int] | None = None
         #: The speaker of the transcript turn being read ("NAME: ...") and its block.
@@ -111,7 +117,7 @@ class AttributionStage(BaseStage):
             if sent.text.rstrip().endswith("?") or not _LETTERS.search(sent.text):
                 continue
             refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None,
-                         article.text[: sent.start])
+                         article.text[: sent.start], document)
             span = _sentence_span(article, sent)
             clauses = self._clauses(span, recent, refs) if span is not None else []
             quoted = span is not None and _mostly_quoted(span, block.text, sent.start - block.start)
@@ -174,6 +180,10 @@ class AttributionStage(BaseStage):
                 clauses = [_said_by(speaker[0], span, "(continued quotation)" if not label else None)]
             recent.extend(c.holder for c in clauses if c.holder.kind in ("named", "unnamed_group"))
             rows.append((sent, block, span, clauses, quoted))
+            spoke = [c for c in clauses if c.holder.kind in ("named", "unnamed_group")]
+            if spoke:
+                doc_clause = next((c for c in spoke if c.subject in _DOCUMENT_HEADS), None)
+                document = doc_clause.holder if doc_clause is not None else None
         # Pass 2: a quoted sentence before its attribution in the same paragraph ("“A. B,” Cruz
         # said." — "A." is Cruz's too).
         for i, (sent, block, span, clauses, quoted) in enumerate(rows):
@@ -384,6 +394,7 @@ class AttributionStage(BaseStage):
                     content=content,
                     whole=whole,
                     in_quote=verb.i in quoted,
+                    subject=subj.lower_ if subj is not None else None,
                 )
             )
         if not clauses and according:
@@ -469,6 +480,10 @@ class AttributionStage(BaseStage):
                 return Holder(kind="unnamed_group", name=sp.name, start=start, end=end,
                               resolved_from=tok.text)
             return Holder(kind="named", name=tok.text, start=start, end=end, unresolved=True)
+        if low == "it" and refs.document is not None:
+            d = refs.document
+            return Holder(kind=d.kind, name=d.name, start=start, end=end, resolved_from=tok.text,
+                          entity_type=d.entity_type)
         if low in _PRONOUN_GROUP or low == "it":
             want_group = low in _PRONOUN_GROUP
             for h in reversed(recent[-3:]):
@@ -756,6 +771,10 @@ _EPITHETS = frozenset(
 #: Modifiers that make a description one known person: "the retired neurosurgeon", "the 70-year-old".
 _EPITHET_MODIFIERS = frozenset({"retired", "former", "outgoing", "embattled", "incoming", "beleaguered",
                                 "veteran", "late", "disgraced", "ousted", "jailed"})
+#: Documents a source speaks through: "It added" after "Mr Crosby's statement said" is Crosby.
+_DOCUMENT_HEADS = frozenset({"statement", "report", "letter", "study", "survey", "memo", "email", "filing",
+                             "lawsuit", "complaint", "ruling", "judgment", "judgement", "indictment", "book",
+                             "release", "document", "paper", "analysis", "review", "audit", "poll"})
 #: Quantifiers that head a partitive holder ("several of them", "one of these").
 _PARTITIVES = frozenset(
     {"several", "some", "many", "most", "one", "two", "few", "all", "both", "none", "each"}
