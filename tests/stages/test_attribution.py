@@ -527,3 +527,11 @@ def test_it_after_a_source_speaking_through_a_document_is_that_source() -> None:
     # An "it" with no such document before it stays unresolved.
     [b] = analyse('It added: "The Labour Party will be wanting to distract attention."').assertions
     assert b.holder.unresolved
+
+
+def test_hoping_to_act_is_narrated_but_hoping_that_is_a_view() -> None:
+    text = "The Reagan administration officials hoped to secure the release of several U.S. hostages."
+    [a] = analyse(text).assertions
+    assert a.holder.kind == "author"
+    [b] = analyse("Officials hope that the deal will close in March.").assertions
+    assert b.holder.kind == "unnamed_group"

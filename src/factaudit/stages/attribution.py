@@ -902,8 +902,9 @@ _CLAIMED_THINGS = frozenset({"victim", "victims", "life", "lives", "title", "tit
 
 
 def _act_not_report(verb: Any) -> bool:
-    """'It agreed to leave the door open', 'Deutsche Boerse might consider selling', 'efforts have
-    claimed a victim': an act or an intention in the author's narration, not a reported statement."""
+    """'It agreed to leave the door open', 'officials hoped to secure the release', 'Deutsche Boerse
+    might consider selling', 'efforts have claimed a victim': an act or an intention in the author's
+    narration, not a reported statement."""
     low = verb.lower_
     if low.startswith("claim") and any(c.dep_ == "dobj" and c.lower_ in _CLAIMED_THINGS
                                        for c in verb.children):
@@ -911,7 +912,8 @@ def _act_not_report(verb: Any) -> bool:
     xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
     if not xcomp or any(c.dep_ == "ccomp" for c in verb.children):
         return False
-    if low.startswith(("agree", "disagree", "refus", "promis", "vow", "pledg", "offer", "threat")):
+    if low.startswith(("agree", "disagree", "refus", "promis", "vow", "pledg", "offer", "threat", "hope",
+                       "hoping")):
         return True
     return low.startswith("consider") and xcomp[0].tag_ == "VBG"
 
