@@ -535,3 +535,11 @@ def test_hoping_to_act_is_narrated_but_hoping_that_is_a_view() -> None:
     assert a.holder.kind == "author"
     [b] = analyse("Officials hope that the deal will close in March.").assertions
     assert b.holder.kind == "unnamed_group"
+
+
+def test_an_agentless_report_inside_a_relative_clause_leaves_the_statement_the_authors() -> None:
+    # Horne 2017 (real/191).
+    text = ("At Mar-a-Lago, the president-elect met with Luis Quinonez, who runs a company with military ties"
+            " and is said to be under consideration for VA secretary.")
+    [a] = analyse(text).assertions
+    assert a.holder.kind == "author"

@@ -298,7 +298,10 @@ class AttributionStage(BaseStage):
                     subj = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
                 passive = "auxpass" in deps or "nsubjpass" in deps
                 if passive and "agent" not in deps:
-                    if tok.dep_ not in ("advcl", "pcomp"):
+                    top = tok
+                    while top.dep_ == "conj" and top.head.i != top.i:
+                        top = top.head  # "who runs a company and is said to be ...": still the relcl
+                    if top.dep_ not in ("advcl", "pcomp", "relcl", "acl"):
                         # "... was criticised after it was revealed that ...": a subordinate
                         # clause's agentless report does not make the whole sentence agentless.
                         agentless.append((tok, f"{_phrase(tok)}"))
