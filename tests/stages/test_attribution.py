@@ -543,3 +543,9 @@ def test_an_agentless_report_inside_a_relative_clause_leaves_the_statement_the_a
             " and is said to be under consideration for VA secretary.")
     [a] = analyse(text).assertions
     assert a.holder.kind == "author"
+
+
+def test_a_denial_is_the_authors_report_not_the_deniers_claim() -> None:
+    # Horne 2017 (buzzfeed fake/48): Clinton does not assert that she knew.
+    [a] = analyse("Under oath Hillary Clinton denied she knew about the shipments in 2013.").assertions
+    assert a.holder.kind == "author" and a.content is None

@@ -282,6 +282,10 @@ class AttributionStage(BaseStage):
                 ):
                     # "Nobody should doubt that terrorists wanted to attack the UK": the speaker's claim.
                     continue
+                if low in _DENIALS and "ccomp" in deps:
+                    # "Clinton denied she knew about the shipments": she does not assert the content;
+                    # the statement is the author's report of a denial.
+                    continue
                 if "neg" in deps or low in _FACTIVE_REPORTS:
                     # "Officials did not immediately confirm if ...": nobody asserts the content;
                     # "Trump revealed that ...": the author presents it as fact.
@@ -784,6 +788,9 @@ _PARTITIVES = frozenset(
 )
 #: Reporting verbs that present their content as fact (the author's, not the subject's, claim).
 _FACTIVE_REPORTS = frozenset({"reveal", "revealed", "reveals", "revealing"})
+#: Reporting verbs whose holder asserts the content is false.
+_DENIALS = frozenset({"deny", "denies", "denied", "denying", "dispute", "disputes", "disputed", "disputing",
+                      "reject", "rejects", "rejected", "rejecting"})
 #: "Police identified the gunman as ...": an identification is an assertion by its subject.
 _IDENTIFY_FORMS = frozenset({"identify", "identified", "identifies"})
 #: Definite descriptions that stand for the entity the article named last ("the firm" → the last
