@@ -549,3 +549,10 @@ def test_a_denial_is_the_authors_report_not_the_deniers_claim() -> None:
     # Horne 2017 (buzzfeed fake/48): Clinton does not assert that she knew.
     [a] = analyse("Under oath Hillary Clinton denied she knew about the shipments in 2013.").assertions
     assert a.holder.kind == "author" and a.content is None
+
+
+def test_a_view_in_the_passive_with_no_one_holding_it_is_agentless() -> None:
+    [a] = analyse("Its ownership of Clearstream was seen as the main stumbling block to a deal.").assertions
+    assert a.holder.kind == "agentless" and a.hedged
+    [b] = analyse("The deal was seen by analysts as the main stumbling block.").assertions
+    assert b.holder.kind != "agentless"

@@ -267,6 +267,19 @@ class AttributionStage(BaseStage):
             children = list(tok.children)
             deps = {c.dep_ for c in children}
             identifies = low in _IDENTIFY_FORMS and "as" in {c.lower_ for c in children if c.dep_ == "prep"}
+            if (
+                low in _VIEWED_AS
+                and tok.tag_ == "VBN"
+                and "auxpass" in deps
+                and "agent" not in deps
+                and tok.i + 1 < len(tok.doc)
+                and tok.doc[tok.i + 1].lower_ in ("as", "to")
+                and tok.dep_ not in ("relcl", "acl", "advcl", "pcomp")
+            ):
+                # "Its ownership of Clearstream was seen as the main stumbling block": a view nobody
+                # is named for.
+                agentless.append((tok, f"{_phrase(tok)}"))
+                continue
             if (low in REPORT_FORMS or identifies) and tok.pos_ == "VERB":
                 if tok.dep_ in ("relcl", "acl"):
                     # "... electors that some opponents said could materialize": a reporting verb
@@ -788,6 +801,9 @@ _PARTITIVES = frozenset(
 )
 #: Reporting verbs that present their content as fact (the author's, not the subject's, claim).
 _FACTIVE_REPORTS = frozenset({"reveal", "revealed", "reveals", "revealing"})
+#: Passives of a view with no one holding it: "was seen as", "is regarded as", "is thought to".
+_VIEWED_AS = frozenset({"seen", "viewed", "regarded", "perceived", "deemed", "rumoured", "rumored",
+                        "understood", "considered", "thought", "believed", "tipped", "touted"})
 #: Reporting verbs whose holder asserts the content is false.
 _DENIALS = frozenset({"deny", "denies", "denied", "denying", "dispute", "disputes", "disputed", "disputing",
                       "reject", "rejects", "rejected", "rejecting"})
