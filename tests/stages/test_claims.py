@@ -277,6 +277,11 @@ def test_curly_apostrophes_are_parsed_as_contractions_and_kept_in_the_claim() ->
     assert c.endswith("couldn’t part with a “hot little minx’s” centerfold.") and "'" not in c
 
 
+def test_bracketed_antecedents_keep_the_articles_apostrophes(seed: Article) -> None:
+    added = [c.text for c in seed.claims if "[" in c.text]
+    assert added and not any("'" in t for t in added), added
+
+
 def test_agency_prefix_and_video_captions() -> None:
     # Horne 2017 (buzzfeed real/108): "(CNN)The ..." and a video's caption with its running time.
     text = ("(CNN)The Democratic National Convention kicked off Monday without its chairwoman.\n\n"

@@ -173,7 +173,7 @@ class ClaimsStage(BaseStage):
                     span, off = whole
                     resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
             claims.extend(
-                Claim(id="", assertion_id=a.id, text=article_words(text, a.text), start=cs, end=ce,
+                Claim(id="", assertion_id=a.id, text=article_words(text, article.text), start=cs, end=ce,
                       sentence_id=a.sentence_id, rewrites=[rw])
                 for text, cs, ce, rw in appositives
             )
@@ -188,7 +188,7 @@ class ClaimsStage(BaseStage):
                     Claim(
                         id=f"c{len(claims) + 1}",
                         assertion_id=a.id,
-                        text=article_words(t, a.text),
+                        text=article_words(t, article.text),
                         start=a.start,
                         end=a.end,
                         sentence_id=a.sentence_id,
