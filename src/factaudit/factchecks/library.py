@@ -92,16 +92,35 @@ def _url_key(url: str) -> int:
     return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def _detector() -> Callable[[str], tuple[str, float]]:
-    from ..extract.language import load_identifier
+#: Entries read ahead so that their claims' languages are identified in one batch.
+_LANGUAGE_BATCH = 1024
 
-    ident = load_identifier()
 
-    def classify(text: str) -> tuple[str, float]:
-        lang, prob = ident.classify(text)
-        return str(lang), float(prob)
+def _with_languages(entries: Iterable[RawEntry | FactCheck], detect: bool
+                    ) -> Iterator[tuple[RawEntry, str | None]]:
+    """Each entry with the language of its claim: the feed's own, else (when ``detect``) the
+    identifier's guess when it is confident (or English), else None. Claims are identified in
+    batches of :data:`_LANGUAGE_BATCH` (``classify_many``: the import's costliest step otherwise)."""
+    from ..extract.language import classify_many
 
-    return classify
+    def flush(chunk: list[RawEntry]) -> Iterator[tuple[RawEntry, str | None]]:
+        todo = [i for i, r in enumerate(chunk) if detect and r.entry is not None and not r.entry.language]
+        guesses = dict(zip(todo, classify_many([" ".join(chunk[i].entry.claim_reviewed.split())  # type: ignore[union-attr]
+                                                for i in todo]), strict=True)) if todo else {}
+        for i, r in enumerate(chunk):
+            lang = r.entry.language if r.entry is not None else None
+            if i in guesses:
+                guess, prob = guesses[i]
+                lang = guess if prob >= LANGUAGE_CONFIDENCE or guess == "en" else None
+            yield r, lang
+
+    chunk: list[RawEntry] = []
+    for item in entries:
+        chunk.append(item if isinstance(item, RawEntry) else RawEntry(item))
+        if len(chunk) >= _LANGUAGE_BATCH:
+            yield from flush(chunk)
+            chunk = []
+    yield from flush(chunk)
 
 
 def _record(row: tuple[Any, ...]) -> FactCheck:
@@ -243,14 +262,12 @@ class FactCheckLibrary:
         stats = ImportStats()
         seen: set[int] = set()
         db = self.store._db
-        detect = _detector() if detect_language else None
         started = time.perf_counter()
         meta_updates = 0
 
         def documents() -> Iterator[SourceDocument]:
             nonlocal meta_updates
-            for item in entries:
-                raw = item if isinstance(item, RawEntry) else RawEntry(item)
+            for raw, lang in _with_languages(entries, detect_language):
                 stats.read += 1
                 for note in raw.notes:
                     stats.notes[note] += 1
@@ -272,10 +289,6 @@ class FactCheckLibrary:
                 if row is not None and row[0] != source:
                     stats.duplicate_urls += 1
                     continue
-                lang = e.language
-                if not lang and detect is not None:
-                    guess, prob = detect(claim)
-                    lang = guess if prob >= LANGUAGE_CONFIDENCE or guess == "en" else None
                 stats.languages[lang or "unknown"] += 1
                 meta = {"rating": e.rating, "normalised": e.normalised, "publisher": e.publisher,
                         "language": lang}

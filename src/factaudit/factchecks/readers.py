@@ -115,8 +115,14 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    lowered = {str(k).lower().lstrip("@"): v for k, v in record.items()}
+def _lowered(record: dict[str, Any]) -> dict[str, Any]:
+    return {str(k).lower().lstrip("@"): v for k, v in record.items()}
+
+
+def _first(record: dict[str, Any], keys: tuple[str, ...], *, lowered: dict[str, Any] | None = None) -> Any:
+    """The first non-empty value under ``keys`` (case-insensitive, "@" ignored); pass ``lowered``
+    (:func:`_lowered`) when reading several fields of one record."""
+    lowered = _lowered(record) if lowered is None else lowered
     for key in keys:
         v = lowered.get(key)
         if v not in (None, "", [], {}):
@@ -207,19 +213,20 @@ def entries_from_record(record: Any) -> Iterator[RawEntry]:
 
 
 def _flat(record: dict[str, Any]) -> RawEntry:
-    claim = _text(_first(record, _CLAIM_KEYS))
+    low = _lowered(record)
+    claim = _text(_first(record, _CLAIM_KEYS, lowered=low))
     if not claim:
         return RawEntry(skip="no claim text")
-    url = _text(_first(record, _URL_KEYS))
+    url = _text(_first(record, _URL_KEYS, lowered=low))
     if not url:
         return RawEntry(skip="no fact-check URL")
-    rating = _text(_first(record, _RATING_KEYS))
+    rating = _text(_first(record, _RATING_KEYS, lowered=low))
     if not rating:
         return RawEntry(skip="no rating")
-    language = _text(_first(record, _LANGUAGE_KEYS)).lower()[:2] or None
+    language = _text(_first(record, _LANGUAGE_KEYS, lowered=low)).lower()[:2] or None
     return RawEntry(FactCheck(claim_reviewed=_cut(claim), rating=rating[:200], url=url,
-                              publisher=_text(_first(record, _PUBLISHER_KEYS)) or None,
-                              date=iso_date(_first(record, _DATE_KEYS)), language=language))
+                              publisher=_text(_first(record, _PUBLISHER_KEYS, lowered=low)) or None,
+                              date=iso_date(_first(record, _DATE_KEYS, lowered=low)), language=language))
 
 
 # ------------------------------------------------------------------------------------------- formats
