@@ -47,6 +47,8 @@ _NAME = re.compile(
     r"[A-Z][\w’'.&-]*)*"
 )
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+#: A possessive ending, dropped from a name as reports show it ("Musk’s" is about Musk).
+_POSSESSIVE = re.compile(r"['’]s?$")
 #: A sentence that refers to its subject by a pronoun or a definite description.
 ANAPHOR: Final = re.compile(
     r"^\W*(?:(?:he|she|it|they|his|her|its|their|this|these|those|such)\b"
@@ -129,7 +131,7 @@ def claim_names(text: str) -> list[Name]:
                 toks = tuple(t for t in _tokens(w) if t not in _NOT_NAMES and len(t) > 1 and not t.isdigit())
                 if toks and toks not in seen:
                     seen.add(toks)
-                    out.append(Name(w.strip(" .,'’"), toks[-1:], True))
+                    out.append(Name(_POSSESSIVE.sub("", w).strip(" .,'’"), toks[-1:], True))
             continue
         toks = tuple(t for t in _tokens(m.group(0)) if t not in _NOT_NAMES)
         toks = tuple(t for t in toks if len(t) > 1 and not t.isdigit())
@@ -138,7 +140,7 @@ def claim_names(text: str) -> list[Name]:
         seen.add(toks)
         # one capitalised word opening the claim may be a common noun ("Human-produced carbon ...")
         weak = m.start() <= lead and " " not in m.group(0).strip()
-        out.append(Name(m.group(0).strip(" .,'’"), toks, weak))
+        out.append(Name(_POSSESSIVE.sub("", m.group(0)).strip(" .,'’"), toks, weak))
     return out[:8]
 
 
