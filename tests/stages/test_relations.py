@@ -67,3 +67,19 @@ def test_a_pronoun_is_a_node_only_when_the_claims_stage_resolved_it() -> None:
     assert ("Obama", "Washington") in edges  # the first sentence's own edge
     # "He" has two possible referents: no partnership edge is drawn from a guess.
     assert not [e for e in edges if "Chinese" in e[1]]
+
+
+def test_an_edge_with_no_claim_behind_it_is_not_drawn() -> None:
+    # Horne Satire/272: the frame's relative clause draws "Biden —sneaking into→ West Wing", but the
+    # sentence's only claim is the quote, so the edge had "no claims" a reader could check.
+    a = analyse(
+        "“Those glorified security guards had to go and put the kibosh on it,” said Biden, who had "
+        "reportedly been making some extra cash by approaching groups of tourists waiting in line outside "
+        "the White House and asking them if they wanted to see the “real deal,” before sneaking ahead into "
+        "the West Wing to check if the coast was clear.",
+        claims=True,
+    )
+    assert a.claims
+    assert all(r.claim_ids for r in a.relations)
+    names = {e.id: e.name for e in a.entities}
+    assert not [r for r in a.relations if "West Wing" in names[r.target]]

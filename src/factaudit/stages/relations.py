@@ -369,14 +369,17 @@ class _Graph:
                     bucket.append(note)
 
     def entities(self) -> list[Entity]:
-        used = {r.source for r in self.edges.values()} | {r.target for r in self.edges.values()}
+        used = {r.source for r in self.relations()} | {r.target for r in self.relations()}
         return sorted(
             (e for e in self.nodes.values() if e.id in used or e.type == "person"),
             key=lambda e: (-len(e.mentions), e.name),
         )
 
     def relations(self) -> list[Relation]:
-        return list(self.edges.values())
+        """Edges with a claim behind them: an edge whose sentence yields no claim naming both its ends
+        ("Joe Biden —sneaking into→ West Wing" with "no claims" on a satire piece) has nothing a
+        reader can check, so the map does not draw it."""
+        return [r for r in self.edges.values() if r.claim_ids]
 
 
 def _norm_label(label: str) -> str:
