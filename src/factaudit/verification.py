@@ -457,12 +457,18 @@ def _verdict(
     article_date: str | None,
 ) -> Verdict:
     threshold = h.threshold if h is not None else DECISION_THRESHOLD
+
+    def bar(s: Scored) -> float:
+        # The head's threshold belongs to the head's probabilities; a cited page's sentences keep the
+        # verifier's own (calibrated) probabilities, so they meet the rules-only threshold.
+        return DECISION_THRESHOLD if h is None or s.evidence.pack == CITED_PAGE else threshold
+
     scored = apply_relevance(claim, scored, h)
     scored = [apply_rules(claim, s) for s in scored]
     for s in scored:
         s.evidence.after_article = _after(s.evidence.date, article_date)
-    sup = sorted((s for s in scored if s.probs[0] >= threshold), key=lambda s: -s.probs[0])
-    ref = sorted((s for s in scored if s.probs[1] >= threshold), key=lambda s: -s.probs[1])
+    sup = sorted((s for s in scored if s.probs[0] >= bar(s)), key=lambda s: -s.probs[0])
+    ref = sorted((s for s in scored if s.probs[1] >= bar(s)), key=lambda s: -s.probs[1])
     best_s = sup[0].probs[0] if sup else 0.0
     best_r = ref[0].probs[1] if ref else 0.0
 

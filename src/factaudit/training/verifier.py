@@ -908,6 +908,19 @@ def export(
         "versions": {"torch": torch.__version__, "transformers": _dist_version("transformers"),
                      "onnxruntime": _dist_version("onnxruntime"), "python": sys.version.split()[0]},
     }
+    if "fine_tuning_mix" in stats:
+        # a fine-tuning run (``mix`` + ``train --init``): record the mix and the model it started from
+        # (the shipped one, whose own record this export would otherwise replace)
+        meta["training_data"]["fine_tuning_mix"] = stats["fine_tuning_mix"]
+        shipped = FILES_DIR / META_FILE
+        if shipped.is_file():
+            prev = json.loads(shipped.read_text(encoding="utf-8"))
+            meta["training"]["fine_tuned_from"] = {
+                "sha256": prev.get("sha256"),
+                "training": {k: v for k, v in prev.get("training", {}).items() if k != "history"},
+                "training_data_train_rows": prev.get("training_data", {}).get("train_rows"),
+                "metrics": prev.get("metrics"),
+            }
     (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     _log(f"wrote {out_dir / META_FILE}")
     return meta
