@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from factaudit.relevance import claim_names, claim_problem, is_english, name_matches, relevance_rule
+from factaudit.relevance import (
+    claim_names,
+    claim_problem,
+    is_english,
+    name_matches,
+    relevance_rule,
+    value_judgement,
+)
 
 CHRISTMAS_CLAIM = (
     "It is shameful that the military continues to censor religious speech in Christmas cards sent to "
@@ -88,3 +95,20 @@ def test_claim_problems_and_language() -> None:
     assert is_english("Paris is the capital and the largest city of France, with two million people.")
     assert not is_english("Париж является столицей Франции.")
     assert not is_english("Paris ist die Hauptstadt und die größte Stadt Frankreichs mit zwei Millionen.")
+
+
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [
+        (CHRISTMAS_CLAIM, "opinion"),
+        ("The government should raise taxes.", "opinion"),
+        ("Experts said it should be banned.", "opinion"),
+        # BBC politics/128: a "should" in the ministers' reported view, fronted before the claim's own
+        # clause, does not make the chancellor's announcement an opinion
+        ("In a move ministers say should keep council tax rises below 5% next year, the chancellor said he "
+         "was providing an extra £1bn for local councils.", None),
+        ("Paris is the capital of France.", None),
+    ],
+)
+def test_value_judgements(claim: str, reason: str | None) -> None:
+    assert value_judgement(claim) == reason

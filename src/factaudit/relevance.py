@@ -250,8 +250,16 @@ _OPINION = re.compile(
     rf"^\W*(?:it(?:'s| is| was| would be)\s+(?:so\s+|very\s+|truly\s+|absolutely\s+|simply\s+|really\s+)?"
     rf"(?:{_EVALUATIVE})\b\s*(?:that|to|how|when|,)"
     r"|(?:i|we)\s+(?:think|believe|feel|hope|fear)\b|in (?:my|our) (?:view|opinion)\b"
-    r"|(?:sadly|shamefully|disgracefully|outrageously|thankfully|hopefully|unfortunately)\b,?)"
-    r"|\b(?:should|ought to|shouldn't|should not)\s+(?:be\s+)?\w+",
+    r"|(?:sadly|shamefully|disgracefully|outrageously|thankfully|hopefully|unfortunately)\b,?)",
+    re.IGNORECASE,
+)
+_SHOULD = re.compile(r"\b(?:should|ought to|shouldn't|should not)\s+(?:be\s+)?\w+", re.IGNORECASE)
+#: "should" in someone else's reported view inside the claim ("In a move ministers say should keep
+#: council tax rises below 5%, the chancellor said he was providing £1bn") is not the claim's own
+#: recommendation.
+_REPORTED_BEFORE = re.compile(
+    r"\b(?:say|says|said|believe|believes|believed|think|thinks|thought|argue|argues|argued|hope|hopes|"
+    r"hoped|insist|insists|insisted)\s+(?:that\s+|it\s+|they\s+)?$",
     re.IGNORECASE,
 )
 
@@ -260,7 +268,15 @@ def value_judgement(claim: str) -> str | None:
     """"opinion" when the claim is framed as a value judgement or a recommendation, else None.
     (The attribution stage's modality catches most opinions; this catches evaluative frames such as
     "It is shameful that the military ...", which read as factual clauses.)"""
-    return "opinion" if _OPINION.search(claim.replace("’", "'")) else None
+    text = claim.replace("’", "'")
+    if _OPINION.search(text):
+        return "opinion"
+    for m in _SHOULD.finditer(text):
+        # exempt only a reported "should" in a fronted clause, with the claim's own clause after it
+        embedded = _REPORTED_BEFORE.search(text[: m.start()]) and "," in text[m.end():]
+        if not embedded:
+            return "opinion"
+    return None
 
 
 @dataclass
