@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import shutil
 import sys
@@ -52,10 +51,11 @@ from ..models.checkworthiness import (
     score_with_session,
 )
 from ..models.onnx import load_tokenizer, make_session, sha256_file
-from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
+from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir, quantize_int8
 from ._common import dist_version as _dist_version
 from ._common import length_batches as _batches
 from ._common import log as _log
+from ._common import save_atomic as _save_atomic
 
 LABELS = ["No", "Yes"]
 ONNX_FP32 = "checkworthiness.fp32.onnx"
@@ -92,14 +92,6 @@ def _predict(model: Any, ids: list[list[int]], batch_size: int = 128) -> np.ndar
     return out
 
 
-def _save_atomic(obj: Any, path: Path) -> None:
-    import torch
-
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def export_onnx(model: Any, path: Path, *, opset: int = 17) -> None:
     """Export ``model`` (logits from input_ids + attention_mask) with dynamic batch and sequence axes."""
     import torch
@@ -126,19 +118,6 @@ def export_onnx(model: Any, path: Path, *, opset: int = 17) -> None:
         opset_version=opset,
         do_constant_folding=True,
         dynamo=False,
-    )
-
-
-def quantize_int8(fp32_path: Path, int8_path: Path, *, per_channel: bool) -> None:
-    """Dynamic int8 quantisation (QInt8 weights, reduce_range for CPUs without VNNI)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(
-        str(fp32_path),
-        str(int8_path),
-        weight_type=QuantType.QInt8,
-        per_channel=per_channel,
-        reduce_range=True,
     )
 
 

@@ -48,7 +48,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import re
 import shutil
@@ -56,7 +55,7 @@ import signal
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,6 +75,9 @@ from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
 from ._common import dist_version as _dist_version
 from ._common import length_batches as _batches
 from ._common import log as _log
+from ._common import read_jsonl as _read_jsonl
+from ._common import save_atomic as _save_atomic
+from ._common import write_jsonl as _write_jsonl
 
 MODEL_VERSION = "1.0.0"
 ONNX_FP32 = "claim_matcher.fp32.onnx"
@@ -86,22 +88,6 @@ DEFAULT_CHECKTHAT = SHARED / "factchecks" / "checkthat2020_task2"
 DEFAULT_SOURCES = ("fever_train", "fever_nli", "snli", "snli_cad", "mnli_nyu_hw", "wanli", "med",
                    "breaking_nli", "advglue_mnli", "conjnli")
 _WORDS = re.compile(r"[a-z0-9]+")
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with Path(path).open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    n = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    os.replace(tmp, path)
-    return n
 
 
 def _key(text: str) -> str:
@@ -332,14 +318,6 @@ def _torch_logits(model: Any, ids: list[list[int]], types: list[list[int]]) -> n
             out[rows] = model(**_collate(ids, types, rows)).logits[:, 0].float().numpy()
     model.train()
     return out
-
-
-def _save_atomic(obj: Any, path: Path) -> None:
-    import torch
-
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
 
 
 def _auc(scores: np.ndarray, labels: np.ndarray) -> float:

@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import re
 import shutil
@@ -63,10 +62,13 @@ from ..models.verifier import (
     load_pair_tokenizer,
     logits_with_session,
 )
-from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir
+from ._common import BASE_MODEL, BASE_PACKAGE, base_model_dir, quantize_int8
 from ._common import dist_version as _dist_version
 from ._common import length_batches as _batches
 from ._common import log as _log
+from ._common import read_jsonl as _read_jsonl
+from ._common import save_atomic as _save_atomic
+from ._common import write_jsonl as _write_jsonl
 
 ONNX_FP32 = "verifier.fp32.onnx"
 MODEL_VERSION = "1.0.0"
@@ -115,22 +117,6 @@ TWO_WAY_NEUTRAL = {"med": "keep"}
 DEFAULT_CAPS = {"breaking_nli": 2500}
 FEVER_SOURCES = ("fever_train", "fever_nli")
 MINED_SOURCE = "fever_nee_mined"
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with Path(path).open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    n = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    os.replace(tmp, path)
-    return n
 
 
 # --------------------------------------------------------------------------------------------- prepare
@@ -447,14 +433,6 @@ def _torch_logits(model: Any, ids: list[list[int]], types: list[list[int]], devi
     return out
 
 
-def _save_atomic(obj: Any, path: Path) -> None:
-    import torch
-
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def _labels_of(rows: Sequence[dict[str, Any]]) -> np.ndarray:
     return np.array([NLI_TO_INDEX[r["label"]] for r in rows], dtype=np.int64)
 
@@ -758,14 +736,6 @@ def export_onnx(model: Any, path: Path, *, opset: int = 17) -> None:
         do_constant_folding=True,
         dynamo=False,
     )
-
-
-def quantize_int8(fp32_path: Path, int8_path: Path, *, per_channel: bool) -> None:
-    """Dynamic int8 quantisation (QInt8 weights, reduce_range for CPUs without VNNI)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8,
-                     per_channel=per_channel, reduce_range=True)
 
 
 def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
