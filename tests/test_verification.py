@@ -7,6 +7,7 @@ import pytest
 from factaudit.document import Evidence
 from factaudit.verification import (
     CONFLICTING,
+    DEFAULT_HEAD,
     NEE,
     REFUTED,
     SUPPORTED,
@@ -139,3 +140,26 @@ def test_fever_ptb_text_is_detokenised_for_evaluation() -> None:
     )
     assert ptb_detok("It 's done -- mostly , he said .") == "It's done – mostly, he said."
     assert ptb_detok("Plain text stays as it is.") == "Plain text stays as it is."
+
+
+def test_a_sentence_restating_the_claim_keeps_the_verifiers_verdict() -> None:
+    """The shipped head answered NOT ENOUGH EVIDENCE (0.83) to a sentence that says the claim word for
+    word; such a pair keeps the real verifier's probabilities and meets the head's threshold."""
+    from factaudit.models.verifier import get_verifier
+    from factaudit.relevance import restates
+
+    claim = "Spain installed 8 gigawatts of new solar capacity in 2023."
+    same = "Spain installed 8 gigawatts of new solar capacity in 2023, a record for the country."
+    assert restates(claim, same)
+    assert not restates(claim, "Spain installed 8 gigawatts of wind capacity.")
+    assert not restates("Andorra is a country.", "It is a landlocked country.")  # the name is missing
+    verifier = get_verifier()
+
+    def verdict(c: str, quote: str) -> str:
+        probs = tuple(float(x) for x in verifier.predict([(quote, c)])[0])
+        return aggregate(c, [Scored(Evidence(source="Spain", passage=quote, quote=quote), probs)], [],
+                         head=DEFAULT_HEAD).label
+
+    assert verdict(claim, same) == SUPPORTED
+    # the same words negated are no support
+    assert verdict("Spain did not install 8 gigawatts of new solar capacity in 2023.", same) != SUPPORTED

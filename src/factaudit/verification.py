@@ -40,6 +40,7 @@ from .relevance import (
     features,
     load_head,
     relevance_rule,
+    restates,
 )
 
 NEE: Final = NOT_ENOUGH_EVIDENCE
@@ -365,6 +366,9 @@ def apply_relevance(claim: str, scored: list[Scored], head: RelevanceHead | None
     # it by that link (the rules still apply to each of its sentences), so its sentences keep the
     # verifier's probabilities.
     learned = [s for s in scored if s.evidence.pack != CITED_PAGE] if head is not None else []
+    # a sentence restating the claim word for word keeps the verifier's probabilities (see
+    # relevance.restates: the head was never trained on such pairs)
+    learned = [s for s in learned if not restates(claim, s.evidence.quote, names)]
     if head is not None and learned:
         cos = cosines([claim] * len(learned), [s.evidence.quote for s in learned])
         rows = [features(claim, s.evidence.quote, s.model_probs or s.probs, float(c))
