@@ -556,3 +556,24 @@ def test_a_view_in_the_passive_with_no_one_holding_it_is_agentless() -> None:
     assert a.holder.kind == "agentless" and a.hedged
     [b] = analyse("The deal was seen by analysts as the main stumbling block.").assertions
     assert b.holder.kind != "agentless"
+
+
+def test_a_frameless_quotation_after_someone_is_narrated_speaking_is_theirs() -> None:
+    # Horne 2017 (random fake/96): "He summed up his press briefing by ..." and "Trump did not mince
+    # words when voicing his contempt ..." introduce quotation paragraphs with no frame of their own;
+    # they were held by the author, and a conditional "if we can all agree" inside one kept it so.
+    a = analyse(
+        "Mayor Jane Cole met reporters on Monday to discuss the new parking rules.\n\n"
+        "She summed up her briefing by challenging the council to fund more buses.\n\n"
+        "“I am willing to drop the fee if we can all agree on a better plan for the city centre.”\n\n"
+        "Senator Ted Brown did not mince words when voicing his anger at the plan.\n\n"
+        "“The fee hurts every small shop in this town. It is the worst idea of the year.”\n\n"
+        "The council meets again in May."
+    )
+    holder = {x.text.lstrip("“")[:12]: x.holder for x in a.assertions}
+    assert holder["I am willing"].name == "Jane Cole"
+    assert holder["The fee hurt"].name == "Ted Brown"
+    assert holder["It is the wo"].name == "Ted Brown"
+    # the narration itself stays the author's
+    assert holder["She summed u"].kind == "author"
+    assert holder["The council "].kind == "author"

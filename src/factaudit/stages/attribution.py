@@ -121,8 +121,10 @@ class AttributionStage(BaseStage):
             span = _sentence_span(article, sent)
             clauses = self._clauses(span, recent, refs) if span is not None else []
             quoted = span is not None and _mostly_quoted(span, block.text, sent.start - block.start)
-            if quoted and clauses and all(c.in_quote for c in clauses):
-                # "He boasts that he will take our oil" inside someone's quotation is their claim.
+            reporting = [c for c in clauses if c.category != "author"]
+            if quoted and reporting and all(c.in_quote for c in reporting):
+                # "He boasts that he will take our oil" (or "if we can all agree on ...") inside
+                # someone's quotation is their claim.
                 clauses = []
             talker = None
             if clauses and span is not None and any(c.category in ("say", "opinion") for c in clauses):
@@ -136,6 +138,13 @@ class AttributionStage(BaseStage):
                 if talker is not None and (not talker.unresolved or opens_quote):
                     # An unresolved speaker still holds the quotation it opens ("the governor").
                     speaker = (talker, order[block.id])
+            if talker is None and span is not None and not quoted:
+                # "He summed up his press briefing by challenging congress ..." / "Trump did not mince
+                # words when voicing his contempt ...": the author narrates a named person speaking, and
+                # the quotation paragraph that follows with no frame of its own is theirs.
+                narrator = self._narrated_speaker(span, recent, refs)
+                if narrator is not None:
+                    speaker = (narrator, order[block.id])
             line_start = sent.start == block.start or article.text[sent.start - 1 : sent.start] == "\n"
             label = _speaker_label(sent.text) if line_start else None
             handle = _HANDLE.match(sent.text)
@@ -454,6 +463,21 @@ class AttributionStage(BaseStage):
             if len(rest) >= 4:
                 clauses.append(_Clause(tokens=set(rest), holder=_author(), verb=None, category="author"))
         return clauses
+
+    def _narrated_speaker(self, span: Any, recent: list[Holder], refs: _Refs) -> Holder | None:
+        """The named person the sentence narrates speaking (its main verb, or a verb hanging on it,
+        is a speech act in :data:`_SPEECH_ACTS` with that person as subject), else None."""
+        root = span.root
+        verbs = [root, *(c for c in root.children if c.dep_ in ("conj", "advcl", "xcomp", "pcomp"))]
+        if not any(v.lower_ in _SPEECH_ACTS for v in verbs) and not any(
+            t.lower_ in _SPEECH_ACTS and t.head in verbs for t in span if t.pos_ == "VERB"
+        ):
+            return None
+        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        holder = self._holder(subj, recent, refs)
+        return holder if holder.kind == "named" and not holder.unresolved else None
 
     def _holder(self, tok: Any, recent: list[Holder], refs: _Refs) -> Holder:
         doc = tok.doc
@@ -942,6 +966,27 @@ def _act_not_report(verb: Any) -> bool:
                        "hoping")):
         return True
     return low.startswith("consider") and xcomp[0].tag_ == "VBG"
+
+
+#: Verbs by which an author narrates someone speaking (not reporting verbs: what follows them in the
+#: sentence is the author's narration, but a frameless quotation paragraph after it is the speaker's).
+_SPEECH_ACTS: frozenset[str] = frozenset(
+    f
+    for base, forms in {
+        "sum": "sums summed summing", "voice": "voices voiced voicing", "refer": "refers referred referring",
+        "challenge": "challenges challenged challenging", "urge": "urges urged urging",
+        "announce": "announces announced announcing", "declare": "declares declared declaring",
+        "address": "addresses addressed addressing", "speak": "speaks spoke spoken speaking",
+        "mince": "minces minced mincing", "deliver": "delivers delivered delivering",
+        "conclude": "concludes concluded concluding", "respond": "responds responded responding",
+        "reply": "replies replied replying", "lash": "lashes lashed lashing",
+        "slam": "slams slammed slamming",
+        "blast": "blasts blasted blasting", "quip": "quips quipped quipping", "joke": "jokes joked joking",
+        "rail": "rails railed railing", "plead": "pleads pleaded pled pleading",
+        "appeal": "appeals appealed appealing", "vow": "vows vowed vowing",
+    }.items()
+    for f in (base, *forms.split())
+)
 
 
 def _has_quote(span: Any) -> bool:
