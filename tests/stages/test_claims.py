@@ -315,3 +315,18 @@ def test_a_role_is_no_referent_and_an_unknown_earlier_pronoun_blocks() -> None:
         "He was terrible as Obama’s Chief of Staff and he’s been a terrible mayor of Chicago."
     )
     assert "[" not in claim and "Staff]" not in claim
+
+
+def test_a_name_with_and_inside_is_not_split_into_broken_claims() -> None:
+    # Horne 2017 (random satire/296): the parser read one agency as two coordinated organisations and
+    # the split gave "... by the U.S. Substance Abuse and, almost 20 percent of whites ...".
+    got = _claims_of(
+        "Avoiding Arrest for Illicit Drug Use — According to a survey conducted a few years ago by the "
+        "U.S. Substance Abuse and Mental Health Services Administration, almost 20 percent of whites have "
+        "used cocaine."
+    )
+    assert len(got) == 1 and "Substance Abuse and Mental Health Services Administration" in got[0]
+    assert not any(" and," in c for c in got)
+    # a real list still splits
+    assert _claims_of("Tesla has partnerships with Russia and China.") == [
+        "Tesla has partnerships with Russia.", "Tesla has partnerships with China."]

@@ -701,8 +701,16 @@ def _split_coordination(doc: Any, span: Any, repl: dict[int, str], drop: set[int
             # The conjunct takes the whole list's place, with the space that followed the list.
             variants.append(_render(doc, span.start, lo, repl, drop) + e.text + doc[hi - 1].whitespace_
                             + _render(doc, hi, span.end, repl, drop))
+        if any(_DANGLING.search(v) for v in variants) and not _DANGLING.search(span.text):
+            # the parser split one name ("the U.S. Substance Abuse and Mental Health Services
+            # Administration" gave "by the U.S. Substance Abuse and, almost 20 percent ..."): keep it whole
+            return []
         return variants
     return []
+
+
+#: A coordinator left dangling before punctuation or at the end.
+_DANGLING = re.compile(r"\b(?:and|or)\s*(?:[,.;:!?]|$)|&\s*(?:[,.;:!?]|$)", re.IGNORECASE)
 
 
 #: Heads under which a coordination is one relation, not several: "the tie between X and Y".
