@@ -61,6 +61,14 @@ def _assertion(holder: Holder, **kw: object) -> Assertion:
             "“he” (a pronoun the article does not resolve)",
             "attributed to “he”, whom the article does not make certain",
         ),
+        (
+            # BBC politics/128: "The shadow chancellor" is no pronoun
+            Holder("named", "The shadow chancellor", unresolved=True),
+            "said",
+            [],
+            "“The shadow chancellor” (a description the article does not resolve to a name)",
+            "attributed to “The shadow chancellor”, whom the article does not make certain",
+        ),
     ],
 )
 def test_every_holder_kind_gets_its_own_attribution_line(

@@ -237,6 +237,10 @@ def most_serious(labels: Iterable[str | None]) -> str | None:
     return None
 
 
+#: Holder names that are pronouns (an unresolved "the shadow chancellor" is a description, not one).
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "their"])
+
+
 def holder_phrase(holder: Holder) -> str:
     """Who asserts a statement, in words: ``"the author"``, ``"no one (agentless)"``,
     ``"“critics” (an unnamed group)"``, ``"Reuters (named, ORG)"``."""
@@ -244,8 +248,10 @@ def holder_phrase(holder: Holder) -> str:
         phrase = "the author"
     elif holder.kind == "agentless":
         phrase = "no one (agentless)"
-    elif holder.unresolved:
+    elif holder.unresolved and holder.name.lower() in _PRONOUNS:
         phrase = f"“{holder.name}” (a pronoun the article does not resolve)"
+    elif holder.unresolved:
+        phrase = f"“{holder.name}” (a description the article does not resolve to a name)"
     elif holder.kind == "unnamed_group":
         phrase = f"“{holder.name}” (an unnamed group)"
     else:
