@@ -330,3 +330,12 @@ def test_a_name_with_and_inside_is_not_split_into_broken_claims() -> None:
     # a real list still splits
     assert _claims_of("Tesla has partnerships with Russia and China.") == [
         "Tesla has partnerships with Russia.", "Tesla has partnerships with China."]
+
+
+def test_a_listicle_heading_is_not_part_of_its_first_claim() -> None:
+    # Horne 2017 (random satire/296): "Walking on the Moon — To date, only 12 humans ..."
+    assert _claims_of("Walking on the Moon — To date, only 12 humans have walked on the moon.") == [
+        "To date, only 12 humans have walked on the moon."]
+    # an appositive between dashes keeps its subject (no heading: no gerund)
+    got = _claims_of("Senator Ted Brown — a former mayor — voted against the bill on Tuesday.")
+    assert len(got) == 1 and got[0].startswith("Senator Ted Brown")

@@ -602,6 +602,7 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
         drop.add(toks[i].i)
         i += 1
     drop.update(_dateline(toks[i:]))
+    drop.update(_listicle_heading(toks[i:]))
     glued = _GLUED_SOURCE.match(toks[i].text) if i < len(toks) else None
     if glued and i > 0 and toks[i - 1].text == "(":
         repl[toks[i].i] = glued.group(1)  # "(CNN)The Democratic ..." → "The Democratic ..."
@@ -641,6 +642,27 @@ _TWEET_STAMP = re.compile(
     r"^\s*(?:\d{1,2}:\d{2}\s*[AP]M\s*[-–]\s*\d{1,2}\s+\w{3,9}\s+\d{4}\s*)"
     r"(?:[\d,.]+[KM]?\s+){0,2}(?:Retweets?\s+)?(?:[\d,.]+[KM]?\s+){0,2}(?:likes?\s+)?"
 )
+
+
+#: Lower-case words a Title Case heading may hold ("Avoiding Arrest for Illicit Drug Use").
+_HEADING_SMALL = {"a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "and", "or", "with", "from"}
+
+
+def _listicle_heading(toks: list[Any]) -> set[int]:
+    """Token indices of a listicle item's heading run into its first sentence: "Walking on the Moon —
+    To date, only 12 humans have walked on the moon." — a Title Case phrase opening with a gerund,
+    then a spaced dash and a capitalised clause ("Donald Trump — the businessman — said" keeps its
+    subject: no gerund)."""
+    for j, t in enumerate(toks[:12]):
+        if t.text in ("—", "–") and t.whitespace_ and j >= 2 and toks[j - 1].whitespace_:
+            words = [x for x in toks[:j] if x.is_alpha]
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if (len(words) >= 2 and words[0].lower_.endswith("ing") and words[0].text[0].isupper()
+                    and all(x.text[0].isupper() or x.lower_ in _HEADING_SMALL for x in words)
+                    and nxt is not None and nxt.text[:1].isupper()):
+                return {x.i for x in toks[: j + 1]}
+            return set()
+    return set()
 
 
 def _dateline(toks: list[Any]) -> set[int]:
