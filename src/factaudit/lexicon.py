@@ -137,6 +137,8 @@ _IRREGULAR = {
     "think": ["thought", "thinks", "thinking"],
     "feel": ["felt", "feels", "feeling"],
     "write": ["wrote", "written", "writes", "writing"],
+    "speak": ["spoke", "spoken", "speaks", "speaking"],
+    "quip": ["quipped", "quips", "quipping"],
 }
 
 
@@ -170,6 +172,17 @@ def _forms(verbs: list[str]) -> dict[str, str]:
 SAY_FORMS = _forms(SAY_VERBS)
 OPINION_FORMS = _forms(OPINION_VERBS)
 REPORT_FORMS = {**SAY_FORMS, **OPINION_FORMS}
+#: Verbs by which an author narrates someone speaking without reporting what they said ("He summed up
+#: his briefing by ...", "Trump did not mince words when voicing ..."): a frameless quotation
+#: paragraph right after such a sentence is the speaker's.
+SPEECH_ACT_FORMS = frozenset(_forms([
+    "sum", "voice", "refer", "challenge", "urge", "announce", "declare", "address", "speak", "mince",
+    "deliver", "conclude", "respond", "reply", "lash", "slam", "blast", "quip", "joke", "rail", "plead",
+    "appeal", "vow",
+]))
+#: Lower-case words a Title Case heading may hold ("Avoiding Arrest for Illicit Drug Use").
+HEADING_SMALL_WORDS = frozenset(["a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "and", "or",
+                                 "with", "from"])
 
 #: Nouns that, as a holder's head, make it an unnamed group.
 GROUP_NOUNS = set(

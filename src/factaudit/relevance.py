@@ -349,7 +349,8 @@ def relevance_rule(claim: str, sentence: str, title: str | None, names: Sequence
     return RuleCheck("about", None, frac, subj or any(hit))
 
 
-def restates(claim: str, sentence: str, names: Sequence[Name] | None = None) -> bool:
+def restates(claim: str, sentence: str, names: Sequence[Name] | None = None,
+             ctx: Context | None = None) -> bool:
     """The sentence contains every content word (at least two) and every name of the claim: "Spain
     installed 8 gigawatts of new solar capacity in 2023." in "Spain installed 8 gigawatts of new
     solar capacity in 2023, a record for the country.". The learned head never saw such pairs among
@@ -364,7 +365,7 @@ def restates(claim: str, sentence: str, names: Sequence[Name] | None = None) -> 
     names = claim_names(claim) if names is None else names
     if not names:
         return False
-    ctx = context(sentence, None)
+    ctx = context(sentence, None) if ctx is None else ctx
     return all(mentioned(n, ctx.spans, ctx.words) for n in names)
 
 
@@ -512,6 +513,7 @@ def cosines(claims: Sequence[str], sentences: Sequence[str]) -> np.ndarray:
 
 __all__ = [
     "ANAPHOR",
+    "Context",
     "FEATURES",
     "HEAD_FILE",
     "MIN_CLAIM_WORDS",
@@ -520,6 +522,7 @@ __all__ = [
     "RuleCheck",
     "claim_names",
     "claim_problem",
+    "context",
     "cosines",
     "features",
     "is_english",

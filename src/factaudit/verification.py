@@ -32,10 +32,12 @@ import numpy as np
 
 from .document import CONFLICTING, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Evidence, Verdict
 from .relevance import (
+    Context,
     RelevanceHead,
     RuleCheck,
     claim_names,
     claim_problem,
+    context,
     cosines,
     features,
     load_head,
@@ -359,16 +361,18 @@ def apply_relevance(claim: str, scored: list[Scored], head: RelevanceHead | None
     if not scored:
         return scored
     names = claim_names(claim)
+    ctxs: dict[int, Context] = {}
     for s in scored:
         s.model_probs = s.model_probs or s.probs
-        s.relevance = relevance_rule(claim, s.evidence.quote, s.page_title, names)
+        ctx = ctxs[id(s)] = context(s.evidence.quote, s.page_title)
+        s.relevance = relevance_rule(claim, s.evidence.quote, s.page_title, names, ctx)
     # The head re-weighs retrieved evidence; a page the article itself cites for the claim is about
     # it by that link (the rules still apply to each of its sentences), so its sentences keep the
     # verifier's probabilities.
     learned = [s for s in scored if s.evidence.pack != CITED_PAGE] if head is not None else []
     # a sentence restating the claim word for word keeps the verifier's probabilities (see
     # relevance.restates: the head was never trained on such pairs)
-    learned = [s for s in learned if not restates(claim, s.evidence.quote, names)]
+    learned = [s for s in learned if not restates(claim, s.evidence.quote, names, ctxs[id(s)])]
     if head is not None and learned:
         cos = cosines([claim] * len(learned), [s.evidence.quote for s in learned])
         rows = [features(claim, s.evidence.quote, s.model_probs or s.probs, float(c))

@@ -66,9 +66,10 @@ def classify_many(texts: Sequence[str], *, chunk: int = 256) -> list[tuple[str, 
         _, nextmove, rowbase, output, ptc = _tables(ident)
         classes, alias, pc = list(ident.nb_classes), list(ident._alias_pairs), np.asarray(ident.nb_pc)
         encode = ident._encode
+        batched = ident._norm_probs and ident.min_confidence is None
     except (AttributeError, TypeError, ValueError):  # another py3langid layout
-        return [(str(lang), float(p)) for lang, p in (ident.classify(t) for t in texts)]
-    if not ident._norm_probs or ident.min_confidence is not None:
+        batched = False
+    if not batched:
         return [(str(lang), float(p)) for lang, p in (ident.classify(t) for t in texts)]
     encoded = [encode(t) for t in texts]
     lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))

@@ -104,9 +104,9 @@ def _with_languages(entries: Iterable[RawEntry | FactCheck], detect: bool
     from ..extract.language import classify_many
 
     def flush(chunk: list[RawEntry]) -> Iterator[tuple[RawEntry, str | None]]:
-        todo = [i for i, r in enumerate(chunk) if detect and r.entry is not None and not r.entry.language]
-        guesses = dict(zip(todo, classify_many([" ".join(chunk[i].entry.claim_reviewed.split())  # type: ignore[union-attr]
-                                                for i in todo]), strict=True)) if todo else {}
+        todo = {i: " ".join(r.entry.claim_reviewed.split()) for i, r in enumerate(chunk)
+                if detect and r.entry is not None and not r.entry.language}
+        guesses = dict(zip(todo, classify_many(list(todo.values())), strict=True))
         for i, r in enumerate(chunk):
             lang = r.entry.language if r.entry is not None else None
             if i in guesses:

@@ -22,6 +22,7 @@ from ..document import (
     Relation,
     Verdict,
 )
+from ..reference import PERSONAL_PRONOUNS
 
 #: Severity as an icon plus a word (never colour alone).
 SEVERITY_LABELS: dict[str, str] = {"problem": "⚠ problem", "warning": "▲ warning", "info": "ℹ info"}
@@ -238,7 +239,7 @@ def most_serious(labels: Iterable[str | None]) -> str | None:
 
 
 #: Holder names that are pronouns (an unresolved "the shadow chancellor" is a description, not one).
-_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "their"])
+_PRONOUNS = frozenset(PERSONAL_PRONOUNS) | {"they", "them", "their", "it", "we", "i", "you"}
 
 
 def holder_phrase(holder: Holder) -> str:

@@ -23,6 +23,7 @@ from ..lexicon import (
     OPINION_FORMS,
     REPORT_FORMS,
     SOURCE_NOUNS,
+    SPEECH_ACT_FORMS,
     SUBORDINATE_MARKS,
     TITLE_WORDS,
 )
@@ -466,11 +467,11 @@ class AttributionStage(BaseStage):
 
     def _narrated_speaker(self, span: Any, recent: list[Holder], refs: _Refs) -> Holder | None:
         """The named person the sentence narrates speaking (its main verb, or a verb hanging on it,
-        is a speech act in :data:`_SPEECH_ACTS` with that person as subject), else None."""
+        is a speech act in :data:`SPEECH_ACT_FORMS` with that person as subject), else None."""
         root = span.root
         verbs = [root, *(c for c in root.children if c.dep_ in ("conj", "advcl", "xcomp", "pcomp"))]
-        if not any(v.lower_ in _SPEECH_ACTS for v in verbs) and not any(
-            t.lower_ in _SPEECH_ACTS and t.head in verbs for t in span if t.pos_ == "VERB"
+        if not any(v.lower_ in SPEECH_ACT_FORMS for v in verbs) and not any(
+            t.lower_ in SPEECH_ACT_FORMS and t.head in verbs for t in span if t.pos_ == "VERB"
         ):
             return None
         subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
@@ -966,27 +967,6 @@ def _act_not_report(verb: Any) -> bool:
                        "hoping")):
         return True
     return low.startswith("consider") and xcomp[0].tag_ == "VBG"
-
-
-#: Verbs by which an author narrates someone speaking (not reporting verbs: what follows them in the
-#: sentence is the author's narration, but a frameless quotation paragraph after it is the speaker's).
-_SPEECH_ACTS: frozenset[str] = frozenset(
-    f
-    for base, forms in {
-        "sum": "sums summed summing", "voice": "voices voiced voicing", "refer": "refers referred referring",
-        "challenge": "challenges challenged challenging", "urge": "urges urged urging",
-        "announce": "announces announced announcing", "declare": "declares declared declaring",
-        "address": "addresses addressed addressing", "speak": "speaks spoke spoken speaking",
-        "mince": "minces minced mincing", "deliver": "delivers delivered delivering",
-        "conclude": "concludes concluded concluding", "respond": "responds responded responding",
-        "reply": "replies replied replying", "lash": "lashes lashed lashing",
-        "slam": "slams slammed slamming",
-        "blast": "blasts blasted blasting", "quip": "quips quipped quipping", "joke": "jokes joked joking",
-        "rail": "rails railed railing", "plead": "pleads pleaded pled pleading",
-        "appeal": "appeals appealed appealing", "vow": "vows vowed vowing",
-    }.items()
-    for f in (base, *forms.split())
-)
 
 
 def _has_quote(span: Any) -> bool:

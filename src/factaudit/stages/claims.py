@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Article, Assertion, Claim, ModelInfo, Rewrite
-from ..lexicon import REPORT_FORMS
+from ..lexicon import HEADING_SMALL_WORDS, REPORT_FORMS
 from ..models.checkworthiness import get_model
 from ..models.nlp import article_words, text_length
 from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
@@ -644,10 +644,6 @@ _TWEET_STAMP = re.compile(
 )
 
 
-#: Lower-case words a Title Case heading may hold ("Avoiding Arrest for Illicit Drug Use").
-_HEADING_SMALL = {"a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "and", "or", "with", "from"}
-
-
 def _listicle_heading(toks: list[Any]) -> set[int]:
     """Token indices of a listicle item's heading run into its first sentence: "Walking on the Moon —
     To date, only 12 humans have walked on the moon." — a Title Case phrase opening with a gerund,
@@ -658,7 +654,7 @@ def _listicle_heading(toks: list[Any]) -> set[int]:
             words = [x for x in toks[:j] if x.is_alpha]
             nxt = toks[j + 1] if j + 1 < len(toks) else None
             if (len(words) >= 2 and words[0].lower_.endswith("ing") and words[0].text[0].isupper()
-                    and all(x.text[0].isupper() or x.lower_ in _HEADING_SMALL for x in words)
+                    and all(x.text[0].isupper() or x.lower_ in HEADING_SMALL_WORDS for x in words)
                     and nxt is not None and nxt.text[:1].isupper()):
                 return {x.i for x in toks[: j + 1]}
             return set()
