@@ -513,10 +513,10 @@ def cosines(claims: Sequence[str], sentences: Sequence[str]) -> np.ndarray:
 
 __all__ = [
     "ANAPHOR",
-    "Context",
     "FEATURES",
     "HEAD_FILE",
     "MIN_CLAIM_WORDS",
+    "Context",
     "Name",
     "RelevanceHead",
     "RuleCheck",
