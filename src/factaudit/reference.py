@@ -31,6 +31,11 @@ HONORIFICS = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "lady":
 _QUOTE_MARKS = {"“": 1, "”": -1, '"': 0}
 
 
+#: Verbs (by their start: the pipeline has no lemmatizer) whose "whether / if" clause is a question
+#: put to someone else.
+_ASKING = ("ask", "wonder", "inquir", "enquir", "question", "quer")
+
+
 def quoted_tokens(doc: Any) -> frozenset[int]:
     """Token indices inside quotation marks (curly pairs nest); computed once per parsed doc.
 
@@ -304,8 +309,10 @@ class People:
             subjects = sorted((m.start, n) for n, m in found if m.root.dep_ in ("nsubj", "nsubjpass"))
             if subjects and not subjects[0][1] and d[subjects[0][0]].lower_ in HUMAN_NOUNS:
                 return None  # "An M&S spokesman said ... He also said": the unnamed subject
-            ordered = sorted((m.start, n) for n, m in found if n)
-            compatible = [n for _, n in ordered if self.gender_of(n) in (gender, None)]
+            # Centering ranks the subject first, then the rest in order: after "In a letter to ...
+            # Sen. Chuck Grassley, Feinstein suggested ...", "She noted" is Feinstein.
+            ordered = sorted((m.root.dep_ not in ("nsubj", "nsubjpass"), m.start, n) for n, m in found if n)
+            compatible = [n for _, _, n in ordered if self.gender_of(n) in (gender, None)]
             if compatible:
                 return compatible[0]
             # A sentence naming only the other gender ("he said Michelle Obama") or none at all
@@ -326,6 +333,13 @@ class People:
             return None
         gender = PERSONAL_PRONOUNS[low]
         sent = tok.sent
+        clause = tok.head
+        if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children) and (
+            clause.head.lower_.startswith(_ASKING)
+        ):
+            # "Wallace asked whether he was going to ...": the one asked, whom the asker's own
+            # sentence need not name.
+            return None
         if any(n for n, _ in self.mentions(doc, tok.i + 1, sent.end, quoted)):
             # Someone named later in the same sentence: "He responded just as Mr. Putin had
             # calculated" (not Putin), "In his speech, Obama said ..." (Obama): either way the

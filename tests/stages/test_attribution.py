@@ -577,3 +577,71 @@ def test_a_frameless_quotation_after_someone_is_narrated_speaking_is_theirs() ->
     # the narration itself stays the author's
     assert holder["She summed u"].kind == "author"
     assert holder["The council "].kind == "author"
+
+
+def test_a_quotation_opened_by_a_relative_clause_and_one_split_from_its_frame_are_the_speakers() -> None:
+    # Horne 2017 (random real/139): "..., to which Trump replied, “No. No. ...”" and "“... okay? ” he
+    # said. “That’s why ...”" were held by the author (and a later one by "developing countries").
+    a = analyse(
+        "Donald Trump spoke to Chris Wallace on Sunday.\n\n"
+        "Wallace asked whether he was “going to take a wrecking ball to the Obama legacy,” to which "
+        "Trump replied, “No. I don’t want to do that at all.”\n\n"
+        "“EPA, you can’t get things approved. People are waiting in line for 15 years, okay? ” he said. "
+        "“That’s why people don’t want to invest in this country.”"
+    )
+    holder = {x.text.lstrip("“")[:12]: x.holder for x in a.assertions}
+    reply = next(x for x in a.assertions if "I don’t want" in x.text)
+    assert reply.holder.name.endswith("Trump") and "Wallace asked" not in reply.text
+    for opening in ("EPA, you can", "People are w", "That’s why p"):
+        assert holder[opening].name.endswith("Trump")
+    assert holder["Wallace aske"].kind == "author"
+
+
+def test_boasting_a_thing_is_having_it_not_a_report() -> None:
+    # Horne 2017 (random real/139): "developing countries ... boast higher growth rates" made
+    # "developing countries" an unnamed source.
+    [a] = analyse("The U.S. has outpaced the rest of the developed world in terms of growth since the "
+                  "2008 recession, though developing countries such as China boast higher growth rates."
+                  ).assertions
+    assert a.holder.kind == "author"
+    [b] = analyse("The mayor boasted that the city had cut crime by half.").assertions
+    assert b.reporting_verb == "boasted" and b.holder.kind != "author"  # a boast that ... is a report
+
+
+def test_she_after_a_sentence_is_its_subject_and_the_group_is_the_organisation_speaking() -> None:
+    # Horne 2017 (random real/176): "She noted ..." after "In a letter to ... Sen. Chuck Grassley,
+    # Feinstein suggested ..." was held by Grassley; "..., according to the group" after "PFAW notes
+    # that ..." by "the Federal Marriage Amendment"; "Figures, a former assistant U.S. Attorney, ..."
+    # (a plural noun to the tagger) by the unnamed group "Figuresformer assistant ...".
+    a = analyse(
+        "Sen. Dianne Feinstein, D-California, the incoming ranking member of the Senate Judiciary "
+        "Committee, is urging Republicans to delay the confirmation hearing.\n\n"
+        "In a letter to the top Republican on the Senate Judiciary Committee, Sen. Chuck Grassley of Iowa, "
+        "Feinstein suggested that a delay of the hearings might be necessary for two reasons: Sessions' "
+        "incomplete questionnaire and the reams of information that the committee must investigate in "
+        "less than a month. She noted that Sessions has more than 30 years of public service and public "
+        "statements that must be analyzed.\n\n"
+        "In a 10-page memo, PFAW notes that Sessions listed 48 opinion articles. He also didn't include any "
+        "of the 60 press releases from 2003, including one on the Federal Marriage Amendment, according to "
+        "the group.\n\n"
+        "A black former deputy, Thomas Figures, accused him of making racially insensitive statements. "
+        "Figures, a former assistant U.S. Attorney in Alabama, also testified that Sessions had joked."
+    )
+    holder = {x.text[:12]: x.holder for x in a.assertions}
+    assert holder["She noted th"].name == "Dianne Feinstein"
+    assert holder["He also didn"].name == "PFAW"
+    assert (holder["Figures, a f"].kind, holder["Figures, a f"].name) == ("named", "Figures")
+
+
+def test_the_interviewers_turns_are_the_authors_and_initials_stay_as_written() -> None:
+    # Horne 2017 (random satire/293): "Me: ..." lines went on as DT's turn, and DT became "Dt".
+    a = analyse(
+        "Me: Okay. Moving on. The telephone was invented by Alexander Graham Bell.\n\n"
+        "DT: Not true. I have a room dedicated to phones.\n\n"
+        "Me: Uh, he died in 1922.\n\n"
+        "DT: Why does everyone try to get me to say that? No one in my house ever said that."
+    )
+    holder = {x.text[:12]: x.holder for x in a.assertions}
+    assert holder["I have a roo"].name == "DT"
+    assert holder["Me: Uh, he d"].kind == "author"
+    assert holder["No one in my"].name == "DT"

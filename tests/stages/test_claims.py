@@ -339,3 +339,46 @@ def test_a_listicle_heading_is_not_part_of_its_first_claim() -> None:
     # an appositive between dashes keeps its subject (no heading: no gerund)
     got = _claims_of("Senator Ted Brown — a former mayor — voted against the bill on Tuesday.")
     assert len(got) == 1 and got[0].startswith("Senator Ted Brown")
+
+
+def test_a_coordination_inside_one_name_is_one_claim_not_two_copies() -> None:
+    # Horne 2017 (random fake/42): every statement naming "the Science and Technology Adviser" or
+    # "the Office of Science and Technology" came out twice, word for word.
+    a = analyse("The American President-elect Donald Trump has officially announced this morning that Sarah "
+                "Palin is to become the new Science and Technology Adviser.", claims=True)
+    texts = [c.text for c in a.claims]
+    assert texts.count("Sarah Palin is to become the new Science and Technology Adviser.") == 1
+    assert len(texts) == len(set(texts))
+
+
+def test_a_video_players_caption_is_not_a_claim_and_the_quote_under_it_is_its_own() -> None:
+    # Horne 2017 (random real/139, real/176): "... climate meetings  Play Video1:54" became a claim,
+    # and a caption line with its running time ran into the quotation on the next line.
+    a = analyse(
+        "Trump transition team for Energy Department seeks names of employees involved in climate meetings"
+        "  Play Video1:54\n"
+        "The Trump transition team has issued a list of 74 questions for the Energy Department.\n\n"
+        " 1986: NBC Reports On Jeff Sessions' Confirmation Hearing 3:55\n"
+        "\"Sessions' questionnaire is grossly incomplete,\" said Marge Baker, executive vice president of "
+        "People for the American Way.",
+        claims=True,
+    )
+    texts = [c.text for c in a.claims]
+    assert not [t for t in texts if "Play Video" in t or "3:55" in t]
+    assert any(t.startswith("The Trump transition team has issued") for t in texts)
+    assert any(t.startswith("Sessions' questionnaire is grossly incomplete") for t in texts)
+
+
+def test_the_interviewers_turn_label_is_not_part_of_the_claim() -> None:
+    a = analyse("Me: The telephone was invented by Alexander Graham Bell in 1876.\n\nDT: Not true.",
+                claims=True)
+    assert "The telephone was invented by Alexander Graham Bell in 1876." in [c.text for c in a.claims]
+
+
+def test_the_pronoun_in_a_question_put_to_someone_is_not_the_asker() -> None:
+    # Horne 2017 (random real/139): "Wallace asked whether he was ..." is a question to Trump.
+    a = analyse("Chris Wallace asked whether he was “going to take a wrecking ball to the Obama legacy.”\n\n"
+                "Chris Wallace said he was going to retire in 2021.", claims=True)
+    texts = [c.text for c in a.claims]
+    assert not [t for t in texts if "whether [" in t]
+    assert any("[Wallace] was going to retire" in t for t in texts)

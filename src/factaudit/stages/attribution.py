@@ -116,6 +116,15 @@ class AttributionStage(BaseStage):
             if block.kind in ("question", "reference"):
                 continue
             if sent.text.rstrip().endswith("?") or not _LETTERS.search(sent.text):
+                if _opens_turn(article, sent, block):
+                    # "DT: Why does everyone ...? No one in my house ever said that.": the question
+                    # is no statement, but its label still opens the turn.
+                    label = _speaker_label(sent.text)
+                    if _AUTHOR_LABEL.match(sent.text):
+                        turn = speaker = None
+                    elif label is not None:
+                        speaker = (Holder(kind="named", name=label), order[block.id])
+                        turn = (speaker[0], block.id)
                 continue
             refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None,
                          article.text[: sent.start], document)
@@ -146,7 +155,7 @@ class AttributionStage(BaseStage):
                 narrator = self._narrated_speaker(span, recent, refs)
                 if narrator is not None:
                     speaker = (narrator, order[block.id])
-            line_start = sent.start == block.start or article.text[sent.start - 1 : sent.start] == "\n"
+            line_start = _opens_turn(article, sent, block)
             label = _speaker_label(sent.text) if line_start else None
             handle = _HANDLE.match(sent.text)
             if handle:
@@ -157,6 +166,8 @@ class AttributionStage(BaseStage):
                 # An embedded tweet ("@realDonaldTrump I gave millions of dollars to ...") and the rest
                 # of its line are its author's.
                 clauses = [_said_by(tweet[0], span, "(tweet)")]
+            if line_start and _AUTHOR_LABEL.match(sent.text):
+                turn = speaker = None  # the interviewer's turn ends the other speaker's
             if label is not None:
                 speaker = (Holder(kind="named", name=label), order[block.id])
                 turn = (speaker[0], block.id)
@@ -164,7 +175,7 @@ class AttributionStage(BaseStage):
                 # A transcript turn runs on into the next unlabelled paragraph spoken in the same
                 # voice ("So, those emails ... that we have published"); anything else ends it.
                 turn = (turn[0], block.id) if sent.start == block.start and _in_voice(block.text) else None
-            if turn is not None and label is None and span is not None and all(
+            if turn is not None and span is not None and all(
                 c.holder.kind == "author" for c in clauses
             ):
                 # The rest of a transcript turn ("JULIAN ASSANGE: Well, WikiLeaks has become ...").
@@ -200,10 +211,14 @@ class AttributionStage(BaseStage):
             continued = len(clauses) == 1 and clauses[0].holder.resolved_from == "(continued quotation)"
             if (clauses and not continued) or not quoted or span is None:
                 continue
-            for later in rows[i + 1 :]:
+            for n, later in enumerate(rows[i + 1 :], start=i + 1):
                 if later[1] is not block:
                     break
-                if later[3] and later[2] is not None and _has_quote(later[2]):
+                if later[3] and later[2] is not None and (
+                    _has_quote(later[2])
+                    # "“... okay?” he said.": the frame split off after a question mark
+                    or (_bare_frame(later[2]) and rows[n - 1][0].text.rstrip().endswith(("”", '"')))
+                ):
                     held = next(
                         (c.holder for c in later[3] if c.holder.kind in ("named", "unnamed_group")), None
                     )
@@ -291,9 +306,10 @@ class AttributionStage(BaseStage):
                 agentless.append((tok, f"{_phrase(tok)}"))
                 continue
             if (low in REPORT_FORMS or identifies) and tok.pos_ == "VERB":
-                if tok.dep_ in ("relcl", "acl"):
+                if tok.dep_ in ("relcl", "acl") and not _opens_quotation(tok):
                     # "... electors that some opponents said could materialize": a reporting verb
-                    # inside a relative clause qualifies a noun of the author's statement.
+                    # inside a relative clause qualifies a noun of the author's statement (but "...,
+                    # to which Trump replied, “No. ...”" reports what Trump said).
                     continue
                 if any(c.dep_ in ("dobj", "dative") and c.lower_ in ("what", "whatever")
                        for c in children):
@@ -388,14 +404,25 @@ class AttributionStage(BaseStage):
             charge = verb.lower_.startswith(("accus", "identif")) and any(
                 c.dep_ == "prep" and c.lower_ in ("of", "as") for c in verb.children
             )
-            if comp is None and not whole and holder.kind == "named" and not charge:
+            if comp is None and not whole and verb.dep_ in ("relcl", "acl") and _opens_quotation(verb):
+                # "..., to which Trump replied, “No.": the quotation the relative clause opens.
+                after = [i for i in range(verb.i + 1, span.end) if not span.doc[i].is_punct]
+                if after:
+                    subtree |= set(range(verb.i + 1, span.end))
+                    content = (after[0], after[-1] + 1)
+                    comp_opened = True
+            else:
+                comp_opened = False
+            if comp is None and not whole and holder.kind == "named" and not charge and not comp_opened:
                 # "Mr Sayeed had denied the claims", "Cruz emphasized this theme in his speech": the
                 # verb reports a named person's act, not a proposition; the author narrates it. (An
                 # unnamed group's "emphasize the importance of ..." stays theirs: it is the device
                 # that puts a view in their mouths. "Howard accused the prime minister of squabbling"
                 # is Howard's charge.)
                 continue
-            if comp is not None:
+            if comp_opened:
+                pass
+            elif comp is not None:
                 toks = [t.i for t in comp.subtree if t.i in subtree]
                 while toks and (
                     (span.doc[toks[0]].dep_ == "mark" and span.doc[toks[0]].head.i == comp.i)
@@ -539,6 +566,11 @@ class AttributionStage(BaseStage):
                     return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=tok.text,
                                   entity_type="ORG")
             return Holder(kind="named", name=tok.text, start=start, end=end, unresolved=True)
+        if tok.text in refs.people.aliases and tok.text[:1].isupper() and tok.ent_type_ != "PERSON":
+            # "Figures, a former assistant U.S. Attorney, also testified ...": the surname of a person
+            # the article names in full ("Thomas Figures"), whatever the tagger made of it (a plural).
+            return Holder(kind="named", name=tok.text, start=tok.idx,
+                          end=tok.idx + len(tok.text), entity_type="PERSON")
         # The holder is the noun phrase's core: an entity inside its relative clause or its
         # prepositional phrase ("An Army veteran who reached out to Fox News said ...") is not it.
         core = {tok.i}
@@ -584,7 +616,7 @@ class AttributionStage(BaseStage):
         ):
             # "the Commons standards committee", "the Trump transition team": a named body.
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
-            name = "".join(w.text_with_ws for w in words).strip()
+            name = _joined(words)
             return Holder(kind="named", name=name, start=start, end=end, entity_type="ORG")
         the_noun = (
             own is None
@@ -611,7 +643,16 @@ class AttributionStage(BaseStage):
         if own is None and definite and tok.tag_ == "NN" and head_low in _DESCRIBED_ENTITY:
             # "..., the firm has said", "The book, by Robert Peston, said ...": the organisation or
             # work the article named last.
-            found = _nearest_entity(tok, _DESCRIBED_ENTITY[head_low], refs.prev_docs)
+            labels = _DESCRIBED_ENTITY[head_low]
+            speaking = next((h for h in reversed(recent[-4:]) if h.kind == "named" and not h.unresolved
+                             and h.entity_type in labels
+                             and (labels != _MEDIA_LABELS or _MEDIA_NAME.search(h.name))), None)
+            if speaking is not None:
+                # "PFAW notes that ... He also didn't include ..., according to the group": the
+                # organisation already speaking, not one the statement is about.
+                return Holder(kind="named", name=speaking.name, start=start, end=end, resolved_from=phrase,
+                              entity_type=speaking.entity_type)
+            found = _nearest_entity(tok, labels, refs.prev_docs)
             if found is not None:
                 name = re.sub(r"[’']s$", "", found.text)
                 return Holder(kind="named", name=name, start=start, end=end, resolved_from=phrase,
@@ -676,7 +717,7 @@ class AttributionStage(BaseStage):
             # "An Army veteran", "a Pentagon official": a person described, not named; the entity in
             # the description is not the holder.
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
-            name = "".join(w.text_with_ws for w in words).strip()
+            name = _joined(words)
             body = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "at", "of")
                          and any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC") for t in c.subtree)), None)
             if body is not None and len(list(body.subtree)) <= 8:
@@ -686,7 +727,7 @@ class AttributionStage(BaseStage):
         if own is not None and own.label_ == "NORP" and indefinite:
             # "another top Democrat said": one member of a group, unnamed.
             words = [doc[i] for i in sorted(core) if doc[i].dep_ != "det" and not doc[i].is_punct]
-            return Holder(kind="unnamed_group", name="".join(w.text_with_ws for w in words).strip(),
+            return Holder(kind="unnamed_group", name=_joined(words),
                           start=start, end=end)
         if ents:
             e = own or ents[0]
@@ -794,7 +835,12 @@ def _speaker_label(block_text: str) -> str | None:
     words = head.split()
     if not 1 <= len(words) <= 4 or not all(w.isupper() and any(ch.isalpha() for ch in w) for w in words):
         return None
-    return " ".join(w.capitalize() for w in words)
+    # initials stay as written ("DT: I don't believe it." is DT, not "Dt")
+    return " ".join(w if len(w.strip(".")) <= 3 else w.capitalize() for w in words)
+
+
+#: Turn labels of the interviewer, who is the author: "Me: Air? Air is not there?", "Q: ...".
+_AUTHOR_LABEL = re.compile(r"^\s*(?:me|q|interviewer|question)\s*:\s", re.IGNORECASE)
 
 
 #: People described by their work: "the Senate historian" is a person, not a named body.
@@ -960,6 +1006,10 @@ def _act_not_report(verb: Any) -> bool:
     if low.startswith("claim") and any(c.dep_ == "dobj" and c.lower_ in _CLAIMED_THINGS
                                        for c in verb.children):
         return True
+    if low.startswith(("boast", "brag")) and not any(c.dep_ == "ccomp" for c in verb.children) and any(
+        c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in verb.children
+    ):
+        return True  # "developing countries boast higher growth rates": they have them
     xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
     if not xcomp or any(c.dep_ == "ccomp" for c in verb.children):
         return False
@@ -967,6 +1017,41 @@ def _act_not_report(verb: Any) -> bool:
                        "hoping")):
         return True
     return low.startswith("consider") and xcomp[0].tag_ == "VBG"
+
+
+def _opens_turn(article: Article, sent: Sentence, block: Any) -> bool:
+    """The sentence starts its paragraph or a line (where a transcript turn's label can be)."""
+    return sent.start == block.start or article.text[sent.start - 1 : sent.start] == "\n"
+
+
+def _joined(words: list[Any]) -> str:
+    """Words of a phrase with some tokens left out, spaced as in the text: "Figures, a former
+    assistant" without its comma is "Figures a former assistant", not "Figuresa former"."""
+    out = ""
+    for prev, w in zip([None, *words], words, strict=False):
+        if prev is not None and any(ch.isspace() for ch in w.doc.text[prev.idx + len(prev.text) : w.idx]):
+            out += " "
+        out += w.text
+    return out
+
+
+def _opens_quotation(verb: Any) -> bool:
+    """The verb is followed at once (after a comma or colon) by an opening quotation mark."""
+    doc = verb.doc
+    i = verb.i + 1
+    if i < len(doc) and doc[i].text in (",", ":"):
+        i += 1
+    return i < len(doc) and doc[i].text in ("“", '"')
+
+
+def _bare_frame(span: Any) -> bool:
+    """A sentence that is only a reporting frame ("he said.", "Trump told reporters.", "said
+    Smith."): a reporting verb with its subject and at most a hearer, nothing reported."""
+    words = [t for t in span if not t.is_punct]
+    if not 2 <= len(words) <= 5:
+        return False
+    verbs = [t for t in words if t.lower_ in REPORT_FORMS and t.pos_ == "VERB"]
+    return len(verbs) == 1 and not any(c.dep_ in ("ccomp", "xcomp", "advcl") for c in verbs[0].children)
 
 
 def _has_quote(span: Any) -> bool:

@@ -431,7 +431,8 @@ _TRAILING_DATE = re.compile(r"\s+[A-Za-z]{3,9}\.?\s+\d{1,2},\s+\d{4}\.?$")
 #: Embedded video or link titles ("Trump rally speech (VIDEO)", "... - YouTube").
 _EMBED = re.compile(
     r"\((?:video|watch|photos?|audio)\)|\[(?:video|watch|photos?|audio)\]|\bVIDEO:|- YouTube\b|\bWATCH:"
-    r"|\s\d{1,2}:\d{2}\s*$",  # a video's caption with its running time ("... for Clinton 01:18")
+    r"|\s\d{1,2}:\d{2}\s*$"  # a video's caption with its running time ("... for Clinton 01:18")
+    r"|\bPlay Video|\bEmbed\s*$",  # player chrome ("... meetings Play Video1:54", "... Google Plus Embed")
     re.I,
 )
 #: A news agency glued to the first word by the tokenizer: "(CNN)The".
@@ -623,7 +624,7 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
     base = _render(doc, span.start, span.end, repl, drop)
     variants = _split_coordination(doc, span, repl, drop)
     used = [r for r in resolved if r.lo not in drop]
-    out = variants or [base]
+    out = list(dict.fromkeys(variants)) or [base]
     kept = [(_finish(t), used) for t in out if len(t.split()) >= 3]
     return kept or [(_finish(base), used)]
 
@@ -665,6 +666,8 @@ def _dateline(toks: list[Any]) -> set[int]:
     """Token indices of a leading dateline or speaker label: "WASHINGTON —", "PANGSAU, MYANMAR—",
     "LONDON (Reuters) -", "JUAN GONZÁLEZ:"."""
     out: set[int] = set()
+    if len(toks) > 2 and toks[0].lower_ in ("me", "q", "interviewer") and toks[1].text == ":":
+        return {toks[0].i, toks[1].i}  # the interviewer's turn label, "Me: Let's play ..."
     for j, t in enumerate(toks[:8]):
         if t.text in _DASHES or t.text.endswith(("—", "–")) or (t.text == ":" and j > 0):
             words = [x for x in toks[:j] if x.is_alpha]
@@ -699,7 +702,9 @@ def _split_coordination(doc: Any, span: Any, repl: dict[int, str], drop: set[int
     for tok in span:
         if tok.i not in ents or tok.dep_ == "conj" or tok.dep_ in ("nsubj", "nsubjpass"):
             continue
-        conjs = [c for c in tok.conjuncts if c.i in ents and span.start <= c.i < span.end and c.i > tok.i]
+        # (A conjunct inside the same name is part of it: "the Science and Technology Adviser".)
+        conjs = [c for c in tok.conjuncts if c.i in ents and span.start <= c.i < span.end and c.i > tok.i
+                 and ents[c.i].start != ents[tok.i].start]
         if not conjs or len(conjs) > 4:
             continue
         if any(t.lower_ in _COLLECTIVE for t in span) or any(t.i in repl for t in tok.subtree):

@@ -101,7 +101,8 @@ def _separate_lines(text: str, lines: list[tuple[int, int]]) -> bool:
             continue
         nxt = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else ""
         words = [w for w in line.split() if w not in ("|", "•", "-", "–", "—")]  # headline separators
-        if len(words) <= 16 and (not nxt or nxt[:1].isupper()):
+        if len(words) <= 16 and (not nxt or nxt.lstrip("\"“‘'([")[:1].isupper()):
+            # (a next line opening a quotation, "“Sessions' questionnaire is ...", starts one too)
             continue
         return False
     return True
