@@ -645,3 +645,11 @@ def test_the_interviewers_turns_are_the_authors_and_initials_stay_as_written() -
     assert holder["I have a roo"].name == "DT"
     assert holder["Me: Uh, he d"].kind == "author"
     assert holder["No one in my"].name == "DT"
+
+
+def test_a_participle_describing_a_noun_is_no_report() -> None:
+    # BBC politics/200: "highlighting claimed improvements to transport ..." gave the rest of the
+    # sentence to Mallon and left the author's claim cut at "highlighting".
+    [a] = analyse("The pair met on the platform at Sunderland station as Mr Mallon toured the region "
+                  "highlighting claimed improvements to transport if the area gets an assembly.").assertions
+    assert a.holder.kind == "author" and a.text.endswith("gets an assembly.")

@@ -64,6 +64,14 @@ def attached_punctuation(doc: Any) -> Any:
             i = j
             continue
         i += 1
+    if any(t.text in _FINAL for t in doc):
+        # Prose (a text with full stops): no sentence starts right after a word on the same line
+        # ("... clashed on Thursday with Sunderland No campaigner Neil Herron." is one sentence).
+        # Text with no full stop at all (a transcript without punctuation) is left to the parser.
+        for i in range(1, n):
+            prev = doc[i - 1]
+            if (prev.is_alpha or prev.like_num) and "\n" not in prev.whitespace_ and not doc[i].is_space:
+                doc[i].is_sent_start = False
     return doc
 
 

@@ -306,6 +306,8 @@ class AttributionStage(BaseStage):
                 agentless.append((tok, f"{_phrase(tok)}"))
                 continue
             if (low in REPORT_FORMS or identifies) and tok.pos_ == "VERB":
+                if tok.dep_ == "amod" or _participle_before_noun(tok):
+                    continue  # "highlighting claimed improvements": a participle describing a noun
                 if tok.dep_ in ("relcl", "acl") and not _opens_quotation(tok):
                     # "... electors that some opponents said could materialize": a reporting verb
                     # inside a relative clause qualifies a noun of the author's statement (but "...,
@@ -1017,6 +1019,17 @@ def _act_not_report(verb: Any) -> bool:
                        "hoping")):
         return True
     return low.startswith("consider") and xcomp[0].tag_ == "VBG"
+
+
+def _participle_before_noun(verb: Any) -> bool:
+    """"... toured the region highlighting claimed improvements", "the reported cases": a past
+    participle between a word that wants a noun (a gerund, a determiner, a preposition) and the
+    noun it describes, whatever the parser made of it."""
+    doc = verb.doc
+    if verb.tag_ not in ("VBN", "VBD") or verb.i == 0 or verb.i + 1 >= len(doc):
+        return False
+    before, after = doc[verb.i - 1], doc[verb.i + 1]
+    return before.tag_ in ("VBG", "DT", "IN", "PRP$", "POS") and after.pos_ == "NOUN" and after.tag_ != "NNP"
 
 
 def _opens_turn(article: Article, sent: Sentence, block: Any) -> bool:
