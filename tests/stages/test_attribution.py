@@ -653,3 +653,13 @@ def test_a_participle_describing_a_noun_is_no_report() -> None:
     [a] = analyse("The pair met on the platform at Sunderland station as Mr Mallon toured the region "
                   "highlighting claimed improvements to transport if the area gets an assembly.").assertions
     assert a.holder.kind == "author" and a.text.endswith("gets an assembly.")
+
+
+def test_the_person_named_right_before_the_verb_speaks_for_the_body_before_them() -> None:
+    # BBC politics/143: the parser hangs "Trevor Phillips" on "Commission for ..."; the view was
+    # held by the body "Commission for racial".
+    [a] = analyse("Commission for racial equality chief Trevor Phillips argued on Sunday the time had come "
+                  "for such shortlists.").assertions
+    assert (a.holder.kind, a.holder.name) == ("named", "Trevor Phillips")
+    [b] = analyse("A spokesman for John Smith said the plan would fail.").assertions
+    assert b.holder.kind == "unnamed_group"

@@ -601,6 +601,16 @@ class AttributionStage(BaseStage):
         own = next((e for e in ents if tok.i in range(e.start, e.end)), None)
         indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "one", "another") for c in tok.children)
         person = next((e for e in ents if e.label_ == "PERSON"), None)
+        last = sub[-1] if sub else tok
+        before_verb = next((e for e in doc.ents if e.label_ == "PERSON" and e.end == last.i + 1
+                            and e.start > tok.i and last.i + 1 == tok.head.i), None)
+        if own is None and person is None and before_verb is not None and tok.pos_ == "PROPN" and (
+            low not in GROUP_NOUNS | HUMAN_NOUNS | SOURCE_NOUNS
+        ):
+            # "Commission for racial equality chief Trevor Phillips argued ...": the parser hung the
+            # person on the body's "for"; whoever is named right before the verb is speaking.
+            return Holder(kind="named", name=before_verb.text, start=before_verb.start_char,
+                          end=before_verb.end_char, entity_type="PERSON")
         if own is None and person is not None and not (indefinite and person.root.dep_ == "compound"):
             # "retired neurosurgeon Ben Carson", "Mr Crosby's statement": the person named in it (not
             # "a former Clinton White House advisor": someone described by whom they worked for).
