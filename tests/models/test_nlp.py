@@ -31,3 +31,18 @@ def test_text_with_no_full_stop_is_still_split_by_the_parser() -> None:
             "nobody knew why the managers never came out we waited for hours and then we went home "
             "the next day the gates were locked and the trucks were gone")
     assert len(_sentences(text)) > 1
+
+
+def test_a_line_break_ends_an_unpunctuated_line_when_the_text_is_not_hard_wrapped() -> None:
+    # Horne 2017 (BuzzFeed real/141): a pull quote with no full stop ran into the next sentence.
+    text = ("Finding comfort in the notion that their former allies were disdainful, hapless rubes, smug "
+            "liberals created a culture animated by that contempt\n"
+            "The consequence was a shift in liberalism's intellectual center of gravity. A movement once "
+            "fleshed out in union halls and little magazines shifted into universities and major press, "
+            "from the center of the country to its cities and elite enclaves.")
+    first, second, _ = _sentences(text)
+    assert first.rstrip().endswith("that contempt") and second.startswith("The consequence")
+    # hard-wrapped prose (short lines) keeps a sentence across its line breaks
+    wrapped = ("The committee said on Monday that the report, which runs to 300 pages, would be\n"
+               "Published in full next week. It declined to comment further.")
+    assert _sentences(wrapped)[0].startswith("The committee") and "Published" in _sentences(wrapped)[0]

@@ -43,6 +43,8 @@ def get_nlp() -> Any:
 #: Closing quotation marks.
 _CLOSING = frozenset({"”", "’", '"', "'", "''"})
 _FINAL = frozenset({".", "!", "?", "…"})
+#: A line longer than this is not hard-wrapped text.
+_WRAP = 200
 
 
 def attached_punctuation(doc: Any) -> Any:
@@ -68,10 +70,17 @@ def attached_punctuation(doc: Any) -> Any:
         # Prose (a text with full stops): no sentence starts right after a word on the same line
         # ("... clashed on Thursday with Sunderland No campaigner Neil Herron." is one sentence).
         # Text with no full stop at all (a transcript without punctuation) is left to the parser.
+        unwrapped = any(len(line) > _WRAP for line in doc.text.split("\n"))
         for i in range(1, n):
             prev = doc[i - 1]
             if (prev.is_alpha or prev.like_num) and "\n" not in prev.whitespace_ and not doc[i].is_space:
                 doc[i].is_sent_start = False
+            elif unwrapped and prev.is_space and "\n" in prev.text and doc[i].is_title and i >= 2 and (
+                doc[i - 2].is_alpha
+            ):
+                # Lines far longer than any hard wrap are not wrapped prose: a line break before a
+                # capital ends the line's sentence even with no full stop (a pull quote, a caption).
+                doc[i].is_sent_start = True
     return doc
 
 

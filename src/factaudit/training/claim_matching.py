@@ -115,9 +115,11 @@ def _tfidf_neighbours(queries: Sequence[str], docs: Sequence[str], k: int) -> np
 # --------------------------------------------------------------------------------------------- prepare
 
 
-def prepare_default(nli_path: Path, *, positives: int, negatives_per: int, seed: int
-                    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows ``{query, candidate, label, source, group}`` from the commercial NLI sources."""
+def prepare_default(nli_path: Path, *, positives: int, negatives_per: int, seed: int,
+                    neutral_negatives: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows ``{query, candidate, label, source, group}`` from the commercial NLI sources;
+    ``neutral_negatives`` adds, where the premise has one, a neutral hypothesis as "not the same
+    claim" (contradictions are never negatives: stating a claim's negation is about that claim)."""
     rng = random.Random(seed)
     by_premise: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     entail: set[tuple[str, str]] = set()
@@ -159,7 +161,11 @@ def prepare_default(nli_path: Path, *, positives: int, negatives_per: int, seed:
         near = [all_claims[int(j)] for j in hard[i][2:] if _key(all_claims[int(j)]) not in gold]
         negs = [(near[0], "tfidf_neighbour")] if near else []
         negs.append((rng.choice(all_claims), "random_claim"))
-        for c, why in negs[:negatives_per]:
+        negs = negs[:negatives_per]
+        if neutral_negatives and lab.get("neutral"):
+            # what the premise neither states nor denies, on its very topic (SNLI / MNLI)
+            negs.append((rng.choice(lab["neutral"]), "neutral_hypothesis"))
+        for c, why in negs:
             rows.append({"query": query, "candidate": c, "label": 0, "source": src_of[p], "group": i,
                          "kind": why})
     for k, (p, h) in enumerate(mutual):
@@ -253,11 +259,12 @@ def split_grouped(rows: list[dict[str, Any]], fraction: float, seed: int
 
 def prepare(out_dir: Path, *, variant: str, nli_path: Path = DEFAULT_NLI,
             checkthat: Path = DEFAULT_CHECKTHAT, positives: int = 9000, negatives_per: int = 2,
-            calib_fraction: float = 0.06, seed: int = 13) -> dict[str, Any]:
+            calib_fraction: float = 0.06, seed: int = 13, neutral_negatives: bool = False) -> dict[str, Any]:
     """Write ``train.jsonl``, ``calib.jsonl`` and ``data_stats.json`` under ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     if variant == "default":
-        rows, info = prepare_default(nli_path, positives=positives, negatives_per=negatives_per, seed=seed)
+        rows, info = prepare_default(nli_path, positives=positives, negatives_per=negatives_per, seed=seed,
+                                     neutral_negatives=neutral_negatives)
         source_file, source_sha = "nli/nli_pairs.jsonl", sha256_file(nli_path)
     elif variant == "checkthat":
         rows, info = prepare_checkthat(checkthat, negatives_per=max(negatives_per, 7), seed=seed)
@@ -304,6 +311,22 @@ def load_base_model(base: Path) -> Any:
     from transformers import AutoModelForSequenceClassification  # type: ignore[import-untyped,unused-ignore]
 
     return AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=1, use_safetensors=True)
+
+
+def state_dict_from_verifier(onnx_path: Path, base: Path) -> dict[str, Any]:
+    """One-logit weights started from the shipped NLI verifier (``verifier.int8.onnx``): its
+    encoder as it is, and a head scoring "the pair states one claim (either way round) rather than
+    two": the mean of its SUPPORTED and REFUTED rows minus its NOT ENOUGH EVIDENCE row (an article
+    repeating a claim and one stating its negation are both about that claim)."""
+    from .verifier import load_base_model as load_verifier_model
+    from .verifier import state_dict_from_onnx
+
+    three = state_dict_from_onnx(onnx_path, load_verifier_model(base))
+    w, b = three["classifier.weight"], three["classifier.bias"]
+    out = {k: v for k, v in three.items() if not k.startswith("classifier.")}
+    out["classifier.weight"] = ((w[0] + w[1]) / 2 - w[2]).unsqueeze(0).clone()
+    out["classifier.bias"] = ((b[0] + b[1]) / 2 - b[2]).reshape(1).clone()
+    return out
 
 
 def _torch_logits(model: Any, ids: list[list[int]], types: list[list[int]]) -> np.ndarray:
@@ -363,7 +386,10 @@ def train(out_dir: Path, *, max_steps: int = 450, batch_size: int = 16, lr: floa
     torch.manual_seed(seed)
     model = load_base_model(base)
     if init is not None and not ckpt_path.is_file():
-        model.load_state_dict(torch.load(init, weights_only=False)["model"])
+        if init.suffix == ".onnx":
+            model.load_state_dict(state_dict_from_verifier(init, base))
+        else:
+            model.load_state_dict(torch.load(init, weights_only=False)["model"])
         _log(f"initialised from {init}")
     for p in model.bert.embeddings.parameters():
         p.requires_grad_(False)
@@ -499,6 +525,14 @@ def export(out_dir: Path, *, variant: str, threads: int = 1) -> dict[str, Any]:
         "versions": {"torch": torch.__version__, "transformers": _dist_version("transformers"),
                      "onnxruntime": _dist_version("onnxruntime"), "python": sys.version.split()[0]},
     }
+    init = Path(str(config.get("init", "")))
+    if init.suffix == ".onnx" and (init.parent / "verifier.json").is_file():
+        # started from the shipped verifier: its encoder carries what it was trained on
+        ver = json.loads((init.parent / "verifier.json").read_text(encoding="utf-8"))
+        meta["initialised_from"] = {
+            "model": ver.get("name"), "version": ver.get("version"), "sha256": ver.get("sha256"),
+            "training_data": "the verifier's default mix (no non-commercial or restricted sources; "
+                             "see VERIFIER_MODEL_CARD.md)"}
     (out_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     _log(f"exported {int8} ({int8.stat().st_size / 1e6:.1f} MB), calibration {meta['metrics']}")
     return meta
@@ -847,17 +881,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--calib-fraction", type=float, default=None,
                     help="Share of groups held out (default 0.06; the checkthat variant 0.3, which "
                     "its calibration then uses alone).")
+    ap.add_argument("--neutral-negatives", action="store_true",
+                    help="Also a neutral hypothesis of the same premise as a negative (default variant).")
     ap.add_argument("--max-steps", type=int, default=450)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--time-limit-min", type=float, default=None)
-    ap.add_argument("--init", type=Path, default=None, help="Start from another run's best.pt.")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="Start from another run's best.pt, or from a verifier.int8.onnx (its NLI encoder).")
     ap.add_argument("--ship", action="store_true", help="Copy the exported files into the package.")
     args = ap.parse_args(argv)
     if args.step in ("prepare", "all"):
         fraction = args.calib_fraction or (0.3 if args.variant == "checkthat" else 0.06)
-        prepare(args.out, variant=args.variant, positives=args.positives, calib_fraction=fraction)
+        prepare(args.out, variant=args.variant, positives=args.positives, calib_fraction=fraction,
+                neutral_negatives=args.neutral_negatives)
     if args.step in ("train", "all"):
         res = train(args.out, max_steps=args.max_steps, batch_size=args.batch_size, lr=args.lr,
                     threads=args.threads, init=args.init,
