@@ -11,7 +11,7 @@ import pytest
 
 from factaudit.errors import ModelError
 from factaudit.evaluation.claim_matching import average_precision_at, score_rankings
-from factaudit.factchecks.match import coverage
+from factaudit.factchecks.match import coverage, numbers_differ, quantities
 from factaudit.models.claim_matcher import (
     FILES_DIR,
     META_FILE,
@@ -161,3 +161,20 @@ def test_rank_and_match_rerank_bm25_candidates_by_the_learned_fusion(tmp_path: P
         before = matcher.reranked_queries
         assert matcher.match("The bakery on Main Street opened a second shop last spring.") == []
         assert matcher.reranked_queries == before  # nothing could reach the threshold: not reranked
+
+
+def test_claims_stating_different_numbers_differ_and_scales_are_read() -> None:
+    # Horne 2017 BuzzFeed: "a trade deficit this year with China of approximately $500 billion"
+    # matched "The U.S. has a global trade deficit of $800 billion."
+    assert quantities("nearly 5 million ballots, 17% of them, cost $3,500 or 2.5bn") == {
+        ("n", 5e6), ("%", 17.0), ("n", 3500.0), ("n", 2.5e9)}
+    assert numbers_differ("We have a trade deficit this year with China of approximately $500 billion.",
+                          "The U.S. has a global trade deficit of $800 billion.")
+    assert numbers_differ("Clinton's plan would cost $400 billion.",
+                          "Hillary Clinton accidentally paid ISIS $400 million.")
+    # the same number said two ways, or a number on one side only, is no conflict
+    assert not numbers_differ("I was given $3,500 to protest Donald Trump's rally.",
+                              "A man claimed he had been paid $3,500 to protest at a Donald Trump rally.")
+    assert not numbers_differ("Nearly 5,000,000 ballots were found.", "Nearly 5 million ballots were found.")
+    assert not numbers_differ("Kid Rock interrupted a Clinton event in 2016.",
+                              "Kid Rock interrupted a Clinton event.")

@@ -43,7 +43,7 @@ from .library import FactCheckLibrary
 from .readers import FactCheck
 
 __all__ = ["FEATURES", "GATE", "RERANK_MAX", "Candidate", "Matcher", "candidate_features", "cheap_score",
-           "coverage"]
+           "coverage", "numbers_differ", "quantities"]
 
 #: Cheap-score gate for the reranker when the model's metadata sets none (the shipped model's is
 #: chosen on CheckThat! 2020 train by ``factaudit.training.claim_matching calibrate``).
@@ -61,7 +61,14 @@ MIN_CONTENT_WORDS = 5
 RETRIEVE_K = 20
 _SUFFIX = re.compile(r"(ies|es|s|ed|ing|ly)$")
 #: What a learned fusion may weigh, per candidate (see :func:`candidate_features`).
-FEATURES = ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap", "inv_rank")
+FEATURES = ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap", "inv_rank", "numbers_differ")
+#: A number with its scale: "$3,500", "5 million", "17%", "2.5bn".
+_QUANTITY = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(%|percent\b|per cent\b|thousand\b|million\b|"
+    r"billion\b|trillion\b|bn\b|m\b|k\b)?",
+    re.I,
+)
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 
 
 def _stems(text: str) -> set[str]:
@@ -78,6 +85,28 @@ def coverage(query: str, candidate: str) -> float:
     return len(cand & _stems(query)) / max(len(cand), MIN_CONTENT_WORDS)
 
 
+def quantities(text: str) -> set[tuple[str, float]]:
+    """The numbers a text states, scaled ("5 million" → 5e6) and kept apart from percentages."""
+    out: set[tuple[str, float]] = set()
+    for m in _QUANTITY.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        unit = (m.group(2) or "").lower()
+        if unit in ("%", "percent", "per cent"):
+            out.add(("%", value))
+        else:
+            out.add(("n", value * _SCALES.get(unit, 1.0)))
+    return out
+
+
+def numbers_differ(query: str, candidate: str) -> bool:
+    """Both state numbers and share none ("a trade deficit with China of $500 billion" against "a
+    global trade deficit of $800 billion"): rarely the same claim."""
+    a, b = quantities(query), quantities(candidate)
+    return bool(a and b) and not any(
+        x[0] == y[0] and abs(x[1] - y[1]) <= 0.01 * max(abs(x[1]), abs(y[1]), 1.0) for x in a for y in b
+    )
+
+
 def cheap_score(dense: float | None, cover: float) -> float:
     return 0.5 * max(0.0, float(dense or 0.0)) + 0.5 * cover
 
@@ -85,8 +114,8 @@ def cheap_score(dense: float | None, cover: float) -> float:
 def candidate_features(candidates: Sequence[Candidate]) -> dict[str, np.ndarray]:
     """The fusion's inputs for one query's candidates, in their first-stage order: ``bm25`` (raw, 0
     when BM25 did not retrieve it), ``bm25_rel`` (over the best BM25 score among these candidates),
-    ``dense`` (cosine, at least 0), ``coverage``, ``cheap``, ``inv_rank`` (1 / first-stage rank) and
-    ``logit`` (the cross-encoder's, 0 until reranked)."""
+    ``dense`` (cosine, at least 0), ``coverage``, ``cheap``, ``inv_rank`` (1 / first-stage rank),
+    ``numbers_differ`` (0 or 1) and ``logit`` (the cross-encoder's, 0 until reranked)."""
     bm25 = np.array([float(c.bm25 or 0.0) for c in candidates], dtype=np.float64)
     top = float(bm25.max()) if len(bm25) else 0.0
     return {
@@ -97,6 +126,7 @@ def candidate_features(candidates: Sequence[Candidate]) -> dict[str, np.ndarray]
         "coverage": np.array([c.coverage for c in candidates], dtype=np.float64),
         "cheap": np.array([c.cheap for c in candidates], dtype=np.float64),
         "inv_rank": 1.0 / np.arange(1, len(candidates) + 1, dtype=np.float64),
+        "numbers_differ": np.array([c.numbers_differ for c in candidates], dtype=np.float64),
     }
 
 
@@ -112,6 +142,8 @@ class Candidate:
     cheap: float
     #: The retriever's fused (reciprocal rank) score: the candidates' order before reranking.
     fused: float = 0.0
+    #: 1.0 when every query text and the fact-check state numbers and share none (:func:`numbers_differ`).
+    numbers_differ: float = 0.0
     #: Calibrated P(same claim); None when the candidate did not reach the reranker.
     probability: float | None = None
     scores: dict[str, float] = field(default_factory=dict)
@@ -218,7 +250,8 @@ class Matcher:
                 if not found:
                     continue
             cover = max(coverage(t, found[0].claim_reviewed) for t in texts)
-            out.append(Candidate(pid, found, bm25, dense, cover, cheap_score(dense, cover), fused))
+            differ = float(all(numbers_differ(t, found[0].claim_reviewed) for t in texts))
+            out.append(Candidate(pid, found, bm25, dense, cover, cheap_score(dense, cover), fused, differ))
         if bm25_stage:
             self._fill_dense(texts, out)
             out.sort(key=lambda c: (-(c.bm25 or 0.0), c.passage_id))

@@ -575,7 +575,8 @@ def calibration_rows(out_dir: Path, *, checkthat: Path = DEFAULT_CHECKTHAT, dept
         held_groups = {str(r["group"]) for r in _read_jsonl(out_dir / "calib.jsonl")}
         qrels = {t: v for t, v in qrels.items() if str(min(v)) in held_groups}
     tweets = sorted(q for q in qrels if q in queries)[:max_tweets]
-    key = {"sha256": meta.get("sha256"), "depth": depth, "tweets": len(tweets), "first_stage": "bm25"}
+    key = {"sha256": meta.get("sha256"), "depth": depth, "tweets": len(tweets), "first_stage": "bm25",
+           "features": list(FEATURES)}
     cache = out_dir / "calibration_rows.jsonl"
     if cache.is_file():
         cached = _read_jsonl(cache)
@@ -613,6 +614,8 @@ FUSION_SETS: dict[str, tuple[str, ...]] = {
     "logit+bm25+rank": ("logit", "bm25", "bm25_rel", "inv_rank"),
     "all but rank": ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap"),
     "all": ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap", "inv_rank"),
+    "logit+bm25_rel+numbers": ("logit", "bm25_rel", "numbers_differ"),
+    "logit+bm25_rel+dense+coverage+numbers": ("logit", "bm25_rel", "dense", "coverage", "numbers_differ"),
 }
 #: The match decision's candidates: no raw BM25, whose scale follows the library's size and
 #: vocabulary (an identical claim scores 15 in a 10-entry library and about 40 among CheckThat!'s
