@@ -148,3 +148,19 @@ def test_the_matcher_started_from_the_verifier_scores_one_claim_above_two() -> N
     with torch.inference_mode():
         same, other = model(input_ids=ids, token_type_ids=types, attention_mask=mask).logits[:, 0].tolist()
     assert same > 0 > other
+
+
+def test_the_gate_logit_keeps_every_calibration_match_reachable_and_no_more() -> None:
+    fusion = {"features": {"logit": 1.0, "bm25_rel": 2.0}, "bias": -3.0, "logit_max": 6.0}
+    rows = [{"logit": 2.5, "bm25_rel": 0.5},   # z = 0.5: a match at 0.6 (needs z >= 0.405)
+            {"logit": 4.0, "bm25_rel": 0.0},   # z = 1.0: a match, needs a logit of at least 3.405
+            {"logit": 1.0, "bm25_rel": -0.5},  # z = -3.0: no match
+            {"logit": 0.0, "bm25_rel": -0.5}]  # z = -4.0: no match
+    gate = cm.gate_logit(fusion, rows, 0.6)
+    assert gate is not None and 3.405 <= gate < 3.41
+    bound = [cm._fusion_z(fusion, r, gate) for r in rows]
+    need = math.log(0.6 / 0.4)
+    assert bound[0] >= need and bound[1] >= need  # every match still reaches the reranker
+    assert bound[2] < need and bound[3] < need    # the logit_max gate (6.0) would let row 2 through
+    assert cm._fusion_z(fusion, rows[2], 6.0) >= need
+    assert cm.gate_logit({**fusion, "features": {"bm25_rel": 2.0}}, rows, 0.6) is None

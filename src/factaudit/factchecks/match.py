@@ -23,8 +23,9 @@ dense cosine of each candidate is filled in, and the probability is a logistic r
 coverage, the cheap score and the first-stage rank —; :meth:`Matcher.rank` orders by a second
 one (``fusion.rank``: a ranking may lean on scores relative to the query's other candidates, a
 match decision may not). The gate is then no cheap-score cut: a candidate
-is reranked when the fusion, with the largest logit seen in calibration (``logit_max``), can reach
-the threshold. Older metadata (``fusion`` of ``logit``/``cheap``/``bias``, or none) keep the hybrid
+is reranked when the fusion, with the gate's logit (``gate_logit``: the least logit that keeps every
+calibration match reachable; older metadata: the largest logit seen, ``logit_max``), can reach the
+threshold. Older metadata (``fusion`` of ``logit``/``cheap``/``bias``, or none) keep the hybrid
 first stage and the cheap-score gate.
 """
 
@@ -186,7 +187,7 @@ class Matcher:
 
     @property
     def fusion(self) -> dict[str, Any] | None:
-        """The model's learned fusion (``features``, ``bias``, ``first_stage``, ``logit_max``), or
+        """The model's learned fusion (``features``, ``bias``, ``first_stage``, ``gate_logit``), or
         None for an older model (logit + cheap score, or Platt scaling alone)."""
         fusion = self.model.meta.get("fusion")
         return fusion if isinstance(fusion, dict) and isinstance(fusion.get("features"), dict) else None
@@ -315,7 +316,8 @@ class Matcher:
             if self._gate is not None:
                 cands = [c for c in cands if c.cheap >= self._gate]
             feats = self._features(cands)
-            feats["logit"] = np.full(len(cands), float(fusion.get("logit_max", 10.0)))
+            gate_logit = fusion.get("gate_logit", fusion.get("logit_max", 10.0))
+            feats["logit"] = np.full(len(cands), float(gate_logit))
             bound = self.model.fusion_logit(feats)
             need = _log_odds(self.threshold)
             order = sorted((i for i in range(len(cands)) if bound[i] >= need), key=lambda i: -bound[i])

@@ -653,7 +653,7 @@ def fit_fusion(rows: Sequence[dict[str, Any]], features: Sequence[str], l2: floa
     ``depth``, fitted on standardised features (``l2`` on those) and stored on the raw scale:
     ``{"features": {name: weight}, "bias": b}``."""
     used = [r for r in rows if int(r["rank"]) < depth]
-    x = np.array([[float(r[f]) for f in features] for r in used], dtype=np.float64)
+    x = np.array([[float(r.get(f, 0.0)) for f in features] for r in used], dtype=np.float64)
     y = np.array([float(r["label"]) for r in used])
     mu, sd = x.mean(axis=0), x.std(axis=0)
     sd[sd == 0] = 1.0
@@ -667,7 +667,7 @@ def fit_fusion(rows: Sequence[dict[str, Any]], features: Sequence[str], l2: floa
 def _fusion_z(fusion: dict[str, Any], r: dict[str, Any], logit: float | None = None) -> float:
     z = float(fusion["bias"])
     for f, wt in fusion["features"].items():
-        z += float(wt) * float(logit if f == "logit" and logit is not None else r[f])
+        z += float(wt) * float(logit if f == "logit" and logit is not None else r.get(f, 0.0))
     return z
 
 
@@ -765,6 +765,22 @@ def choose_match_fusion(rows: Sequence[dict[str, Any]], *, folds: int = 5, seed:
             "best_recall": scores[best]}
 
 
+def gate_logit(fusion: dict[str, Any], rows: Sequence[dict[str, Any]], threshold: float) -> float | None:
+    """The gate's logit: the least with which every calibration row that is a match at
+    ``threshold`` can still reach it (so none is gated away), rather than the largest logit seen
+    (``logit_max``), so fewer candidates pay for the cross-encoder. None when the fusion does not
+    weigh the logit positively or nothing matches."""
+    need = math.log(threshold / (1 - threshold))
+    weight = float(fusion["features"].get("logit", 0.0))
+    if weight <= 0:
+        return None
+    required = [(need - (_fusion_z(fusion, r) - weight * float(r["logit"]))) / weight
+                for r in rows if _fusion_z(fusion, r) >= need]
+    if not required:
+        return None
+    return min(math.ceil(max(required) * 1e4) / 1e4, float(fusion["logit_max"]))
+
+
 def _simulate_match(fusion: dict[str, Any], cands: Sequence[dict[str, Any]], threshold: float,
                     rerank_max: int) -> tuple[float, int] | None:
     """What :meth:`Matcher.match` would decide for one query's candidates: those whose fusion can
@@ -832,6 +848,9 @@ def calibrate(out_dir: Path, *, checkthat: Path = DEFAULT_CHECKTHAT, seed: int =
         if precision >= target_precision and len(picked) >= 5:
             threshold = float(cut)
             break
+    gate = gate_logit(fusion, rows, threshold)
+    if gate is not None:
+        fusion["gate_logit"] = gate
     meta_path = out_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["fusion"] = fusion
@@ -857,7 +876,8 @@ def calibrate(out_dir: Path, *, checkthat: Path = DEFAULT_CHECKTHAT, seed: int =
         "target_precision": target_precision,
         "precision_counts": "true matches / (matches + matches made with the gold claims removed)",
         "threshold_curve": curve[-5:],
-        "gate_rule": "reranked when the fusion with logit_max reaches the threshold (at most 3)",
+        "gate_rule": "reranked when the fusion with gate_logit (the least logit that keeps every "
+                     "calibration match reachable; else logit_max) reaches the threshold (at most 3)",
         "auc_logit_fit_split": round(
             _auc(np.array([r["logit"] for r in fit_rows]), np.array([r["label"] for r in fit_rows])), 4)}
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
