@@ -15,7 +15,9 @@ import typing
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal, get_args
 
-BlockKind = Literal["title", "heading", "paragraph", "question", "answer", "reference", "list_item"]
+#: "aside": page furniture and what belongs to it (share buttons, a photo credit and its caption,
+#: another story's teaser above "Read more"): no statements are read from it.
+BlockKind = Literal["title", "heading", "paragraph", "question", "answer", "reference", "list_item", "aside"]
 HolderKind = Literal["author", "named", "unnamed_group", "agentless"]
 Modality = Literal["factual", "opinion", "question", "prediction"]
 Specificity = Literal["home_page", "section", "article", "unknown"]

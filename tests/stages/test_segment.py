@@ -85,3 +85,30 @@ def test_property_sentence_and_block_spans_are_exact(text: str) -> None:
         last = s.end
         blk = a.block(s.block_id)
         assert blk.start <= s.start and s.end <= blk.end
+
+
+def test_page_furniture_and_what_it_belongs_to_are_asides_not_statements() -> None:
+    # Horne 2017 (random real/151, a Guardian story): another story's teaser above "Read more", a
+    # photo caption above the share buttons and one ending in its credit ran into the claims
+    # ("Photograph: Mike Segar/Reuters Since 1990, Detroit's population has dropped ...").
+    text = ("These are all things they give bad marks to DPS on, he said.\n\n"
+            "Analysis Trump's cabinet looks increasingly conventional but far from moderate\n"
+            "Donald Trump's personnel picks have stayed within the Republican mainstream\n"
+            " Read more\n"
+            "That's why Clark is alarmed by Donald Trump's nomination of Betsy DeVos.\n\n"
+            " Trump stands with Betsy DeVos after their meeting in Bedminster, New Jersey.\n"
+            "Facebook Twitter Pinterest\n"
+            " Trump stands with Betsy DeVos after their meeting in Bedminster, New Jersey. Photograph: Mike "
+            "Segar/Reuters\n"
+            "Since 1990, Detroit's population has dropped nearly 35%, while its school district's attendance "
+            "has plummeted nearly 75% in the same period, a signal of the proliferation of charters and of "
+            "the exodus of families from the city.")
+    a = analyse(text, claims=True)
+    kinds = {b.text.strip()[:20]: b.kind for b in a.blocks}
+    assert kinds["Analysis Trump's cab"] == "aside" and kinds["Read more"] == "aside"
+    assert kinds["Facebook Twitter Pin"] == "aside"
+    assert kinds["That's why Clark is "] == "paragraph" and kinds["Since 1990, Detroit'"] == "paragraph"
+    claims = [c.text for c in a.claims]
+    assert not [c for c in claims if "Photograph" in c or "Analysis" in c or "Trump stands" in c]
+    assert any(c.startswith("Since 1990, Detroit's population has dropped nearly 35%") for c in claims)
+    assert all(x.block_id not in {b.id for b in a.blocks if b.kind == "aside"} for x in a.assertions)

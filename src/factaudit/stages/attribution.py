@@ -113,7 +113,7 @@ class AttributionStage(BaseStage):
         rows: list[tuple[Sentence, Any, Any, list[_Clause], bool]] = []
         for sent in article.sentences:
             block = blocks[sent.block_id]
-            if block.kind in ("question", "reference"):
+            if block.kind in ("question", "reference", "aside"):
                 continue
             if sent.text.rstrip().endswith("?") or not _LETTERS.search(sent.text):
                 if _opens_turn(article, sent, block):

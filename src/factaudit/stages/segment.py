@@ -61,8 +61,48 @@ def _trim(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+#: A line of page furniture: share buttons, a teaser's "Read more", a photo's credit.
+_CHROME_LINE = re.compile(
+    r"^\s*(?:read more|(?:facebook|twitter|pinterest|google plus|linkedin|whatsapp|email|embed)"
+    r"(?:\s+(?:facebook|twitter|pinterest|google plus|linkedin|whatsapp|email|embed))+)\W*$"
+    r"|\b(?:Photograph|Photo|Picture|Image)\s*:\s*[^.!?]{2,60}$",
+    re.IGNORECASE,
+)
+
+
+_READ_MORE = re.compile(r"^\s*read more\W*$", re.IGNORECASE)
+
+
+def is_chrome_line(t: str) -> bool:
+    return bool(_CHROME_LINE.search(t))
+
+
+def _aside_runs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    """A paragraph with page furniture in its lines, cut so that the furniture, what it belongs to
+    (the teaser lines before a "Read more", the caption before share buttons) and the article's own
+    lines are separate blocks; None when it has none."""
+    chrome = [i for i, (s, e) in enumerate(lines) if is_chrome_line(text[s:e])]
+    if not chrome:
+        return None
+    cuts: set[int] = set()
+    for i in chrome:
+        cuts.update((i, i + 1))
+        if i > 0:
+            # the line above share buttons is a caption; the lines above a "Read more" a teaser
+            cuts.add(0 if _READ_MORE.match(text[lines[i][0] : lines[i][1]]) else i - 1)
+    out: list[tuple[int, int]] = []
+    edges = [*sorted(c for c in cuts if 0 <= c <= len(lines)), len(lines)]
+    lo = 0
+    for c in edges:
+        if c > lo:
+            out.append((lines[lo][0], lines[c - 1][1]))
+            lo = c
+    return out
+
+
 def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a paragraph into line blocks when it is a list (bulleted lines or reference lines)."""
+    """Split a paragraph into line blocks when it is a list (bulleted lines or reference lines), or
+    holds page furniture (see :func:`_aside_runs`)."""
     para = text[start:end]
     if "\n" not in para:
         return [(start, end)]
@@ -71,6 +111,9 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for line in para.split("\n"):
         lines.extend(_trim(text, pos, pos + len(line)))
         pos += len(line) + 1
+    runs = _aside_runs(text, lines)
+    if runs is not None:
+        return runs
     marked = sum(1 for s, e in lines if _BULLET.match(text[s:e]))
     if marked == 0:
         return lines if _separate_lines(text, lines) else [(start, end)]
@@ -204,6 +247,12 @@ class SegmentStage(BaseStage):
                 kinds[i] = "list_item"
             elif _is_heading_like(t) and nxt is not None:
                 kinds[i] = "heading"
+            if is_chrome_line(t) or (
+                # the teaser of another story above its "Read more"; a caption above share buttons
+                nxt is not None and "\n" not in t and len(t) <= 300 and is_chrome_line(nxt)
+                and not _READ_MORE.match(t)
+            ) or (nxt is not None and _READ_MORE.match(nxt)):
+                kinds[i] = "aside"
         return kinds
 
     def _sentences(self, article: Article) -> list[Sentence]:
