@@ -46,3 +46,11 @@ def test_a_line_break_ends_an_unpunctuated_line_when_the_text_is_not_hard_wrappe
     wrapped = ("The committee said on Monday that the report, which runs to 300 pages, would be\n"
                "Published in full next week. It declined to comment further.")
     assert _sentences(wrapped)[0].startswith("The committee") and "Published" in _sentences(wrapped)[0]
+
+
+def test_no_sentence_starts_at_a_lower_case_word_after_a_quoted_exclamation() -> None:
+    # Horne 2017 (random fake/87): the claim became "Mantra was later discredited by DNA ...".
+    text = ("The “hands up, don’t shoot!” mantra was later discredited by DNA and autopsy evidence. "
+            "St. Louis was hit by riots in August.")
+    assert _sentences(text) == ["The “hands up, don’t shoot!” mantra was later discredited by DNA and "
+                                "autopsy evidence.", "St. Louis was hit by riots in August."]

@@ -73,7 +73,11 @@ def attached_punctuation(doc: Any) -> Any:
         unwrapped = any(len(line) > _WRAP for line in doc.text.split("\n"))
         for i in range(1, n):
             prev = doc[i - 1]
-            if (prev.is_alpha or prev.like_num) and "\n" not in prev.whitespace_ and not doc[i].is_space:
+            if "\n" not in prev.whitespace_ and not doc[i].is_space and (
+                prev.is_alpha or prev.like_num
+                # nor at a lower-case word ('The “hands up, don’t shoot!” mantra was ...')
+                or (doc[i].is_alpha and doc[i].is_lower and not prev.is_space)
+            ):
                 doc[i].is_sent_start = False
             elif unwrapped and prev.is_space and "\n" in prev.text and doc[i].is_title and i >= 2 and (
                 doc[i - 2].is_alpha
