@@ -663,3 +663,11 @@ def test_the_person_named_right_before_the_verb_speaks_for_the_body_before_them(
     assert (a.holder.kind, a.holder.name) == ("named", "Trevor Phillips")
     [b] = analyse("A spokesman for John Smith said the plan would fail.").assertions
     assert b.holder.kind == "unnamed_group"
+
+
+def test_shares_that_added_a_percentage_rose_and_said_nothing() -> None:
+    # BBC business/379: "Reliance shares" became an unnamed group putting words in the article's mouth.
+    [a, b] = analyse("Reliance shares added 1.7%, while Reliance Energy, headed by Anil, jumped 7%.\n\n"
+                     "The minister added that the plan would cost 5 million pounds.").assertions
+    assert a.holder.kind == "author"
+    assert b.reporting_verb == "added" and b.holder.kind != "author"

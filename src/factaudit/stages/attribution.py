@@ -1010,6 +1010,10 @@ _CLAIMED_THINGS = frozenset({"victim", "victims", "life", "lives", "title", "tit
                              "share"})
 
 
+#: Entity types of an amount ("added 1.7%", "added $2bn").
+_AMOUNTS = frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
+
+
 def _act_not_report(verb: Any) -> bool:
     """'It agreed to leave the door open', 'officials hoped to secure the release', 'Deutsche Boerse
     might consider selling', 'efforts have claimed a victim': an act or an intention in the author's
@@ -1022,6 +1026,12 @@ def _act_not_report(verb: Any) -> bool:
         c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") for c in verb.children
     ):
         return True  # "developing countries boast higher growth rates": they have them
+    if low.startswith("add") and any(
+        c.dep_ in ("dobj", "npadvmod", "attr") and (c.like_num or c.ent_type_ in _AMOUNTS or any(
+            g.like_num for g in c.subtree))
+        for c in verb.children
+    ):
+        return True  # "Reliance shares added 1.7%": a rise, not a remark
     xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
     if not xcomp or any(c.dep_ == "ccomp" for c in verb.children):
         return False
