@@ -373,6 +373,10 @@ def test_the_interviewers_turn_label_is_not_part_of_the_claim() -> None:
     a = analyse("Me: The telephone was invented by Alexander Graham Bell in 1876.\n\nDT: Not true.",
                 claims=True)
     assert "The telephone was invented by Alexander Graham Bell in 1876." in [c.text for c in a.claims]
+    # a section's label neither (Horne random satire/285)
+    b = analyse("Background: Maxime Bernier is the most libertarian contender in the Conservative Party "
+                "leadership race.", claims=True)
+    assert b.claims[0].text.startswith("Maxime Bernier is the most")
 
 
 def test_the_pronoun_in_a_question_put_to_someone_is_not_the_asker() -> None:

@@ -662,12 +662,18 @@ def _listicle_heading(toks: list[Any]) -> set[int]:
     return set()
 
 
+#: Labels that open a line and are no part of its statement: an interviewer's turn, a section's.
+_LINE_LABELS = frozenset({"me", "q", "interviewer", "background", "update", "note", "correction", "context",
+                          "summary", "clarification"})
+
+
 def _dateline(toks: list[Any]) -> set[int]:
     """Token indices of a leading dateline or speaker label: "WASHINGTON —", "PANGSAU, MYANMAR—",
     "LONDON (Reuters) -", "JUAN GONZÁLEZ:"."""
     out: set[int] = set()
-    if len(toks) > 2 and toks[0].lower_ in ("me", "q", "interviewer") and toks[1].text == ":":
-        return {toks[0].i, toks[1].i}  # the interviewer's turn label, "Me: Let's play ..."
+    if len(toks) > 2 and toks[0].lower_ in _LINE_LABELS and toks[1].text == ":":
+        # the interviewer's turn label ("Me: Let's play ...") or a section's ("Background: ...")
+        return {toks[0].i, toks[1].i}
     for j, t in enumerate(toks[:8]):
         if t.text in _DASHES or t.text.endswith(("—", "–")) or (t.text == ":" and j > 0):
             words = [x for x in toks[:j] if x.is_alpha]
