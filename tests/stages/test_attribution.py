@@ -671,3 +671,27 @@ def test_shares_that_added_a_percentage_rose_and_said_nothing() -> None:
                      "The minister added that the plan would cost 5 million pounds.").assertions
     assert a.holder.kind == "author"
     assert b.reporting_verb == "added" and b.holder.kind != "author"
+
+
+def test_a_quotation_paragraph_after_a_frame_ending_in_a_colon_is_the_speakers() -> None:
+    # Horne 2017 (random real/1018): the quoted paragraphs after "The email was acquired and published
+    # by The New York Times, which reports:" and "..., the Trump transition team says:" were the author's.
+    a = analyse(
+        "The email was acquired and published by The New York Times, which reports:\n\n"
+        "“Although the wording of the memo is neutral, it rattled State Department employees. Some "
+        "officials said they feared that the administration was trying to determine what programs were "
+        "focused on gender issues.”\n\n"
+        "In a statement about the request, the Trump transition team says:\n\n"
+        "“President-elect Trump will ensure the rights of women across the world are valued and "
+        "protected.”\n\n"
+        "In response, Sen. Jeanne Shaheen issued a statement saying in part:\n\n"
+        "“Women and girls' equality is transformative for communities and economies.”"
+    )
+    holder = {x.text.lstrip("“")[:12]: x.holder for x in a.assertions}
+    assert holder["Although the"].name == "The New York Times"
+    assert holder["Some officia"].name == "The New York Times"
+    assert "transition team" in holder["President-el"].name
+    assert holder["Women and gi"].name == "Jeanne Shaheen"
+    b = analyse("In a statement about the request, the Trump transition team says:\n\n"
+                "“President-elect Trump will ensure the rights of women are protected.”", claims=True)
+    assert not [c for c in b.claims if "team says" in c.text]  # the frame is no claim

@@ -152,7 +152,8 @@ class AttributionStage(BaseStage):
                 # "He summed up his press briefing by challenging congress ..." / "Trump did not mince
                 # words when voicing his contempt ...": the author narrates a named person speaking, and
                 # the quotation paragraph that follows with no frame of its own is theirs.
-                narrator = self._narrated_speaker(span, recent, refs)
+                narrator = (self._narrated_speaker(span, recent, refs)
+                            or self._colon_speaker(span, recent, refs))
                 if narrator is not None:
                     speaker = (narrator, order[block.id])
             line_start = _opens_turn(article, sent, block)
@@ -508,6 +509,29 @@ class AttributionStage(BaseStage):
             return None
         holder = self._holder(subj, recent, refs)
         return holder if holder.kind == "named" and not holder.unresolved else None
+
+    def _colon_speaker(self, span: Any, recent: list[Holder], refs: _Refs) -> Holder | None:
+        """Who speaks in what follows a frame ending in a colon ("The email was published by The
+        New York Times, which reports:", "..., the Trump transition team says:", "..., issued a
+        statement saying in part:"), else None."""
+        toks = [t for t in span if not t.is_space]
+        if len(toks) < 3 or toks[-1].text != ":":
+            return None
+        verb = next((t for t in reversed(toks[:-1]) if t.pos_ in ("VERB", "AUX")), None)
+        if verb is None or verb.lower_ not in REPORT_FORMS:
+            return None
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+            subj = verb.head  # "The New York Times, which reports:"
+        if subj is None and verb.dep_ in ("advcl", "conj", "xcomp"):
+            subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if subj is None and verb.dep_ == "acl" and verb.head.dep_ == "dobj":
+            # "Sen. Jeanne Shaheen ... issued a statement saying in part:"
+            subj = next((c for c in verb.head.head.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        holder = self._holder(subj, recent, refs)
+        return holder if holder.kind in ("named", "unnamed_group") and not holder.unresolved else None
 
     def _holder(self, tok: Any, recent: list[Holder], refs: _Refs) -> Holder:
         doc = tok.doc

@@ -572,6 +572,9 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we") for c in root.children
     ):
         return "a first-person feeling or state of mind"
+    if span.text.rstrip().endswith(":") and (root.lower_ in _SAY_FORMS or root.lower_ in REPORT_FORMS):
+        # "In a statement about the request, the Trump transition team says:": what was said follows.
+        return "a reporting frame (what was said follows it)"
     # What was said: for "tell" only a clause (its object is the audience: "told researchers:").
     said = ("ccomp", "xcomp") if root.lower_ in ("tell", "tells", "told", "telling") else (
         "ccomp", "xcomp", "dobj", "dative", "prep", "advcl"
