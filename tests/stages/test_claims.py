@@ -386,3 +386,12 @@ def test_the_pronoun_in_a_question_put_to_someone_is_not_the_asker() -> None:
     texts = [c.text for c in a.claims]
     assert not [t for t in texts if "whether [" in t]
     assert any("[Wallace] was going to retire" in t for t in texts)
+
+
+def test_a_list_whose_last_member_has_a_relative_clause_is_not_split() -> None:
+    # BBC business/211: the split said "The deal will enable Hitachi, which makes Panasonic brand
+    # products, ..." (it is Matsushita that makes them).
+    a = analyse("The deal will enable Hitachi and Matsushita, which makes Panasonic brand products, to "
+                "develop new technology and improve their competitiveness.", claims=True)
+    assert not [c for c in a.claims if c.text.startswith("The deal will enable Hitachi, which")]
+    assert any("Hitachi and Matsushita, which makes Panasonic" in c.text for c in a.claims)

@@ -727,6 +727,12 @@ def _split_coordination(doc: Any, span: Any, repl: dict[int, str], drop: set[int
         hi = max(ents[c.i].end for c in conjs)
         if not _distributive(doc, span, tok, members, ents, lo, hi):
             return []
+        if any(c.dep_ in ("relcl", "acl", "appos") for m in conjs for c in m.children) or (
+            hi + 1 < len(doc) and doc[hi].text == "," and doc[hi + 1].lower_ in ("which", "who", "whose")
+        ):
+            # "Hitachi and Matsushita, which makes Panasonic brand products, ...": the clause after the
+            # list says something of its last member only; split, it would say it of every member.
+            return []
         variants = []
         for m in members:
             e = ents[m.i]
