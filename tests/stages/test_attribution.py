@@ -695,3 +695,18 @@ def test_a_quotation_paragraph_after_a_frame_ending_in_a_colon_is_the_speakers()
     b = analyse("In a statement about the request, the Trump transition team says:\n\n"
                 "“President-elect Trump will ensure the rights of women are protected.”", claims=True)
     assert not [c for c in b.claims if "team says" in c.text]  # the frame is no claim
+
+
+def test_any_verb_after_a_closing_quotation_frames_it_and_the_narration_after_is_the_authors() -> None:
+    # Horne 2017 (BuzzFeed fake/44): '“..., Donald,” Kilmeade intervened.' was Trump's (the quote's
+    # vocative read as the subject), and its claim kept the frame.
+    a = analyse("“I’m not sure there is any evidence to support this theory, Donald,” Kilmeade "
+                "intervened.", claims=True)
+    assert (a.assertions[0].holder.kind, a.assertions[0].holder.name) == ("named", "Kilmeade")
+    assert [c.text for c in a.claims] == ["I’m not sure there is any evidence to support this theory."]
+    # Horne 2017 (random satire/202): the narration after '“Grab on, kid!” said Kerry,' is the author's.
+    b = analyse("“Grab on, kid!” said John Kerry, flinging the makeshift lifeline he had hacked off a tree "
+                "to the rapidly sinking boy.")
+    said, rest = b.assertions
+    assert said.holder.name == "John Kerry"
+    assert rest.holder.kind == "author" and rest.text.startswith("flinging")

@@ -272,6 +272,7 @@ class AttributionStage(BaseStage):
         reporters: list[tuple[Any, Any]] = []  # (verb token, subject token or None)
         agentless: list[tuple[Any, str]] = []
         according: list[Any] = []
+        in_quotes = quoted_tokens(span.doc)
         for tok in span:
             low = tok.lower_
             if low == "according" and tok.i + 1 < span.end and tok.doc[tok.i + 1].lower_ == "to":
@@ -306,7 +307,7 @@ class AttributionStage(BaseStage):
                 # is named for.
                 agentless.append((tok, f"{_phrase(tok)}"))
                 continue
-            if (low in REPORT_FORMS or identifies) and tok.pos_ == "VERB":
+            if (low in REPORT_FORMS or identifies or _frames_quote(tok, in_quotes)) and tok.pos_ == "VERB":
                 if tok.dep_ == "amod" or _participle_before_noun(tok):
                     continue  # "highlighting claimed improvements": a participle describing a noun
                 if tok.dep_ in ("relcl", "acl") and not _opens_quotation(tok):
@@ -332,7 +333,9 @@ class AttributionStage(BaseStage):
                     # "Officials did not immediately confirm if ...": nobody asserts the content;
                     # "Trump revealed that ...": the author presents it as fact.
                     continue
-                subj = next((c for c in children if c.dep_ == "nsubj"), None)
+                # (a subject outside the quotation first: '“..., Donald,” Kilmeade intervened.')
+                subjects = [c for c in children if c.dep_ == "nsubj"]
+                subj = next((c for c in subjects if c.i not in in_quotes), subjects[0] if subjects else None)
                 if subj is None and tok.head.pos_ == "VERB" and (
                     tok.dep_ == "conj" or (tok.dep_ == "advcl" and low in _SAYING)
                 ):
@@ -390,6 +393,8 @@ class AttributionStage(BaseStage):
             # Nested reporting clauses belong to their own holder.
             for other in reporters:
                 ov = other[0]
+                if ov.i in quoted and verb.i not in quoted:
+                    continue  # inside the quotation the frame reports: still the speaker's words
                 if ov.i != verb.i and ov.i in subtree and ov.i != verb.head.i:
                     subtree -= {t.i for t in ov.subtree}
             # A concessive clause before the subject ("While X did Y, critics argue ...") is the author's.
@@ -445,6 +450,15 @@ class AttributionStage(BaseStage):
                     toks = toks[:-1] if span.doc[toks[-1]].is_punct else toks[1:]
                 if toks:
                     content = (min(toks), max(toks) + 1)
+            if whole and content is not None and subj is not None and _closes_quote(verb, subj, quoted):
+                frame_end = max(verb.i, subj.i)
+                after = [i for i in range(frame_end + 1, span.end) if not span.doc[i].is_punct]
+                if (len(after) >= 4 and not any(i in quoted for i in after)
+                        and frame_end + 1 < span.end and span.doc[frame_end + 1].text == ","):
+                    # '“Grab on, kid!” said Kerry, flinging the lifeline ... to the boy, an orphan
+                    # who ...': the narration after the frame is the author's.
+                    whole = False
+                    subtree = set(range(span.start, frame_end + 1))
             clauses.append(
                 _Clause(
                     tokens=sent_ids if whole else subtree,
@@ -1090,6 +1104,20 @@ def _joined(words: list[Any]) -> str:
             out += " "
         out += w.text
     return out
+
+
+def _frames_quote(verb: Any, quoted: frozenset[int]) -> bool:
+    """'“I'm not sure there is any evidence, Donald,” Kilmeade intervened.': any main verb after a
+    closing quotation whose clause is that quotation, with its subject after the quote, frames it."""
+    if verb.dep_ != "ROOT" or verb.pos_ != "VERB" or verb.i in quoted:
+        return False
+    comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i and c.i not in quoted), None)
+    if comp is None or subj is None or comp.i not in quoted:
+        return False
+    closing = subj.left_edge.i - 1
+    return closing >= 0 and verb.doc[closing].text in ("”", '"') and all(
+        c.dep_ not in ("dobj", "xcomp") for c in verb.children)
 
 
 def _opens_quotation(verb: Any) -> bool:
