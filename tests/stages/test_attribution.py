@@ -710,3 +710,16 @@ def test_any_verb_after_a_closing_quotation_frames_it_and_the_narration_after_is
     said, rest = b.assertions
     assert said.holder.name == "John Kerry"
     assert rest.holder.kind == "author" and rest.text.startswith("flinging")
+
+
+def test_a_frame_interrupting_a_quotation_holds_it_and_leaves_the_claim() -> None:
+    # Horne 2017 (random real/1001): '“With Mick at the head of OMB,” Trump said in his statement, “my
+    # administration ...”' was held by "The president-elect" of the sentence before, frame and all.
+    a = analyse("The president-elect has recently railed against a far too expensive new version of the Air "
+                "Force One aircraft.\n\n"
+                "“With Mick at the head of OMB,” Trump said in his statement, “my administration is going to "
+                "make smart choices about America’s budget.”", claims=True)
+    quote = a.assertions[-1]
+    assert (quote.holder.name, quote.reporting_verb) == ("Trump", "said")
+    assert any(c.text.startswith("With Mick at the head of OMB, my administration is going to make smart")
+               for c in a.claims)

@@ -412,6 +412,15 @@ class AttributionStage(BaseStage):
             charge = verb.lower_.startswith(("accus", "identif")) and any(
                 c.dep_ == "prep" and c.lower_ in ("of", "as") for c in verb.children
             )
+            if comp is None and not whole and verb.i not in quoted and verb.head.i in quoted and (
+                verb.dep_ in ("advcl", "parataxis", "conj")
+            ):
+                # '“With Mick at the head of OMB,” Trump said in his statement, “my administration is
+                # going to ...”': a frame interrupting the quotation it reports.
+                inside = sorted(i for i in quoted if span.start <= i < span.end and not span.doc[i].is_punct)
+                if inside:
+                    whole = True
+                    content = (inside[0], inside[-1] + 1)
             if comp is None and not whole and verb.dep_ in ("relcl", "acl") and _opens_quotation(verb):
                 # "..., to which Trump replied, “No.": the quotation the relative clause opens.
                 after = [i for i in range(verb.i + 1, span.end) if not span.doc[i].is_punct]

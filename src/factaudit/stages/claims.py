@@ -607,6 +607,7 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
         i += 1
     drop.update(_dateline(toks[i:]))
     drop.update(_listicle_heading(toks[i:]))
+    drop.update(_interrupting_frame(toks))
     glued = _GLUED_SOURCE.match(toks[i].text) if i < len(toks) else None
     if glued and i > 0 and toks[i - 1].text == "(":
         repl[toks[i].i] = glued.group(1)  # "(CNN)The Democratic ..." → "The Democratic ..."
@@ -668,6 +669,29 @@ def _listicle_heading(toks: list[Any]) -> set[int]:
 #: Labels that open a line and are no part of its statement: an interviewer's turn, a section's.
 _LINE_LABELS = frozenset({"me", "q", "interviewer", "background", "update", "note", "correction", "context",
                           "summary", "clarification"})
+
+
+def _interrupting_frame(toks: list[Any]) -> set[int]:
+    """Token indices of a reporting frame that interrupts a quotation, with its quote marks:
+    '“With Mick at the head of OMB,” Trump said in his statement, “my administration is ...”' →
+    'With Mick at the head of OMB, my administration is ...'."""
+    for a, t in enumerate(toks):
+        if t.text != "”":
+            continue
+        b = next((k for k in range(a + 1, min(a + 14, len(toks))) if toks[k].text == "“"), None)
+        if b is None:
+            return set()
+        between = toks[a + 1 : b]
+        if any(x.lower_ in REPORT_FORMS or x.lower_ in _SAY_FORMS for x in between):
+            keep_comma = toks[b - 1].text == ","
+            out = {x.i for x in toks[a : b + 1]}
+            if keep_comma:
+                out.discard(toks[b - 1].i)  # the comma the frame took over ends the first part
+                if a > 0 and toks[a - 1].text == ",":
+                    out.add(toks[a - 1].i)
+            return out
+        return set()
+    return set()
 
 
 def _dateline(toks: list[Any]) -> set[int]:
