@@ -723,3 +723,12 @@ def test_a_frame_interrupting_a_quotation_holds_it_and_leaves_the_claim() -> Non
     assert (quote.holder.name, quote.reporting_verb) == ("Trump", "said")
     assert any(c.text.startswith("With Mick at the head of OMB, my administration is going to make smart")
                for c in a.claims)
+
+
+def test_what_someone_is_quoted_revealing_is_theirs() -> None:
+    # Horne 2017 (random fake/008): "revealed" presents its content as fact, but not a quotation.
+    a = analyse("Cleaning manager Maria Hernandez has revealed that her staff will be relieved, “it was "
+                "really hard on my staff. Mr President used to leave rubbish everywhere.”").assertions
+    assert [x.holder.name for x in a] == ["Maria Hernandez", "Maria Hernandez"]
+    [b] = analyse("Trump revealed that he will be sworn in on a copy of a magazine.").assertions
+    assert b.holder.kind == "author"

@@ -329,9 +329,12 @@ class AttributionStage(BaseStage):
                     # "Clinton denied she knew about the shipments": she does not assert the content;
                     # the statement is the author's report of a denial.
                     continue
-                if "neg" in deps or low in _FACTIVE_REPORTS:
+                if "neg" in deps or (low in _FACTIVE_REPORTS and not any(
+                    t.i in in_quotes for t in tok.subtree if t.i > tok.i
+                )):
                     # "Officials did not immediately confirm if ...": nobody asserts the content;
-                    # "Trump revealed that ...": the author presents it as fact.
+                    # "Trump revealed that ...": the author presents it as fact (but what they are
+                    # quoted saying, 'has revealed that ..., “it was really hard on my staff”', is theirs).
                     continue
                 # (a subject outside the quotation first: '“..., Donald,” Kilmeade intervened.')
                 subjects = [c for c in children if c.dep_ == "nsubj"]
