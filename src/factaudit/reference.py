@@ -353,7 +353,14 @@ class People:
             # "He was terrible as Obama's chief of staff and he's been a terrible mayor": an earlier
             # pronoun with no antecedent in the sentence is this one's referent, and it is unknown.
             return None
-        windows = [self.mentions(doc, sent.start, tok.i, quoted)]
+        own_clause = [(n, m) for n, m in self.mentions(doc, sent.start, tok.i, quoted)]
+        if tok.dep_ in ("dobj", "dative", "iobj") or (tok.dep_ == "pobj" and tok.head.head.pos_ == "VERB"):
+            # Principle B: "Tony Blair called him a giant": an object pronoun is not its own
+            # clause's subject.
+            governor = tok.head if tok.dep_ != "pobj" else tok.head.head
+            subjects = {c.i for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")}
+            own_clause = [(n, m) for n, m in own_clause if m.root.i not in subjects]
+        windows = [own_clause]
         windows += self._windows(doc, sent.start)
         own = len(windows)
         if len([b for b in sentence_bounds(doc) if b[1] <= sent.start]) < 2:

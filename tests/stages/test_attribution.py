@@ -732,3 +732,14 @@ def test_what_someone_is_quoted_revealing_is_theirs() -> None:
     assert [x.holder.name for x in a] == ["Maria Hernandez", "Maria Hernandez"]
     [b] = analyse("Trump revealed that he will be sworn in on a copy of a magazine.").assertions
     assert b.holder.kind == "author"
+
+
+def test_a_quotation_after_its_speakers_frame_is_not_taken_by_the_next_speakers_sentence() -> None:
+    # BBC politics/400: Gordon Brown's quotation went to Lord Hattersley, whose own sentence that
+    # followed only quotes a phrase.
+    a = analyse('Chancellor Gordon Brown said the former PM would be "mourned throughout the world". '
+                '"It was a commitment to public service that brought Jim Callaghan into Parliament in 1945." '
+                'Former cabinet colleague Lord Hattersley said his first reaction on hearing the news was '
+                '"immense sadness".')
+    quote = next(x for x in a.assertions if x.text.lstrip('"').startswith("It was a commitment"))
+    assert quote.holder.name == "Gordon Brown"

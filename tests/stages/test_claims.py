@@ -395,3 +395,10 @@ def test_a_list_whose_last_member_has_a_relative_clause_is_not_split() -> None:
                 "develop new technology and improve their competitiveness.", claims=True)
     assert not [c for c in a.claims if c.text.startswith("The deal will enable Hitachi, which")]
     assert any("Hitachi and Matsushita, which makes Panasonic" in c.text for c in a.claims)
+
+
+def test_an_object_pronoun_is_not_its_own_clauses_subject() -> None:
+    # BBC politics/400: "Prime Minister Tony Blair called him a giant" became "... called [Blair] ...".
+    a = analyse("Lord Callaghan entered Downing Street in 1976.\n\n"
+                "Prime Minister Tony Blair called him a \"giant\" of the Labour movement.", claims=True)
+    assert not [c for c in a.claims if "[Blair]" in c.text]

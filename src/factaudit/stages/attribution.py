@@ -216,10 +216,13 @@ class AttributionStage(BaseStage):
                 if later[1] is not block:
                     break
                 if later[3] and later[2] is not None and (
-                    _has_quote(later[2])
+                    (_has_quote(later[2]) and (later[4] or _opens_in_quote(later[2])))
                     # "“... okay?” he said.": the frame split off after a question mark
                     or (_bare_frame(later[2]) and rows[n - 1][0].text.rstrip().endswith(("”", '"')))
                 ):
+                    # (not a sentence of its own that only quotes a phrase: after Brown's "“...”", the
+                    # next speaker's 'Lord Hattersley said his first reaction was “immense sadness”'
+                    # does not take the quotation before it)
                     held = next(
                         (c.holder for c in later[3] if c.holder.kind in ("named", "unnamed_group")), None
                     )
@@ -1100,6 +1103,12 @@ def _participle_before_noun(verb: Any) -> bool:
         return False
     before, after = doc[verb.i - 1], doc[verb.i + 1]
     return before.tag_ in ("VBG", "DT", "IN", "PRP$", "POS") and after.pos_ == "NOUN" and after.tag_ != "NNP"
+
+
+def _opens_in_quote(span: Any) -> bool:
+    """The sentence starts inside a quotation ('in a bad way,” Shelby said.')."""
+    first = next((t for t in span if not t.is_space), None)
+    return first is not None and (first.i in quoted_tokens(span.doc) or first.text in ("“", '"'))
 
 
 def _opens_turn(article: Article, sent: Sentence, block: Any) -> bool:
