@@ -743,3 +743,25 @@ def test_a_quotation_after_its_speakers_frame_is_not_taken_by_the_next_speakers_
                 '"immense sadness".')
     quote = next(x for x in a.assertions if x.text.lstrip('"').startswith("It was a commitment"))
     assert quote.holder.name == "Gordon Brown"
+
+
+def test_someone_quoted_as_saying_or_giving_context_speaks_the_next_quotation() -> None:
+    # Horne 2017 (random real/1016): Trump's statement after "Trump is quoted as saying:" went to
+    # Schneiderman, and Fahrenthold's words after "... David Fahrenthold provided context." to the
+    # NPR reporter quoted two paragraphs before.
+    a = analyse(
+        "In October, New York Attorney General Eric Schneiderman ordered the foundation to stop raising "
+        "money, saying the charity was not registered to do so.\n\n"
+        "In Saturday's statement, Trump is quoted as saying:\n\n"
+        "\"The Foundation has done enormous good works over the years.\"\n\n"
+        "As NPR's Joel Rose reported, \"The Donald J. Trump Foundation, by contrast, is fairly small.\"\n\n"
+        "In an interview with NPR's Allison Aubrey, Washington Post reporter David Fahrenthold provided "
+        "context.\n\n"
+        "\"The Donald J. Trump Foundation has been around since the late '80s.\"", claims=True)
+    def held(needle: str) -> str:
+        return next(x.holder.name for x in a.assertions if needle in x.text)
+
+    assert held("enormous good works") == "Trump"
+    assert held("fairly small") != "David Fahrenthold"  # Rose's
+    assert held("since the late '80s") == "David Fahrenthold"
+    assert not [c for c in a.claims if "quoted as saying" in c.text]

@@ -529,7 +529,8 @@ class AttributionStage(BaseStage):
         is a speech act in :data:`SPEECH_ACT_FORMS` with that person as subject), else None."""
         root = span.root
         verbs = [root, *(c for c in root.children if c.dep_ in ("conj", "advcl", "xcomp", "pcomp"))]
-        if not any(v.lower_ in SPEECH_ACT_FORMS for v in verbs) and not any(
+        gives_word = any(c.dep_ == "dobj" and c.lower_ in _WORDS_GIVEN for v in verbs for c in v.children)
+        if not gives_word and not any(v.lower_ in SPEECH_ACT_FORMS for v in verbs) and not any(
             t.lower_ in SPEECH_ACT_FORMS and t.head in verbs for t in span if t.pos_ == "VERB"
         ):
             return None
@@ -552,8 +553,11 @@ class AttributionStage(BaseStage):
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
             subj = verb.head  # "The New York Times, which reports:"
-        if subj is None and verb.dep_ in ("advcl", "conj", "xcomp"):
-            subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        up = verb
+        while subj is None and up.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and up.head.i != up.i:
+            # "..., saying:", "Trump is quoted as saying:": the (passive) subject of the verb it hangs on
+            up = up.head
+            subj = next((c for c in up.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None and verb.dep_ == "acl" and verb.head.dep_ == "dobj":
             # "Sen. Jeanne Shaheen ... issued a statement saying in part:"
             subj = next((c for c in verb.head.head.children if c.dep_ == "nsubj"), None)
@@ -1063,6 +1067,9 @@ _CLAIMED_THINGS = frozenset({"victim", "victims", "life", "lives", "title", "tit
                              "share"})
 
 
+#: What someone gives when they speak: "David Fahrenthold provided context.", "... gave a statement".
+_WORDS_GIVEN = frozenset({"context", "comment", "comments", "details", "explanation", "account",
+                          "statement", "remarks", "testimony", "interview", "answer"})
 #: Entity types of an amount ("added 1.7%", "added $2bn").
 _AMOUNTS = frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
 

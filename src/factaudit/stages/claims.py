@@ -572,7 +572,10 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we") for c in root.children
     ):
         return "a first-person feeling or state of mind"
-    if span.text.rstrip().endswith(":") and (root.lower_ in _SAY_FORMS or root.lower_ in REPORT_FORMS):
+    last_verb = next((t for t in reversed(toks) if t.pos_ in ("VERB", "AUX")), None)
+    if span.text.rstrip().endswith(":") and last_verb is not None and (
+        last_verb.lower_ in _SAY_FORMS or last_verb.lower_ in REPORT_FORMS
+    ):
         # "In a statement about the request, the Trump transition team says:": what was said follows.
         return "a reporting frame (what was said follows it)"
     # What was said: for "tell" only a clause (its object is the audience: "told researchers:").
