@@ -402,3 +402,15 @@ def test_an_object_pronoun_is_not_its_own_clauses_subject() -> None:
     a = analyse("Lord Callaghan entered Downing Street in 1976.\n\n"
                 "Prime Minister Tony Blair called him a \"giant\" of the Labour movement.", claims=True)
     assert not [c for c in a.claims if "[Blair]" in c.text]
+
+
+def test_given_names_sharing_a_surname_and_a_list_described_together_stay_one_claim() -> None:
+    # Horne 2017 (random real/1016): "Vince and Linda McMahon, owners of World Wrestling Entertainment"
+    # was split into "Vince, owners of ..." and "Linda McMahon, owners of ...".
+    a = analyse("David Fahrenthold's reporting in the Post has shown that Trump hasn't given any of his own "
+                "money to the foundation since 2008. The Post says Vince and Linda McMahon, owners of World "
+                "Wrestling Entertainment, have been major donors; Trump recently nominated Linda McMahon to "
+                "head the Small Business Administration.", claims=True)
+    texts = [c.text for c in a.claims]
+    assert not [t for t in texts if "Vince," in t or t.startswith("The Post says Linda McMahon, owners")]
+    assert any("Vince and Linda McMahon, owners of World Wrestling Entertainment" in t for t in texts)

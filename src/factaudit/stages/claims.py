@@ -754,9 +754,13 @@ def _split_coordination(doc: Any, span: Any, repl: dict[int, str], drop: set[int
         hi = max(ents[c.i].end for c in conjs)
         if not _distributive(doc, span, tok, members, ents, lo, hi):
             return []
+        after = doc[hi + 1 : hi + 3] if hi + 1 < len(doc) and doc[hi].text == "," else []
         if any(c.dep_ in ("relcl", "acl", "appos") for m in conjs for c in m.children) or (
-            hi + 1 < len(doc) and doc[hi].text == "," and doc[hi + 1].lower_ in ("which", "who", "whose")
-        ):
+            after and (after[0].lower_ in ("which", "who", "whose")
+                       or any(t.tag_ in ("NNS", "NNPS") for t in after))
+        ) or (len(ents[tok.i]) == 1 and len(ents[conjs[-1].i]) > 1 and ents[tok.i].label_ == "PERSON"):
+            # (also "Linda and Vince McMahon, owners of ...": a description of them all, or given
+            # names sharing one surname)
             # "Hitachi and Matsushita, which makes Panasonic brand products, ...": the clause after the
             # list says something of its last member only; split, it would say it of every member.
             return []
