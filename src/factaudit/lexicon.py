@@ -180,6 +180,8 @@ SPEECH_ACT_FORMS = frozenset(_forms([
     "deliver", "conclude", "respond", "reply", "lash", "slam", "blast", "quip", "joke", "rail", "plead",
     "appeal", "vow",
 ]))
+#: Line labels of an interviewer's turn, who is the author ("Me: Air? Air is not there?", "Q: ...").
+INTERVIEWER_LABELS = frozenset({"me", "q", "interviewer", "question"})
 #: Lower-case words a Title Case heading may hold ("Avoiding Arrest for Illicit Drug Use").
 HEADING_SMALL_WORDS = frozenset(["a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "and", "or",
                                  "with", "from"])

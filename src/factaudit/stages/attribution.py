@@ -20,6 +20,7 @@ from ..lexicon import (
     CONCERN_NOUNS,
     CONCERN_VERBS,
     GROUP_NOUNS,
+    INTERVIEWER_LABELS,
     OPINION_FORMS,
     REPORT_FORMS,
     SOURCE_NOUNS,
@@ -119,12 +120,7 @@ class AttributionStage(BaseStage):
                 if _opens_turn(article, sent, block):
                     # "DT: Why does everyone ...? No one in my house ever said that.": the question
                     # is no statement, but its label still opens the turn.
-                    label = _speaker_label(sent.text)
-                    if _AUTHOR_LABEL.match(sent.text):
-                        turn = speaker = None
-                    elif label is not None:
-                        speaker = (Holder(kind="named", name=label), order[block.id])
-                        turn = (speaker[0], block.id)
+                    speaker, turn = _turn_at(sent.text, block.id, order[block.id], speaker, turn)
                 continue
             refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None,
                          article.text[: sent.start], document)
@@ -167,12 +163,11 @@ class AttributionStage(BaseStage):
                 # An embedded tweet ("@realDonaldTrump I gave millions of dollars to ...") and the rest
                 # of its line are its author's.
                 clauses = [_said_by(tweet[0], span, "(tweet)")]
-            if line_start and _AUTHOR_LABEL.match(sent.text):
-                turn = speaker = None  # the interviewer's turn ends the other speaker's
-            if label is not None:
-                speaker = (Holder(kind="named", name=label), order[block.id])
-                turn = (speaker[0], block.id)
-            elif turn is not None and turn[1] != block.id and (line_start or sent.start == block.start):
+            if line_start:
+                speaker, turn = _turn_at(sent.text, block.id, order[block.id], speaker, turn)
+            if label is None and turn is not None and turn[1] != block.id and (
+                line_start or sent.start == block.start
+            ):
                 # A transcript turn runs on into the next unlabelled paragraph spoken in the same
                 # voice ("So, those emails ... that we have published"); anything else ends it.
                 turn = (turn[0], block.id) if sent.start == block.start and _in_voice(block.text) else None
@@ -218,7 +213,7 @@ class AttributionStage(BaseStage):
                 if later[3] and later[2] is not None and (
                     (_has_quote(later[2]) and (later[4] or _opens_in_quote(later[2])))
                     # "“... okay?” he said.": the frame split off after a question mark
-                    or (_bare_frame(later[2]) and rows[n - 1][0].text.rstrip().endswith(("”", '"')))
+                    or (_only_a_frame(later[2]) and rows[n - 1][0].text.rstrip().endswith(("”", '"')))
                 ):
                     # (not a sentence of its own that only quotes a phrase: after Brown's "“...”", the
                     # next speaker's 'Lord Hattersley said his first reaction was “immense sadness”'
@@ -427,6 +422,7 @@ class AttributionStage(BaseStage):
                 if inside:
                     whole = True
                     content = (inside[0], inside[-1] + 1)
+            comp_opened = False
             if comp is None and not whole and verb.dep_ in ("relcl", "acl") and _opens_quotation(verb):
                 # "..., to which Trump replied, “No.": the quotation the relative clause opens.
                 after = [i for i in range(verb.i + 1, span.end) if not span.doc[i].is_punct]
@@ -434,8 +430,6 @@ class AttributionStage(BaseStage):
                     subtree |= set(range(verb.i + 1, span.end))
                     content = (after[0], after[-1] + 1)
                     comp_opened = True
-            else:
-                comp_opened = False
             if comp is None and not whole and holder.kind == "named" and not charge and not comp_opened:
                 # "Mr Sayeed had denied the claims", "Cruz emphasized this theme in his speech": the
                 # verb reports a named person's act, not a proposition; the author narrates it. (An
@@ -443,9 +437,7 @@ class AttributionStage(BaseStage):
                 # that puts a view in their mouths. "Howard accused the prime minister of squabbling"
                 # is Howard's charge.)
                 continue
-            if comp_opened:
-                pass
-            elif comp is not None:
+            if comp is not None:
                 toks = [t.i for t in comp.subtree if t.i in subtree]
                 while toks and (
                     (span.doc[toks[0]].dep_ == "mark" and span.doc[toks[0]].head.i == comp.i)
@@ -908,8 +900,21 @@ def _speaker_label(block_text: str) -> str | None:
     return " ".join(w if len(w.strip(".")) <= 3 else w.capitalize() for w in words)
 
 
-#: Turn labels of the interviewer, who is the author: "Me: Air? Air is not there?", "Q: ...".
-_AUTHOR_LABEL = re.compile(r"^\s*(?:me|q|interviewer|question)\s*:\s", re.IGNORECASE)
+#: A line opening with an interviewer's turn label (:data:`INTERVIEWER_LABELS`): the author's turn.
+_AUTHOR_LABEL = re.compile(r"^\s*(?:" + "|".join(sorted(INTERVIEWER_LABELS)) + r")\s*:\s", re.IGNORECASE)
+
+
+def _turn_at(text: str, block_id: str, index: int, speaker: tuple[Holder, int] | None,
+             turn: tuple[Holder, str] | None) -> tuple[tuple[Holder, int] | None, tuple[Holder, str] | None]:
+    """(speaker, turn) after a line that may open with a turn label: the interviewer's ends the other
+    speaker's turn; a speaker's label ("JUAN GONZÁLEZ:") opens theirs; anything else changes nothing."""
+    if _AUTHOR_LABEL.match(text):
+        return None, None
+    label = _speaker_label(text)
+    if label is None:
+        return speaker, turn
+    holder = Holder(kind="named", name=label)
+    return (holder, index), (holder, block_id)
 
 
 #: People described by their work: "the Senate historian" is a person, not a named body.
@@ -1157,7 +1162,7 @@ def _opens_quotation(verb: Any) -> bool:
     return i < len(doc) and doc[i].text in ("“", '"')
 
 
-def _bare_frame(span: Any) -> bool:
+def _only_a_frame(span: Any) -> bool:
     """A sentence that is only a reporting frame ("he said.", "Trump told reporters.", "said
     Smith."): a reporting verb with its subject and at most a hearer, nothing reported."""
     words = [t for t in span if not t.is_punct]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Article, Assertion, Claim, ModelInfo, Rewrite
-from ..lexicon import HEADING_SMALL_WORDS, REPORT_FORMS
+from ..lexicon import HEADING_SMALL_WORDS, INTERVIEWER_LABELS, REPORT_FORMS
 from ..models.checkworthiness import get_model
 from ..models.nlp import article_words, text_length
 from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
@@ -670,8 +670,8 @@ def _listicle_heading(toks: list[Any]) -> set[int]:
 
 
 #: Labels that open a line and are no part of its statement: an interviewer's turn, a section's.
-_LINE_LABELS = frozenset({"me", "q", "interviewer", "background", "update", "note", "correction", "context",
-                          "summary", "clarification"})
+_LINE_LABELS = INTERVIEWER_LABELS | {"background", "update", "note", "correction", "context", "summary",
+                                     "clarification"}
 
 
 def _interrupting_frame(toks: list[Any]) -> set[int]:
