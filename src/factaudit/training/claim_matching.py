@@ -372,6 +372,10 @@ def train(out_dir: Path, *, max_steps: int = 450, batch_size: int = 16, lr: floa
     import torch
     from transformers import get_linear_schedule_with_warmup  # type: ignore[import-untyped,unused-ignore]
 
+    if not (out_dir / "train.jsonl").is_file():
+        raise SystemExit(f"{out_dir / 'train.jsonl'}: no training data; run the prepare step first")
+    if init is not None and not init.is_file():
+        raise SystemExit(f"--init {init}: no such file")
     torch.set_num_threads(threads)
     base = base_model_dir()
     rows = _read_jsonl(out_dir / "train.jsonl")
