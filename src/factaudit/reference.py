@@ -135,6 +135,18 @@ def _descriptions_of(ent: Any) -> set[str]:
     return out
 
 
+def own_content(tok: Any) -> frozenset[int]:
+    """Tokens of what a pronoun *speaker* says in a postposed frame ("The privatisation of companies
+    such as Yukos had been badly handled, he said"): a speaker does not name himself in his own words,
+    so nobody named there is the "he"."""
+    verb = tok.head
+    if tok.dep_ != "nsubj" or verb.pos_ not in ("VERB", "AUX"):
+        return frozenset()
+    return frozenset(
+        t.i for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i < tok.i for t in c.subtree
+    )
+
+
 def _salient(mention: Any) -> bool:
     """A clause's subject, the owner of a subject ("Obama's veto was ..."), or their appositive."""
     root = mention.root
@@ -297,7 +309,7 @@ class People:
         doc = tok.doc
         quoted = quoted_tokens(doc)
         start = next((lo for lo, hi in sentence_bounds(doc) if lo <= tok.i < hi), tok.i)
-        if tok.i in quoted or any(n for n, _ in self.mentions(doc, start, tok.i, quoted)):
+        if tok.i in quoted or any(n for n, _ in self.mentions(doc, start, tok.i, quoted | own_content(tok))):
             return None
         gender = PERSONAL_PRONOUNS[low]
         spans = [(doc, lo, hi) for lo, hi in sentence_bounds(doc) if hi <= start][::-1][:2]
@@ -311,6 +323,13 @@ class People:
                 return None  # "An M&S spokesman said ... He also said": the unnamed subject
             # Centering ranks the subject first, then the rest in order: after "In a letter to ...
             # Sen. Chuck Grassley, Feinstein suggested ...", "She noted" is Feinstein.
+            if not subjects and any(
+                PERSONAL_PRONOUNS.get(t.lower_) == gender and t.dep_ in ("nsubj", "nsubjpass")
+                and t.i not in q for t in d[lo:hi]
+            ):
+                # "..., he said." before "But he stressed ...": the same "he" goes on; whoever
+                # that sentence names is not the centre (Yukos, in what Gref said).
+                continue
             ordered = sorted((m.root.dep_ not in ("nsubj", "nsubjpass"), m.start, n) for n, m in found if n)
             compatible = [n for _, _, n in ordered if self.gender_of(n) in (gender, None)]
             if compatible:
@@ -353,7 +372,7 @@ class People:
             # "He was terrible as Obama's chief of staff and he's been a terrible mayor": an earlier
             # pronoun with no antecedent in the sentence is this one's referent, and it is unknown.
             return None
-        own_clause = [(n, m) for n, m in self.mentions(doc, sent.start, tok.i, quoted)]
+        own_clause = [(n, m) for n, m in self.mentions(doc, sent.start, tok.i, quoted | own_content(tok))]
         if tok.dep_ in ("dobj", "dative", "iobj") or (tok.dep_ == "pobj" and tok.head.head.pos_ == "VERB"):
             # Principle B: "Tony Blair called him a giant": an object pronoun is not its own
             # clause's subject.

@@ -765,3 +765,49 @@ def test_someone_quoted_as_saying_or_giving_context_speaks_the_next_quotation() 
     assert held("fairly small") != "David Fahrenthold"  # Rose's
     assert held("since the late '80s") == "David Fahrenthold"
     assert not [c for c in a.claims if "quoted as saying" in c.text]
+
+
+def test_a_pronoun_speaker_is_nobody_named_in_his_own_words() -> None:
+    # BBC business/426: "he said" after a sentence on companies such as Yukos was held by "Yukos",
+    # and the next "But he stressed" too.
+    a = analyse("Mr Gref, a well-known opponent of nationalisation, was keen to distance himself from Mr "
+                "Iliaronov's comments. The privatisation of companies such as Yukos in the 1990s had been "
+                "badly handled, he said. But he stressed that the government needed to get out of oil.")
+    assert [x.holder.name for x in a.assertions[1:]] == ["Gref", "Gref"]
+
+
+def test_a_frame_the_parser_hangs_on_the_quotation_still_frames_it() -> None:
+    # BBC business/426: with a dash apposition, the parser made "told" a complement of the quoted verb.
+    a = analyse('Baikal promptly passed into the hands of state-controlled firm Rosneft, itself shortly to '
+                'merge with state gas giant Gazprom. "We used to see street hustlers do this kind of thing," '
+                'Andrei Illarionov - then economic adviser to President Vladimir Putin - told a press '
+                'conference. "Now officials are doing it."', claims=True)
+    assert [x.holder.name for x in a.assertions[1:]] == ["Andrei Illarionov", "Andrei Illarionov"]
+    assert [c.text for c in a.claims[1:]] == ["We used to see street hustlers do this kind of thing.",
+                                              "Now officials are doing it."]
+
+
+def test_the_one_a_newspaper_quotes_speaks_and_the_paper_states_is_the_paper() -> None:
+    # Horne 2017 (random real/1005).
+    a = analyse("According to the Post, officials are also trying to figure out ways to respond.\n\n"
+                "“Part of the goal here is to make sure that we have as much of the record public,” the Post "
+                "quotes a senior administration official as saying.\n\n"
+                "The announcement of the response could come as early as this week, the paper states.",
+                claims=True)
+    quoted, states = a.assertions[1].holder, a.assertions[2].holder
+    assert (quoted.kind, quoted.name) == ("unnamed_group", "senior administration official")
+    assert (states.kind, states.name) == ("named", "Post")
+    assert [c.text for c in a.claims[1:]] == [
+        "Part of the goal here is to make sure that we have as much of the record public.",
+        "The announcement of the response could come as early as this week."]
+    [u] = analyse("The global economy will slow in 2005, the UNECE forecasts, due to weak demand.").assertions
+    assert (u.holder.kind, u.holder.name) == ("named", "UNECE")
+
+
+def test_responding_to_something_is_an_act_not_a_reply() -> None:
+    # Horne 2017 (random real/1005): the content was split off as "his administration"'s own report.
+    a = analyse("President Obama has said that his administration would respond to Russian meddling in the "
+                "U.S. election.", claims=True)
+    assert [x.holder.name for x in a.assertions] == ["Obama"]
+    assert [c.text for c in a.claims] == ["[Obama’s] administration would respond to Russian meddling in the "
+                                          "U.S. election."]

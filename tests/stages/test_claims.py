@@ -414,3 +414,16 @@ def test_given_names_sharing_a_surname_and_a_list_described_together_stay_one_cl
     texts = [c.text for c in a.claims]
     assert not [t for t in texts if "Vince," in t or t.startswith("The Post says Linda McMahon, owners")]
     assert any("Vince and Linda McMahon, owners of World Wrestling Entertainment" in t for t in texts)
+
+
+def test_a_claim_keeps_no_stray_quotation_mark() -> None:
+    # BBC business/426 and politics/226: a sentence ending a running quotation kept its closing mark,
+    # and trimming took the closing mark off a quoted word.
+    a = analyse('Economy minister German Gref told the Kommersant newspaper that direct state involvement in '
+                'oil was "unjustified". "We used to see street hustlers do this kind of thing," he said. '
+                '"Now officials are doing it." Far from improving things, quangos have led to "more '
+                'bureaucrats and higher taxes."', claims=True)
+    texts = [c.text for c in a.claims]
+    assert 'Direct state involvement in oil was "unjustified".' in texts
+    assert "Now officials are doing it." in texts
+    assert all(t.count('"') % 2 == 0 for t in texts)

@@ -810,8 +810,31 @@ def _distributive(doc: Any, span: Any, tok: Any, members: list[Any], ents: dict[
     return not (hi < span.end and doc[hi].tag_ in ("VBZ", "VBP", "VBD", "MD"))
 
 
+def _balance_quotes(text: str) -> str:
+    """A claim cut from a running quotation keeps no stray mark: 'Now officials are doing it."' loses
+    the closing quote its opening one is in another sentence for, and 'was "unjustified.' gets back
+    the one trimming took off."""
+    opening, closing = text.count("“"), text.count("”")
+    if closing > opening and text.startswith("”"):
+        text, closing = text[1:].lstrip(), closing - 1
+    if closing > opening and text.endswith("”"):
+        text, closing = text[:-1].rstrip(), closing - 1
+    if opening > closing and text.startswith("“"):
+        text, opening = text[1:].lstrip(), opening - 1
+    if opening > closing and "“" in text:
+        text = text[:-1] + "”" + text[-1] if text[-1:] in ".!?" else text + "”."
+    if text.count('"') % 2:
+        if text.startswith('"'):
+            text = text[1:].lstrip()
+        elif text.endswith('"'):
+            text = text[:-1].rstrip()
+        else:
+            text = text[:-1] + '"' + text[-1] if text[-1:] in ".!?" else text + '".'
+    return text
+
+
 def _finish(text: str) -> str:
-    text = _SPACE_PUNCT.sub(r"\1", _SPACE.sub(" ", text)).strip(" ,;:")
+    text = _balance_quotes(_SPACE_PUNCT.sub(r"\1", _SPACE.sub(" ", text)).strip(" ,;:"))
     if text.count("(") == text.count(")") + 1 and text.rfind("(") > text.rfind(")"):
         text += ")"  # the statement ended inside the article's parenthesis: "Daesh (ISIS)"
     if text and text[0].islower():
