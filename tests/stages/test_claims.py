@@ -427,3 +427,26 @@ def test_a_claim_keeps_no_stray_quotation_mark() -> None:
     assert 'Direct state involvement in oil was "unjustified".' in texts
     assert "Now officials are doing it." in texts
     assert all(t.count('"') % 2 == 0 for t in texts)
+
+
+def test_a_percent_sign_stays_with_its_number() -> None:
+    # BBC business/360: "forecasts export earnings will fall 10.7%." came out "... fall 10.7."
+    a = analyse("Analysts said export earnings will fall 10.7%.", claims=True)
+    assert [c.text for c in a.claims] == ["Export earnings will fall 10.7%."]
+
+
+def test_a_condition_cut_off_its_consequence_is_no_claim() -> None:
+    # BBC business/367: "Should the offer be fully accepted, Mr Murray said he expected to pay ..."
+    a = analyse("Should the offer be fully accepted, Mr Murray said he expected to pay a maximum of £1.53m "
+                "for the remaining shares. Had the bank known, it would have acted.", claims=True)
+    texts = [c.text for c in a.claims]
+    assert "Should the offer be fully accepted." not in texts
+    assert "Had the bank known, it would have acted." in texts
+
+
+def test_a_contracted_auxiliary_after_a_rewritten_pronoun_is_spelled_out() -> None:
+    # "He's" had become "[Poe]'s", which reads as a possessive.
+    a = analyse("Mr Poe spoke on Monday. He's been a senator since 2003. Mr Poe left early. He's angry about "
+                "the vote.", claims=True)
+    assert [c.text for c in a.claims][1::2] == ["[Poe] has been a senator since 2003.",
+                                                "[Poe] is angry about the vote."]

@@ -112,3 +112,21 @@ def test_page_furniture_and_what_it_belongs_to_are_asides_not_statements() -> No
     assert not [c for c in claims if "Photograph" in c or "Analysis" in c or "Trump stands" in c]
     assert any(c.startswith("Since 1990, Detroit's population has dropped nearly 35%") for c in claims)
     assert all(x.block_id not in {b.id for b in a.blocks if b.kind == "aside"} for x in a.assertions)
+
+
+def test_a_bracketed_story_link_and_a_credited_caption_are_asides() -> None:
+    # Horne 2017 (BuzzFeed real/153, a Washington Post story): another story's linked headline in
+    # square brackets and a video caption ending in its credit had become claims.
+    text = ("There's nothing like dance to convey enthusiasm and energy, so it's a natural political tool.\n\n"
+            "[In a departure from negative TV ads, Clinton airs a spot featuring home videos of children.]\n\n"
+            "The power behind the 'power blazer'  Play Video3:26\n"
+            "Designer Nina McLemore knows how to dress with attitude, which is why presidential candidate "
+            "Hillary Clinton looks to her for fashion advice. (Erin Patrick O'Connor/The Washington Post)\n\n"
+            "The directors didn't have a permit to use Union Square for their shoot.")
+    a = analyse(text, claims=True)
+    kinds = {b.text.strip()[:12]: b.kind for b in a.blocks}
+    assert kinds["[In a depart"] == "aside" and kinds["Designer Nin"] == "aside"
+    assert kinds["The director"] == "paragraph"
+    claims = [c.text for c in a.claims]
+    assert not [c for c in claims if "departure" in c or "McLemore" in c]
+    assert "The directors didn't have a permit to use Union Square for their shoot." in claims

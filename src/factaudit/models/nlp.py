@@ -35,6 +35,10 @@ def get_nlp() -> Any:
         nlp = model_pkg.load(exclude=["lemmatizer", "senter"])
         if "factaudit_attached_punct" not in nlp.pipe_names:
             nlp.add_pipe("factaudit_attached_punct", before="parser")
+        # A percent sign is part of its number, never punctuation to trim from a span's edge ("will
+        # fall 10.7%." had become "will fall 10.7.").
+        for sign in ("%", "‰"):
+            nlp.vocab[sign].is_punct = False
         # Articles are capped well below this by Settings.max_text_chars, and blocks are chunked.
         nlp.max_length = 3_000_000
         return nlp

@@ -438,7 +438,7 @@ _EMBED = re.compile(
 #: A news agency glued to the first word by the tokenizer: "(CNN)The".
 _GLUED_SOURCE = re.compile(r"^[A-Z][A-Za-z]{1,10}\)(\w+)$")
 #: Reasons a content clause is no claim that its whole statement ("X said: <remark>") shares.
-_NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation")
+_NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation", "a condition")
 #: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
 _FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since",
                    "before", "after", "until", "as"}
@@ -513,6 +513,17 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         # The whole statement is the subordinate clause ("Because he said so."); "Since the inquiry
         # began, Marsh has replaced its chief executive" has its main clause after it.
         return "subordinate clause fragment"
+    if (
+        first.lower_ in ("should", "had", "were")
+        and first.dep_ in ("aux", "auxpass", "ROOT")
+        and len(toks) > 2
+        and toks[1].dep_ in ("nsubj", "nsubjpass", "det")
+        and first.head.i == span.root.i
+        and not span.text.rstrip().endswith("?")
+    ):
+        # "Should the offer be fully accepted." cut from "Should the offer be fully accepted, Mr
+        # Murray said he expected ...": a condition without its consequence.
+        return "a condition without its consequence"
     if first.lower_ in ("that", "which", "whom", "whose") and (
         first.dep_ in ("dobj", "pobj", "mark") or first.tag_ in ("WDT", "WP", "WP$")
     ):
@@ -628,6 +639,10 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
     for r in resolved:
         repl[r.lo] = f"[{r.text}]"
         drop.update(range(r.lo + 1, r.hi))
+        clitic = doc[r.hi] if r.hi < len(doc) and not doc[r.hi - 1].whitespace_ else None
+        if clitic is not None and (word := _clitic_word(clitic)) is not None:
+            # "He's" → "[Poe] is", not "[Poe]'s" (which reads as a possessive).
+            repl[clitic.i] = " " + word
     base = _render(doc, span.start, span.end, repl, drop)
     variants = _split_coordination(doc, span, repl, drop)
     used = [r for r in resolved if r.lo not in drop]
@@ -713,6 +728,25 @@ def _dateline(toks: list[Any]) -> set[int]:
         if not (t.is_upper or t.is_punct or t.text in ("AP", "Reuters", "AFP")):
             break
     return out
+
+
+_CLITICS = {"'ll": "will", "’ll": "will", "'ve": "have", "’ve": "have", "'re": "are", "’re": "are",
+            "'m": "am", "’m": "am"}
+
+
+def _clitic_word(tok: Any) -> str | None:
+    """The full word for a contracted auxiliary after a pronoun ("'ll" → "will"; "'s" → "is" or
+    "has"; "'d" → "would" or "had"), or None when ``tok`` is no such clitic."""
+    low = tok.lower_
+    if low in _CLITICS:
+        return _CLITICS[low]
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    perfect = nxt is not None and ((nxt.tag_ == "VBN" and tok.dep_ == "aux") or nxt.lower_ == "been")
+    if low in ("'s", "’s") and tok.tag_ == "VBZ":
+        return "has" if perfect else "is"
+    if low in ("'d", "’d") and tok.tag_ in ("MD", "VBD"):
+        return "had" if perfect else "would"
+    return None
 
 
 def _render(doc: Any, start: int, end: int, repl: dict[int, str], drop: set[int]) -> str:

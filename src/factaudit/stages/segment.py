@@ -71,6 +71,13 @@ _CHROME_LINE = re.compile(
 
 
 _READ_MORE = re.compile(r"^\s*read more\W*$", re.IGNORECASE)
+#: A block that is only another story's linked headline in square brackets, or a photo / video
+#: caption ending in its credit: "[In a departure from negative TV ads, Clinton airs a spot ...]",
+#: "Designer Nina McLemore knows how to ... (Erin Patrick O'Connor/The Washington Post)".
+_TEASER_OR_CAPTION = re.compile(
+    r"^\s*\[[^\[\]\n]{10,300}\]\s*$"
+    r"|\((?:[A-Z][\w.'’-]*\s?){1,5}/\s?(?:[A-Z][\w.'’&-]*\s?){1,6}\)\s*$"
+)
 
 
 def is_chrome_line(t: str) -> bool:
@@ -251,7 +258,9 @@ class SegmentStage(BaseStage):
                 # the teaser of another story above its "Read more"; a caption above share buttons
                 nxt is not None and "\n" not in t and len(t) <= 300 and is_chrome_line(nxt)
                 and not _READ_MORE.match(t)
-            ) or (nxt is not None and _READ_MORE.match(nxt)):
+            ) or (nxt is not None and _READ_MORE.match(nxt)) or (
+                len(t) <= 400 and "\n" not in t and _TEASER_OR_CAPTION.search(t)
+            ):
                 kinds[i] = "aside"
         return kinds
 
