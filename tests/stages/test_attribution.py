@@ -817,11 +817,12 @@ def test_an_office_an_appositive_and_he_added_after_the_quotation() -> None:
     # BBC politics/187: "The Culture Secretary said" was held by "Culture" (NER's NORP), "Ms
     # Jowell's deputy, Richard Caborn, said" by "Ms Jowell's", and "He added" after Caborn's
     # quotation paragraph was left unresolved.
-    a = analyse("Instead there will be a cap of eight new casinos. The Culture Secretary said the move showed "
-                "she listened to critics. Ms Jowell's deputy, Richard Caborn, said the government had adopted "
-                "a cautious approach. \"Limiting the number of regional casinos to eight is a cautious move,\" "
-                "he said. \"We also believe it's right to apply caution.\"\n\n"
-                "He added that local authorities would still be able to stop new casinos coming to their areas.")
+    a = analyse("Instead there will be a cap of eight new casinos. The Culture Secretary said the move "
+                "showed she listened to critics. Ms Jowell's deputy, Richard Caborn, said the government had "
+                "adopted a cautious approach. \"Limiting the number of regional casinos to eight is a "
+                "cautious move,\" he said. \"We also believe it's right to apply caution.\"\n\n"
+                "He added that local authorities would still be able to stop new casinos coming to their "
+                "areas.")
     office = a.assertions[1].holder
     assert (office.kind, office.name, office.unresolved) == ("named", "The Culture Secretary", True)
     assert [x.holder.name for x in a.assertions[2:]] == ["Richard Caborn"] * 4
@@ -843,4 +844,5 @@ def test_a_doubt_a_quality_and_a_news_peg_hold_no_view() -> None:
                                           "video feel so fresh."]
     c = analyse("It may increase pressure on China. The figures released by the Ministry of Commerce come as "
                 "China's tax chief confirmed that growth had topped 9% in 2004.", claims=True)
-    assert [x.text for x in c.claims] == ["It may increase pressure on China.", "Growth had topped 9% in 2004."]
+    assert [x.text for x in c.claims] == ["It may increase pressure on China.",
+                                          "Growth had topped 9% in 2004."]

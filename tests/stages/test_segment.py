@@ -117,8 +117,10 @@ def test_page_furniture_and_what_it_belongs_to_are_asides_not_statements() -> No
 def test_a_bracketed_story_link_and_a_credited_caption_are_asides() -> None:
     # Horne 2017 (BuzzFeed real/153, a Washington Post story): another story's linked headline in
     # square brackets and a video caption ending in its credit had become claims.
-    text = ("There's nothing like dance to convey enthusiasm and energy, so it's a natural political tool.\n\n"
-            "[In a departure from negative TV ads, Clinton airs a spot featuring home videos of children.]\n\n"
+    text = ("There's nothing like dance to convey enthusiasm and energy, so it's a natural political "
+            "tool.\n\n"
+            "[In a departure from negative TV ads, Clinton airs a spot featuring home videos of "
+            "children.]\n\n"
             "The power behind the 'power blazer'  Play Video3:26\n"
             "Designer Nina McLemore knows how to dress with attitude, which is why presidential candidate "
             "Hillary Clinton looks to her for fashion advice. (Erin Patrick O'Connor/The Washington Post)\n\n"
