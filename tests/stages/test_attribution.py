@@ -846,3 +846,22 @@ def test_a_doubt_a_quality_and_a_news_peg_hold_no_view() -> None:
                 "China's tax chief confirmed that growth had topped 9% in 2004.", claims=True)
     assert [x.text for x in c.claims] == ["It may increase pressure on China.",
                                           "Growth had topped 9% in 2004."]
+
+
+def test_free_relatives_feeling_free_and_a_second_frame_verb_are_no_reports() -> None:
+    # Horne 2017 (BuzzFeed fake/2, real/109, random fake/83): "to what he believes is good use" gave
+    # the claim "What he believes is good use." held by Donald Trump; "the anatomy Mr. Trump feels
+    # free to assess" put the author's sentence in Trump's mouth; "said that such calls are common
+    # ... and accused his fellow candidates of ..." became one garbled claim.
+    a = analyse("Concerns about Donald Trump have prompted a billionaire to act. Femi Adenugame has "
+                "decided to put his fortune to what he believes is good use.", claims=True)
+    assert a.assertions[-1].holder.kind == "author"
+    assert a.claims[-1].text == ("Femi Adenugame has decided to put his fortune to what he believes is "
+                                 "good use.")
+    b = analyse("Many men are expressing their disgust with Mr. Trump, invoking people with the anatomy "
+                "Mr. Trump feels free to assess.")
+    assert [x.holder.kind for x in b.assertions] == ["author"]
+    c = analyse("In an interview with MSNBC's Chuck Todd, Senator Cruz said that such calls are common during "
+                "primary season and accused his fellow candidates of forming a behind-the-scenes alliance.",
+                claims=True)
+    assert [x.text for x in c.claims] == ["Such calls are common during primary season."]

@@ -333,8 +333,12 @@ class AttributionStage(BaseStage):
                     # to which Trump replied, “No. ...”" reports what Trump said).
                     continue
                 if any(c.dep_ in ("dobj", "dative") and c.lower_ in ("what", "whatever")
-                       for c in children):
-                    # "anyone who believes what our government tells us": a free relative, no report.
+                       for c in children) or any(
+                    g.lower_ in ("what", "whatever") and g.i < tok.i
+                    for c in children if c.dep_ == "ccomp" for g in c.children
+                ):
+                    # "anyone who believes what our government tells us", "to put his fortune to what
+                    # he believes is good use": a free relative, no report.
                     continue
                 if any(c.dep_ == "nsubj" and c.lower_ in ("nobody", "none", "noone") for c in children) or (
                     any(c.dep_ == "nsubj" and c.lower_ == "one" and any(g.lower_ == "no" for g in c.children)
@@ -461,6 +465,17 @@ class AttributionStage(BaseStage):
                 # is Howard's charge.)
                 continue
             if comp is not None:
+                # "Cruz said that such calls are common and accused his fellow candidates of ...": a
+                # subjectless report verb the parser coordinated inside the content is the frame's
+                # second verb, not part of what was said.
+                second = [c for c in comp.children if c.dep_ == "conj" and c.i > comp.i
+                          and c.lower_ in REPORT_FORMS and c.tag_ == "VBD" and verb.tag_ == "VBD"
+                          and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+                if second:
+                    cut = second[0].i
+                    while cut > comp.i and span.doc[cut - 1].dep_ in ("cc", "punct"):
+                        cut -= 1
+                    subtree -= set(range(cut, second[0].right_edge.i + 1))
                 toks = [t.i for t in comp.subtree if t.i in subtree]
                 while toks and (
                     (span.doc[toks[0]].dep_ == "mark" and span.doc[toks[0]].head.i == comp.i)
@@ -1148,7 +1163,9 @@ def _act_not_report(verb: Any) -> bool:
         for c in verb.children
     ):
         return True  # "Reliance shares added 1.7%": a rise, not a remark
-    if low.startswith(("feel", "felt")) and any(c.dep_ == "acomp" for c in verb.children) and not any(
+    if low.startswith(("feel", "felt")) and any(
+        c.dep_ in ("acomp", "oprd") or (c.dep_ == "xcomp" and c.pos_ == "ADJ") for c in verb.children
+    ) and not any(
         c.dep_ in ("ccomp", "parataxis") for c in verb.children
     ):
         return True  # "what makes this video feel so fresh": a quality, not a view
