@@ -862,6 +862,7 @@ def test_free_relatives_feeling_free_and_a_second_frame_verb_are_no_reports() ->
                 "Mr. Trump feels free to assess.")
     assert [x.holder.kind for x in b.assertions] == ["author"]
     c = analyse("In an interview with MSNBC's Chuck Todd, Senator Cruz said that such calls are common "
-                "during primary season and accused his fellow candidates of forming a behind-the-scenes alliance.",
+                "during primary season and accused his fellow candidates of forming a behind-the-scenes "
+                "alliance.",
                 claims=True)
     assert [x.text for x in c.claims] == ["Such calls are common during primary season."]
