@@ -866,3 +866,23 @@ def test_free_relatives_feeling_free_and_a_second_frame_verb_are_no_reports() ->
                 "alliance.",
                 claims=True)
     assert [x.text for x in c.claims] == ["Such calls are common during primary season."]
+
+
+def test_descriptions_inferences_and_split_complements_from_bbc_politics() -> None:
+    # BBC politics/367, 171, 103 and Horne 2017 (random real/166).
+    a = analyse("Tony Blair has had the chance to tackle the problems facing Britain and has failed, Michael "
+                "Howard has said.\n\n\"Britain is heading in the wrong direction\", the Conservative leader "
+                "said in his New Year message.")
+    h = a.assertions[1].holder
+    assert (h.name, h.likely) == ("Michael Howard", True)
+    b = analyse("Trump flew home. That suggests Trump would do well to listen to them. Minister for "
+                "Children, Young People and Families Margaret Hodge said new plans will ensure allowances "
+                "would be fair.")
+    assert [x.holder.name for x in b.assertions[1:]] == ["the author", "Margaret Hodge"]
+    c = analyse("The Tories also claim that of the £750m the prime minister pledged in 2000 to invest on "
+                "school sports facilities, only £41m had been spent. But the Big Lottery Fund has said that "
+                "complex capital projects are involved - and it was confident the money would all be "
+                "allocated by next year as intended.", claims=True)
+    assert c.claims[0].text == ("Of the £750m the prime minister pledged in 2000 to invest on school sports "
+                                "facilities, only £41m had been spent.")
+    assert [x.holder.name for x in c.assertions] == ["Tories", "the Big Lottery Fund", "the Big Lottery Fund"]

@@ -450,3 +450,11 @@ def test_a_contracted_auxiliary_after_a_rewritten_pronoun_is_spelled_out() -> No
                 "the vote.", claims=True)
     assert [c.text for c in a.claims][1::2] == ["[Poe] has been a senator since 2003.",
                                                 "[Poe] is angry about the vote."]
+
+
+def test_a_reporting_frame_between_commas_leaves_the_claim() -> None:
+    # BBC politics/367: "The Tories, he said, can cut crime ..." kept ", he said," in the claim.
+    a = analyse("Mr Howard spoke on Monday. The Tories, he said, can cut crime and improve public services "
+                "without asking people to pay more taxes.", claims=True)
+    assert a.claims[1].text == ("The Tories can cut crime and improve public services without asking people "
+                                "to pay more taxes.")

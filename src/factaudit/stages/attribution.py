@@ -340,6 +340,12 @@ class AttributionStage(BaseStage):
                     # "anyone who believes what our government tells us", "to put his fortune to what
                     # he believes is good use": a free relative, no report.
                     continue
+                if any(c.dep_ == "nsubj" and c.lower_ in ("that", "this", "which")
+                       and c.pos_ in ("PRON", "DET") for c in children) and low.startswith(
+                    ("suggest", "show", "indicat", "mean", "impl")
+                ):
+                    # "That suggests Trump would do well to listen to them": the author's inference.
+                    continue
                 if any(c.dep_ == "nsubj" and c.lower_ in ("nobody", "none", "noone") for c in children) or (
                     any(c.dep_ == "nsubj" and c.lower_ == "one" and any(g.lower_ == "no" for g in c.children)
                         for c in children)
@@ -411,7 +417,10 @@ class AttributionStage(BaseStage):
         sent_ids = set(range(span.start, span.end))
         reporter_tokens = {v.i for v, _ in reporters}
         for verb, subj in reporters:
-            holder = self._holder(speaker_of.get(verb.i, subj), recent, refs)
+            # (for "it" / "they", earlier clauses of the same sentence count as recent: "the Big
+            # Lottery Fund has said that ... - and it was confident ...")
+            same = [c.holder for c in clauses] if subj is not None and subj.lower_ in ("it", "they") else []
+            holder = self._holder(speaker_of.get(verb.i, subj), recent + same, refs)
             category = "opinion" if verb.lower_ in OPINION_FORMS else "say"
             subtree = {t.i for t in verb.subtree}
             # Nested reporting clauses belong to their own holder.
@@ -477,6 +486,14 @@ class AttributionStage(BaseStage):
                         cut -= 1
                     subtree -= set(range(cut, second[0].right_edge.i + 1))
                 toks = [t.i for t in comp.subtree if t.i in subtree]
+                more = [c for c in verb.children if c.dep_ == "ccomp" and c.i > comp.i > verb.i
+                        and span.doc[c.left_edge.i - 1].text == ","
+                        and c.left_edge.i - 1 <= comp.right_edge.i + 1]
+                if more:
+                    # "claim that of the £750m the prime minister pledged ..., only £41m had been
+                    # spent": the parser split one complement in two.
+                    toks += [t.i for c in more for t in c.subtree if t.i in subtree]
+                    toks.sort()
                 while toks and (
                     (span.doc[toks[0]].dep_ == "mark" and span.doc[toks[0]].head.i == comp.i)
                     or span.doc[toks[0]].is_punct
@@ -704,8 +721,10 @@ class AttributionStage(BaseStage):
         before_verb = next((e for e in doc.ents if e.label_ == "PERSON" and e.end == last.i + 1
                             and e.start > tok.i and last.i + 1 == tok.head.i), None)
         if own is None and person is None and before_verb is not None and tok.pos_ == "PROPN" and (
-            low not in GROUP_NOUNS | HUMAN_NOUNS | SOURCE_NOUNS
+            low not in GROUP_NOUNS | HUMAN_NOUNS | SOURCE_NOUNS or low in TITLE_WORDS
         ):
+            # (also a title whose long name the parser split: "Minister for Children, Young People
+            # and Families Margaret Hodge said")
             # "Commission for racial equality chief Trevor Phillips argued ...": the parser hung the
             # person on the body's "for"; whoever is named right before the verb is speaking.
             return Holder(kind="named", name=before_verb.text, start=before_verb.start_char,
@@ -997,7 +1016,8 @@ _EPITHETS = frozenset(
      "nominee", "incumbent", "lawmaker", "congressman", "congresswoman", "senator", "governor",
      "president", "premier", "chancellor", "mayor", "minister", "ambassador", "candidate", "neurosurgeon",
      "surgeon", "magnate", "entrepreneur", "heiress", "rapper", "comedian", "filmmaker",
-     "frontrunner", "front-runner", "challenger", "hopeful"}
+     "frontrunner", "front-runner", "challenger", "hopeful", "cardinal", "archbishop", "bishop", "pope",
+     "leader", "chairman", "chairwoman", "chief"}
 )
 #: Modifiers that make a description one known person: "the retired neurosurgeon", "the 70-year-old".
 _EPITHET_MODIFIERS = frozenset({"retired", "former", "outgoing", "embattled", "incoming", "beleaguered",
@@ -1176,7 +1196,9 @@ def _act_not_report(verb: Any) -> bool:
     ):
         return True  # "his administration would respond to Russian meddling": an act, not a reply
     xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
-    if not xcomp or any(c.dep_ == "ccomp" for c in verb.children):
+    # (a complement after the "to" clause is the parser hanging the next clause on the verb: "the
+    # £750m the prime minister pledged in 2000 to invest on school sports, only £41m had been spent")
+    if not xcomp or any(c.dep_ == "ccomp" and c.i < xcomp[0].i for c in verb.children):
         return False
     if low.startswith(("agree", "disagree", "refus", "promis", "vow", "pledg", "offer", "threat", "hope",
                        "hoping")):

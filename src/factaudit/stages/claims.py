@@ -621,7 +621,11 @@ def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_R
         i += 1
     drop.update(_dateline(toks[i:]))
     drop.update(_listicle_heading(toks[i:]))
-    drop.update(_interrupting_frame(toks))
+    frame = _interrupting_frame(toks)
+    for k in [k for k in frame if doc[k].text == "," and k + 1 not in frame and k + 1 < span.end]:
+        frame.discard(k)
+        repl[k] = " "  # the comma closing a dropped ", he said," keeps the words apart
+    drop.update(frame)
     glued = _GLUED_SOURCE.match(toks[i].text) if i < len(toks) else None
     if glued and i > 0 and toks[i - 1].text == "(":
         repl[toks[i].i] = glued.group(1)  # "(CNN)The Democratic ..." → "The Democratic ..."
@@ -692,7 +696,20 @@ _LINE_LABELS = INTERVIEWER_LABELS | {"background", "update", "note", "correction
 def _interrupting_frame(toks: list[Any]) -> set[int]:
     """Token indices of a reporting frame that interrupts a quotation, with its quote marks:
     '“With Mick at the head of OMB,” Trump said in his statement, “my administration is ...”' →
-    'With Mick at the head of OMB, my administration is ...'."""
+    'With Mick at the head of OMB, my administration is ...'; or reported speech, with its commas:
+    "The Tories, he said, can cut crime ..." → "The Tories can cut crime ..."."""
+    for a, t in enumerate(toks[1:-3], start=1):
+        if t.text != ",":
+            continue
+        b = next((k for k in range(a + 2, min(a + 6, len(toks) - 1)) if toks[k].text == ","), None)
+        if b is None:
+            continue
+        between = toks[a + 1 : b]
+        verbs = [x for x in between if x.lower_ in _SAY_FORMS and x.pos_ == "VERB"]
+        if len(verbs) == 1 and verbs[0] is between[-1] and all(
+            x.pos_ in ("PRON", "PROPN", "DET", "NOUN") for x in between[:-1]
+        ) and not any(x.dep_ == "ccomp" for x in verbs[0].children if x.i > verbs[0].i):
+            return {x.i for x in toks[a : b + 1]}
     for a, t in enumerate(toks):
         if t.text != "”":
             continue
