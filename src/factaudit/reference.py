@@ -95,6 +95,15 @@ def preceding_docs(article: Article, n: int = 3) -> dict[str, list[Any]]:
 _NOT_AGENTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW")
 
 
+#: Last words of a name that no he or she can be ("the Consumer Credit Bill", "the Labour Party").
+_NEVER_PERSONS = frozenset(
+    {"bill", "act", "law", "treaty", "agreement", "accord", "plan", "programme", "program", "report",
+     "index", "party", "committee", "commission", "council", "bank", "fund", "association", "union",
+     "university", "college", "school", "hospital", "ministry", "department", "office", "agency",
+     "company", "corporation", "group", "inc", "ltd", "plc", "airlines", "airways", "exchange"}
+)
+
+
 #: Last words that make a "PERSON" entity a role ("Chief of Staff", "Secretary of State").
 _ROLE_HEADS = TITLE_WORDS | {"staff", "state", "defense", "defence", "justice", "treasury", "interior"}
 
@@ -180,7 +189,8 @@ class People:
     @classmethod
     def of_docs(cls, docs: Iterable[Any]) -> People:
         people = cls()
-        for doc in docs:
+        docs_list = list(docs)
+        for doc in docs_list:
             for ent in doc.ents:
                 if ent.label_ != "PERSON":
                     continue
@@ -197,6 +207,12 @@ class People:
         # A surname shared by two people ("James Comey", "Peter Comey") stands for neither.
         people.aliases = {k: next(iter(v)) for k, v in people.full_names.items() if len(v) == 1}
         people.shared = {k for k, v in people.full_names.items() if len(v) > 1}
+        for doc in docs_list:
+            # "Mr Cable" where NER missed the person: the honorific still gives the gender.
+            for t in doc[1:]:
+                title = doc[t.i - 1].lower_.rstrip(".")
+                if title in HONORIFICS and t.pos_ == "PROPN" and t.ent_type_ != "PERSON" and t.is_alpha:
+                    people.gender.setdefault(people.aliases.get(t.text, t.text), HONORIFICS[title])
         return people
 
     def gender_of(self, name: str) -> str | None:
@@ -257,6 +273,15 @@ class People:
             and t.i not in in_persons
             and t.pos_ in ("PROPN", "NOUN")
         ]
+        # "Mr Cable" is a person even where NER calls "Vincent Cable" an organisation.
+        in_persons = {t.i for m in persons for t in m}
+        persons += [
+            doc[t.i : t.i + 1]
+            for t in doc[max(lo, 1) : hi]
+            if t.pos_ == "PROPN" and t.i not in in_persons and t.is_alpha
+            and doc[t.i - 1].lower_.rstrip(".") in HONORIFICS
+            and (t.i + 1 >= len(doc) or doc[t.i + 1].pos_ != "PROPN")
+        ]
         blockers: list[Any] = []
         known = {t.i for m in persons for t in m}
         for t in doc[lo:hi]:
@@ -264,6 +289,8 @@ class People:
                 continue
             if t.dep_ == "compound" or t.tag_ in ("NNS", "NNPS"):
                 continue  # a plural ("critics", "Democrats") is never a he or a she
+            if t.lower_ in TITLE_WORDS and any(c.dep_ == "appos" and c.i in known for c in t.children):
+                continue  # "Director, David Caldwell, said": the title is the person named beside it
             if (t.pos_ == "PROPN" and t.i not in in_ents) or (
                 t.pos_ in ("NOUN", "PROPN") and t.lower_ in HUMAN_NOUNS
             ):
@@ -273,6 +300,7 @@ class People:
                 lo <= e.start
                 and e.end <= hi
                 and e.label_ not in ("PERSON", *_NOT_AGENTS)
+                and e[-1].lower_ not in _NEVER_PERSONS
                 and e.root.dep_ in ("nsubj", "nsubjpass", "poss")
                 and not any(t.i in known for t in e)
             ):

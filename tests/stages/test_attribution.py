@@ -886,3 +886,19 @@ def test_descriptions_inferences_and_split_complements_from_bbc_politics() -> No
     assert c.claims[0].text == ("Of the £750m the prime minister pledged in 2000 to invest on school sports "
                                 "facilities, only £41m had been spent.")
     assert [x.holder.name for x in c.assertions] == ["Tories", "the Big Lottery Fund", "the Big Lottery Fund"]
+
+
+def test_he_after_a_titled_or_honorific_speaker_and_a_quotation_after_the_hearer() -> None:
+    # BBC politics/338 and 047: NER read "Vincent Cable" as an organisation and "the Consumer Credit
+    # Bill" blocked the "he"; "Director, David Caldwell," left "Director" as a rival; 'He told BBC
+    # Radio Scotland's Good Morning Scotland programme: "..."' was an agentless statement.
+    a = analyse("Vincent Cable says debt will worsen. Mr Cable said the government's Consumer Credit Bill "
+                "would target some of the \"extreme problems\" such as loan sharking. He said much of the "
+                "payment protection currently available was \"extremely expensive\".")
+    assert a.assertions[-1].holder.name == "Cable" and not a.assertions[-1].holder.unresolved
+    b = analyse("Director, David Caldwell, said some students could be applying. He told BBC Radio "
+                "Scotland's Good Morning Scotland programme: \"The reason people are opting for Scottish "
+                "universities is that they are perceived as being of very high quality.\"", claims=True)
+    assert [x.holder.name for x in b.assertions] == ["David Caldwell", "David Caldwell"]
+    assert b.claims[-1].text == ("The reason people are opting for Scottish universities is that they are "
+                                 "perceived as being of very high quality.")

@@ -466,6 +466,17 @@ class AttributionStage(BaseStage):
                     subtree |= set(range(verb.i + 1, span.end))
                     content = (after[0], after[-1] + 1)
                     comp_opened = True
+            if comp is None and not whole and not comp_opened and verb.i not in quoted:
+                # 'He told BBC Radio Scotland's Good Morning Scotland programme: "The reason ..."':
+                # the quotation after the hearer and a colon.
+                colon = next((i for i in range(verb.i + 1, min(verb.i + 12, span.end - 1))
+                              if span.doc[i].text == ":" and span.doc[i + 1].text in ("“", '"')), None)
+                if colon is not None and all(span.doc[i].pos_ != "VERB" for i in range(verb.i + 1, colon)):
+                    after = [i for i in range(colon + 2, span.end) if not span.doc[i].is_punct]
+                    if len(after) >= 3:
+                        subtree |= set(range(verb.i + 1, span.end))
+                        content = (after[0], after[-1] + 1)
+                        comp_opened = True
             if comp is None and not whole and holder.kind == "named" and not charge and not comp_opened:
                 # "Mr Sayeed had denied the claims", "Cruz emphasized this theme in his speech": the
                 # verb reports a named person's act, not a proposition; the author narrates it. (An
