@@ -463,7 +463,7 @@ TITLE_WORDS = frozenset(
     """minister president secretary chancellor governor senator mayor chairman chairwoman chair
     spokesman spokeswoman spokesperson director chief executive ceo leader premier ambassador judge
     commissioner speaker treasurer prosecutor attorney general commander founder owner coach
-    president-elect""".split()  # noqa: SIM905 - a word list reads better as text
+    president-elect cardinal archbishop bishop pope rabbi imam""".split()  # noqa: SIM905 - a word list reads better as text
 )
 
 

@@ -902,3 +902,10 @@ def test_he_after_a_titled_or_honorific_speaker_and_a_quotation_after_the_hearer
     assert [x.holder.name for x in b.assertions] == ["David Caldwell", "David Caldwell"]
     assert b.claims[-1].text == ("The reason people are opting for Scottish universities is that they are "
                                  "perceived as being of very high quality.")
+
+
+def test_what_someone_fears_being_accused_of_is_no_agentless_report() -> None:
+    # Horne 2017 (random real/1013).
+    [x] = analyse("Many Republicans may quietly be in this contingent, but fear being accused of promoting "
+                  "Obamacare-lite.").assertions
+    assert x.holder.kind == "author"

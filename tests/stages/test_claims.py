@@ -458,3 +458,18 @@ def test_a_reporting_frame_between_commas_leaves_the_claim() -> None:
                 "without asking people to pay more taxes.", claims=True)
     assert a.claims[1].text == ("The Tories can cut crime and improve public services without asking people "
                                 "to pay more taxes.")
+
+
+def test_a_content_whose_subject_hangs_on_its_auxiliary_and_a_screenshot_caption() -> None:
+    # Horne 2017 (random real/196, fake/9): "announced that the investigation ... was closed, with
+    # ..." fell back to the whole sentence, and an image caption "Screenshot of editor's note
+    # admitting that ..." gave its content as a claim held by "Screenshot of editor's note".
+    a = analyse("The Department of Justice had previously announced that the investigation into whether "
+                "Clinton mishandled classified information was closed, with a decision not to bring charges "
+                "against anyone.", claims=True)
+    assert [c.text for c in a.claims] == [
+        "The investigation into whether Clinton mishandled classified information was closed, with a "
+        "decision not to bring charges against anyone."]
+    b = analyse("Screenshot of editor’s note admitting that Washington Post published an unverified Fake "
+                "News list.\nTheir “source” was an anonymous website called PropOrNot.", claims=True)
+    assert [c.text for c in b.claims] == ["Their “source” was an anonymous website called PropOrNot."]

@@ -380,7 +380,9 @@ class AttributionStage(BaseStage):
                     top = tok
                     while top.dep_ == "conj" and top.head.i != top.i:
                         top = top.head  # "who runs a company and is said to be ...": still the relcl
-                    if top.dep_ not in ("advcl", "pcomp", "relcl", "acl"):
+                    if top.dep_ not in ("advcl", "pcomp", "relcl", "acl") and not (
+                        top.dep_ == "xcomp" and top.tag_ == "VBN" and top.head.pos_ == "VERB"
+                    ):  # (nor "fear being accused of ...": what they fear, not a report)
                         # "... was criticised after it was revealed that ...": a subordinate
                         # clause's agentless report does not make the whole sentence agentless.
                         agentless.append((tok, f"{_phrase(tok)}"))
@@ -506,7 +508,8 @@ class AttributionStage(BaseStage):
                     toks += [t.i for c in more for t in c.subtree if t.i in subtree]
                     toks.sort()
                 while toks and (
-                    (span.doc[toks[0]].dep_ == "mark" and span.doc[toks[0]].head.i == comp.i)
+                    (span.doc[toks[0]].dep_ == "mark"
+                     and (span.doc[toks[0]].head.i == comp.i or span.doc[toks[0]].lower_ == "that"))
                     or span.doc[toks[0]].is_punct
                 ):
                     # "said that X" → X; not the "If" of "If they persist, the Fed may raise rates".

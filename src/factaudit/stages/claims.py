@@ -179,7 +179,7 @@ class ClaimsStage(BaseStage):
             )
             if _non_claim(span, resolved, title=title) is not None or (
                 a.reporting_verb and _bare_frame(span, a.reporting_verb)
-            ):
+            ) or _POINTER.match(a.text.lstrip()):  # (the whole statement: "Screenshot of ... admitting that")
                 non_claims += 1
                 _update_ctx(span, ctx, resolved)
                 continue
@@ -414,7 +414,8 @@ def _resolve(
 _POINTER = re.compile(
     r"(?:(?:here|below)(?:'s|’s| is| are)\b.*(?:\b(?:transcript|video|clip|footage|guide|list|look|text|"
     r"statement|photos?|pictures?|map|timeline|breakdown|rundown|summary|excerpts?|what|how|why)\b|:\s*$)"
-    r"|read more\b|click here\b|(?:related|see also|also read|more)\s*:)",
+    r"|read more\b|click here\b|(?:related|see also|also read|more)\s*:"
+    r"|(?:screenshot|screen\s?grab|screen shot)s?\s+(?:of|from|shows|showing)\b)",  # an image's caption
     re.I | re.S,
 )
 #: Verbs that open a call to action ("Share this story", "Watch the speech below", "Find out how").
@@ -538,6 +539,9 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         if t.pos_ not in ("VERB", "AUX"):
             continue
         subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "csubjpass")]
+        # (the parser can hang the subject on the auxiliary: "that the investigation ... was closed")
+        subj += [c for a in t.children if a.dep_ in ("aux", "auxpass") for c in a.children
+                 if c.dep_ in ("nsubj", "nsubjpass")]
         if not subj and t.dep_ == "conj":
             subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
         fin = "Fin" in t.morph.get("VerbForm") or any(
