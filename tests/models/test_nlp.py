@@ -54,3 +54,14 @@ def test_no_sentence_starts_at_a_lower_case_word_after_a_quoted_exclamation() ->
             "St. Louis was hit by riots in August.")
     assert _sentences(text) == ["The “hands up, don’t shoot!” mantra was later discredited by DNA and "
                                 "autopsy evidence.", "St. Louis was hit by riots in August."]
+
+
+def test_a_unit_glued_to_its_number_and_stop_ends_the_sentence() -> None:
+    # BBC business/004: "£250m." is one token, so "... a predicted extra £250m. Turnover for the
+    # quarter was up 4.3% ..." was one sentence (and one claim held by the analyst).
+    assert _sentences("It is a predicted extra £250m. Turnover for the quarter was up 4.3% to £1.97bn. "
+                      "He paid 5m. for it.") == [
+        "It is a predicted extra £250m.", "Turnover for the quarter was up 4.3% to £1.97bn.",
+        "He paid 5m. for it."]
+    tok = next(t for t in get_nlp()("It fell 10.7%.") if t.text == "%")
+    assert not tok.is_punct  # the sign stays with its number when spans are trimmed

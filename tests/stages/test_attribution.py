@@ -909,3 +909,12 @@ def test_what_someone_fears_being_accused_of_is_no_agentless_report() -> None:
     [x] = analyse("Many Republicans may quietly be in this contingent, but fear being accused of promoting "
                   "Obamacare-lite.").assertions
     assert x.holder.kind == "author"
+
+
+def test_a_frame_around_someone_elses_view_adds_no_claim() -> None:
+    # BBC politics/311: "Privately ministers believe this will be the “less painful” option, our
+    # correspondent added." gave the ministers' view and the whole sentence as the correspondent's.
+    a = analyse("The five unions want the government to withdraw these regulations. Privately ministers "
+                "believe this will be the \"less painful\" option, our correspondent added.", claims=True)
+    held = [(x.holder.name, c.text) for c in a.claims for x in a.assertions if x.id == c.assertion_id]
+    assert held[1:] == [("ministers", 'This will be the "less painful" option.')]

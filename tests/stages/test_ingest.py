@@ -821,3 +821,11 @@ def test_link_offsets_survive_normalisation(pieces: list[tuple[str, str]]) -> No
     for link in links:
         assert text[link.start : link.end] == link.text
         assert link.text.strip() == link.text != ""
+
+
+def test_numeric_character_references_left_in_text_are_decoded() -> None:
+    # BBC News files keep some HTML references ("fianc&#233;e", "communiqu&#233.").
+    assert normalize_text("his fianc&#233;e said the communiqu&#233. was &#x2018;new&#x2019;") == (
+        "his fiancée said the communiqué. was ‘new’")
+    for kept in ("R&D &amp; more", "&#38;#233;", "&#51;", "&#0;x"):
+        assert normalize_text(kept) == kept

@@ -28,14 +28,29 @@ _TRAILING_SPACES = re.compile(r" +\n")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
+#: A numeric character reference left in text ("fianc&#233;e", "communiqu&#233." in BBC News files).
+_NUMERIC_REF = re.compile(r"&#(?:(\d{2,7})|[xX]([0-9a-fA-F]{2,6}));?")
+
+
+def _char_ref(m: re.Match[str]) -> str:
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    if code < 0xA0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        # ASCII ("&#38;", "&#51;") could build a new reference: only letters and marks beyond
+        # ASCII are decoded, so that normalising stays idempotent.
+        return m.group(0)
+    return chr(code)
+
+
 def normalize_text(s: str) -> str:
     """The canonical form every offset in an Article points into.
 
     NFC; CRLF/CR and other line separators to LF (U+2029 to a blank line); zero-width characters,
     soft hyphens and control characters removed; NBSP, other space separators and tabs to a space;
     trailing spaces stripped per line; 3+ newlines collapsed to one blank line; the whole stripped.
-    Curly quotes and dashes are kept. Idempotent.
+    Numeric character references a text file kept from its HTML ("&#233;") are decoded. Curly
+    quotes and dashes are kept. Idempotent.
     """
+    s = _NUMERIC_REF.sub(_char_ref, s)
     s = _LINE_BREAKS.sub("\n", s).replace("\u2029", "\n\n")
     s = unicodedata.normalize("NFC", s.translate(_TRANSLATE))
     s = _TRAILING_SPACES.sub("\n", s)

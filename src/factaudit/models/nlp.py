@@ -70,6 +70,16 @@ def attached_punctuation(doc: Any) -> Any:
             i = j
             continue
         i += 1
+    for i in range(2, n):
+        # "... a predicted extra £250m. Turnover for the quarter ...": the tokenizer keeps the stop
+        # inside a unit glued to its number ("m."), so the parser sees no full stop there.
+        unit = doc[i - 1]
+        if (
+            unit.text.endswith(".") and 2 <= len(unit.text) <= 3 and unit.text[:-1].isalpha()
+            and doc[i - 2].like_num and not doc[i - 2].whitespace_ and unit.whitespace_
+            and doc[i].is_title and doc[i].is_alpha
+        ):
+            doc[i].is_sent_start = True
     if any(t.text in _FINAL for t in doc):
         # Prose (a text with full stops): no sentence starts right after a word on the same line
         # ("... clashed on Thursday with Sunderland No campaigner Neil Herron." is one sentence).

@@ -446,6 +446,14 @@ class AttributionStage(BaseStage):
                 (verb.dep_ == "ROOT" or (verb.dep_ in ("ccomp", "conj") and verb.head.i in quoted))
                 and (_has_outer_ccomp(verb) or _closes_quote(verb, subj, quoted))
             )
+            if whole and verb.dep_ == "ROOT" and any(
+                c.dep_ == "ccomp" and c.i < verb.i and c.i in reporter_tokens and c.i not in quoted
+                for c in verb.children
+            ):
+                # "Privately ministers believe this will be the “less painful” option, our
+                # correspondent added.": what the correspondent reports is the ministers' view; the
+                # view is the claim, held by them, and the frame adds none of its own.
+                continue
             content = None
             comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
             charge = verb.lower_.startswith(("accus", "identif")) and any(
