@@ -358,7 +358,10 @@ class People:
                 # "..., he said." before "But he stressed ...": the same "he" goes on; whoever
                 # that sentence names is not the centre (Yukos, in what Gref said).
                 continue
-            ordered = sorted((m.root.dep_ not in ("nsubj", "nsubjpass"), m.start, n) for n, m in found if n)
+            # Only someone the sentence is about can be the likely "he": not a name inside a
+            # prepositional phrase ("Rory Bremner's impression of him as Dracula. ... she confesses").
+            ordered = sorted((m.root.dep_ not in ("nsubj", "nsubjpass"), m.start, n) for n, m in found
+                             if n and m.root.dep_ != "pobj")
             compatible = [n for _, _, n in ordered if self.gender_of(n) in (gender, None)]
             if compatible:
                 return compatible[0]

@@ -918,3 +918,21 @@ def test_a_frame_around_someone_elses_view_adds_no_claim() -> None:
                 "believe this will be the \"less painful\" option, our correspondent added.", claims=True)
     held = [(x.holder.name, c.text) for c in a.claims for x in a.assertions if x.id == c.assertion_id]
     assert held[1:] == [("ministers", 'This will be the "less painful" option.')]
+
+
+def test_two_subjects_a_causative_and_a_name_in_a_prepositional_phrase() -> None:
+    # BBC politics/236 and 013, Horne 2017 (BuzzFeed fake/28): "Veteran Labour MP and former
+    # Cabinet minister Jack Cunningham has said" was held by "Veteran Labour MP and"; "made her think
+    # better" cut a claim at "made."; "she confesses" after "Rory Bremner's impression of him as
+    # Dracula" was held by Dracula.
+    [a] = analyse("Veteran Labour MP and former Cabinet minister Jack Cunningham has said he will stand down "
+                  "at the next election.").assertions
+    assert a.holder.name == "Jack Cunningham"
+    b = analyse("Lewinsky says that she had originally thought about voting for Jill Stein, but Stein's "
+                "anti-vaccine sentiment made her think better.", claims=True)
+    assert not [c for c in b.claims if c.text.endswith("made.")]
+    c = analyse("The film shows Mr Howard laughing at Rory Bremner's impression of him as Dracula. The film "
+                "shows the private side of the Tory leader playing table tennis with his wife. Asked if she "
+                "enjoys a game of ping pong she confesses: \"Yeah, it would be more enjoyable if I could win "
+                "occasionally too.\"")
+    assert c.assertions[-1].holder.name != "Dracula"

@@ -340,6 +340,11 @@ class AttributionStage(BaseStage):
                     # "anyone who believes what our government tells us", "to put his fortune to what
                     # he believes is good use": a free relative, no report.
                     continue
+                if tok.tag_ == "VB" and tok.head.lower_.startswith(("made", "make", "let", "help")) and any(
+                    c.dep_ == "nsubj" and c.lower_ in ("her", "him", "them", "me", "us") for c in children
+                ):
+                    # "Stein's anti-vaccine sentiment made her think better": a causative small clause.
+                    continue
                 if any(c.dep_ == "nsubj" and c.lower_ in ("that", "this", "which")
                        and c.pos_ in ("PRON", "DET") for c in children) and low.startswith(
                     ("suggest", "show", "indicat", "mean", "impl")
@@ -366,6 +371,11 @@ class AttributionStage(BaseStage):
                 # (a subject outside the quotation first: '“..., Donald,” Kilmeade intervened.')
                 subjects = [c for c in children if c.dep_ == "nsubj"]
                 subj = next((c for c in subjects if c.i not in in_quotes), subjects[0] if subjects else None)
+                if len(subjects) > 1:
+                    # "Veteran Labour MP and former Cabinet minister Jack Cunningham has said": the
+                    # parser gave the verb two subjects; the person named is the one speaking.
+                    subj = next((c for c in subjects if c.i not in in_quotes and c.ent_type_ == "PERSON"),
+                                subj)
                 if subj is None and tok.head.pos_ == "VERB" and (
                     tok.dep_ == "conj" or (tok.dep_ == "advcl" and low in _SAYING)
                 ):
