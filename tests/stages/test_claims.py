@@ -473,3 +473,15 @@ def test_a_content_whose_subject_hangs_on_its_auxiliary_and_a_screenshot_caption
     b = analyse("Screenshot of editor’s note admitting that Washington Post published an unverified Fake "
                 "News list.\nTheir “source” was an anonymous website called PropOrNot.", claims=True)
     assert [c.text for c in b.claims] == ["Their “source” was an anonymous website called PropOrNot."]
+
+
+def test_narration_after_a_quotation_frame_keeps_the_frames_subject() -> None:
+    # Horne 2017 (random satire/202): the author's narration split off after '“Grab on, kid!” said
+    # Kerry,' was a participle fragment, so the sentence gave no claim.
+    a = analyse("The senator spoke first.\n\n“Grab on, kid!” said Kerry, flinging the makeshift lifeline to "
+                "the boy, an orphan who has tagged along with him.", claims=True)
+    [c] = [c for c in a.claims if "lifeline" in c.text]
+    assert c.text == ("[Kerry was flinging] the makeshift lifeline to the boy, an orphan who has tagged "
+                      "along with him.")
+    [r] = c.rewrites
+    assert a.text[r.start : r.end] == "flinging" and a.text[r.antecedent_start : r.antecedent_end] == "Kerry"

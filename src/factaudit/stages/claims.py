@@ -164,7 +164,12 @@ class ClaimsStage(BaseStage):
             q_text = blocks[question].text if question else None
             title = blocks[a.block_id].kind in ("title", "heading")
             resolved = _resolve(span, ctx, q_text, before.get(a.block_id, []), doc_offsets)
-            why = _non_claim(span, resolved, title=title)
+            implied = _participle_subject(span, off)
+            if implied is not None:
+                # '“Grab on, kid!” said Kerry, flinging the lifeline ... to the boy, an orphan ...':
+                # the narration after the frame has the frame's subject ("[Kerry was flinging] ...").
+                resolved = [*resolved, implied]
+            why = _non_claim(span, resolved, title=title, implied_subject=implied is not None)
             if why is not None and not why.startswith(_NO_FALLBACK):
                 whole = _assertion_tokens(article, a, content=False)
                 if whole is not None and whole[0] != span:
@@ -177,7 +182,7 @@ class ClaimsStage(BaseStage):
                       sentence_id=a.sentence_id, rewrites=[rw])
                 for text, cs, ce, rw in appositives
             )
-            if _non_claim(span, resolved, title=title) is not None or (
+            if _non_claim(span, resolved, title=title, implied_subject=implied is not None) is not None or (
                 a.reporting_verb and _bare_frame(span, a.reporting_verb)
             ) or _POINTER.match(a.text.lstrip()):  # (the whole statement: "Screenshot of ... admitting that")
                 non_claims += 1
@@ -482,7 +487,29 @@ def _bare_frame(span: Any, verb: str) -> bool:
     )
 
 
-def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> str | None:
+def _participle_subject(span: Any, off: int) -> _Resolved | None:
+    """The participle opening a statement cut from after a frame ("..., said Kerry, flinging the
+    lifeline ...") rewritten with the frame's named subject: "[Kerry was flinging]"."""
+    toks = [t for t in span if not t.is_punct]
+    if not toks:
+        return None
+    first, doc = toks[0], span.doc
+    head = first.head
+    if first.tag_ != "VBG" or first.dep_ not in ("advcl", "xcomp", "conj") or span.start <= head.i < span.end:
+        return None
+    quoted = quoted_tokens(doc)
+    subj = next((c for c in head.children if c.dep_ == "nsubj" and c.i not in quoted), None)
+    if subj is None or subj.pos_ != "PROPN" or not subj.ent_type_ or subj.ent_type_ not in ("PERSON", "ORG"):
+        return None
+    ent = next((e for e in doc.ents if e.start <= subj.i < e.end), None)
+    name = ent.text if ent is not None else subj.text
+    at = (ent.start_char, ent.end_char) if ent is not None else (subj.idx, subj.idx + len(subj.text))
+    return _Resolved(first.i, first.i + 1, f"{name} was {first.text}", (off + at[0], off + at[1]))
+
+
+def _non_claim(
+    span: Any, resolved: list[_Resolved], *, title: bool = False, implied_subject: bool = False
+) -> str | None:
     """Why ``span`` is not a claim (a fragment, a byline or source line, a rhetorical remark), or None.
 
     A claim is a complete clause: a finite verb (or a finite auxiliary) with its subject, not opened
@@ -559,7 +586,7 @@ def _non_claim(span: Any, resolved: list[_Resolved], *, title: bool = False) -> 
         if fin and any(s.i in inside for s in subj):
             finite = True
             break
-    if not finite:
+    if not finite and not implied_subject:
         return "fragment (no finite verb with a subject)"
     if any(c.dep_ in _COMPLEMENTS and c.i not in inside for c in root.children) and not any(
         c.dep_ in _COMPLEMENTS and c.i in inside for c in root.children
