@@ -485,3 +485,17 @@ def test_narration_after_a_quotation_frame_keeps_the_frames_subject() -> None:
                       "along with him.")
     [r] = c.rewrites
     assert a.text[r.start : r.end] == "flinging" and a.text[r.antecedent_start : r.antecedent_end] == "Kerry"
+
+
+def test_narration_after_an_unquoted_frame_and_a_frame_that_opens_a_quotation() -> None:
+    # Horne 2017 (BuzzFeed real/124): the author's ", ignoring that he has killed and jailed
+    # journalists" went to Trump; ", she said, “Screw ...”" is a frame that opens a quotation, not a
+    # parenthetical to cut.
+    a = analyse("Mr. Putin is a great leader, Mr. Trump says, ignoring that he has killed and jailed "
+                "journalists and political opponents.", claims=True)
+    by_holder = {x.holder.name: x.text for x in a.assertions}
+    assert by_holder["the author"].startswith("ignoring that he has killed")
+    assert a.claims[0].text == "Mr. Putin is a great leader."
+    b = analyse("When some wanted to delay the raid by one day because the dinner might be disrupted, she "
+                "said, “Screw the dinner.”", claims=True)
+    assert all("disrupted “Screw" not in c.text for c in b.claims)

@@ -544,7 +544,11 @@ class AttributionStage(BaseStage):
                     toks = toks[:-1] if span.doc[toks[-1]].is_punct else toks[1:]
                 if toks:
                     content = (min(toks), max(toks) + 1)
-            if whole and content is not None and subj is not None and _closes_quote(verb, subj, quoted):
+            if whole and content is not None and subj is not None and (
+                _closes_quote(verb, subj, quoted) or (verb.dep_ == "ROOT" and _has_outer_ccomp(verb))
+            ):
+                # (also "Mr. Putin is a great leader, Mr. Trump says, ignoring that he has killed and
+                # jailed journalists ...": the narration after an unquoted frame)
                 frame_end = max(verb.i, subj.i)
                 after = [i for i in range(frame_end + 1, span.end) if not span.doc[i].is_punct]
                 if (len(after) >= 4 and not any(i in quoted for i in after)

@@ -739,7 +739,9 @@ def _interrupting_frame(toks: list[Any]) -> set[int]:
         verbs = [x for x in between if x.lower_ in _SAY_FORMS and x.pos_ == "VERB"]
         if len(verbs) == 1 and verbs[0] is between[-1] and all(
             x.pos_ in ("PRON", "PROPN", "DET", "NOUN") for x in between[:-1]
-        ) and not any(x.dep_ == "ccomp" for x in verbs[0].children if x.i > verbs[0].i):
+        ) and not any(x.dep_ == "ccomp" for x in verbs[0].children if x.i > verbs[0].i) and (
+            toks[b + 1].text not in ("“", '"', "‘")  # not '..., she said, “Screw ...”': it opens a quote
+        ):
             return {x.i for x in toks[a : b + 1]}
     for a, t in enumerate(toks):
         if t.text != "”":
