@@ -936,3 +936,17 @@ def test_two_subjects_a_causative_and_a_name_in_a_prepositional_phrase() -> None
                 "enjoys a game of ping pong she confesses: \"Yeah, it would be more enjoyable if I could win "
                 "occasionally too.\"")
     assert c.assertions[-1].holder.name != "Dracula"
+
+
+def test_a_news_peg_the_parser_made_a_complement_and_an_outlet_told() -> None:
+    # BBC politics/216 and 414: "Mr Solana's comments come the day after Sir Ian Blair ... said he
+    # was in favour of ..." gave Ian Blair the claim "Mr Solana's comments come the day after."; "He
+    # told The Observer government life was ..." gave "The Observer government life was ...".
+    a = analyse("Mr Solana spoke on Sunday. Mr Solana's comments come the day after Sir Ian Blair, the "
+                "newly-appointed Metropolitan Police commissioner, said he was in favour of phone-tap "
+                "evidence.", claims=True)
+    assert [c.text for c in a.claims] == ["Mr Solana spoke on Sunday.",
+                                          "He was in favour of phone-tap evidence."]
+    b = analyse("The prime minister spoke on Sunday. He told The Observer government life was a \"constant "
+                "barrage of attack\".", claims=True)
+    assert b.claims[-1].text == 'Government life was a "constant barrage of attack".'

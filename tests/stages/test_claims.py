@@ -499,3 +499,10 @@ def test_narration_after_an_unquoted_frame_and_a_frame_that_opens_a_quotation() 
     b = analyse("When some wanted to delay the raid by one day because the dinner might be disrupted, she "
                 "said, “Screw the dinner.”", claims=True)
     assert all("disrupted “Screw" not in c.text for c in b.claims)
+
+
+def test_the_articles_own_square_bracket_is_kept_whole() -> None:
+    # BBC politics/216: '"[Phone-tap evidence in court] works, ..."' lost its opening bracket.
+    a = analyse('Mr Solana told ITV1\'s Jonathan Dimbleby programme: "[Phone-tap evidence in court] '
+                'works, it is normal that it is done."', claims=True)
+    assert a.claims[0].text.startswith("[Phone-tap evidence in court] works")

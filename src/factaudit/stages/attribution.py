@@ -466,6 +466,11 @@ class AttributionStage(BaseStage):
                 continue
             content = None
             comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+            if comp is not None and comp.i < verb.i and _dangling_peg(comp):
+                # "Mr Solana's comments come the day after Sir Ian Blair ... said he was in favour
+                # of ...": the parser made the news peg the frame's complement; what was said follows.
+                subtree -= {t.i for t in comp.subtree}
+                comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.i > verb.i), None)
             charge = verb.lower_.startswith(("accus", "identif")) and any(
                 c.dep_ == "prep" and c.lower_ in ("of", "as") for c in verb.children
             )
@@ -534,6 +539,10 @@ class AttributionStage(BaseStage):
                     toks = toks[1:]
                 while toks and span.doc[toks[-1]].is_punct:
                     toks = toks[:-1]
+                if verb.lower_ in ("told", "tells", "tell") and not any(
+                    c.dep_ in ("dobj", "dative") for c in verb.children
+                ):
+                    toks = _without_hearer(span.doc, toks)
                 if toks:
                     content = (min(toks), max(toks) + 1)
             elif whole and _closes_quote(verb, subj, quoted):
@@ -1371,15 +1380,42 @@ def _misparsed_frame(span: Any, quoted: frozenset[int]) -> tuple[Any, int, bool]
     return None
 
 
+def _without_hearer(doc: Any, toks: list[int]) -> list[int]:
+    """'He told The Observer government life was a "constant barrage of attack"': the parser read
+    the outlet told as part of the content's subject; the content starts after it."""
+    k = 1 if toks and doc[toks[0]].lower_ == "the" else 0
+    j = k
+    while j < len(toks) and doc[toks[j]].pos_ == "PROPN":
+        j += 1
+    name = " ".join(doc[i].text for i in toks[k:j])
+    if j > k and j < len(toks) - 2 and doc[toks[j]].pos_ in ("NOUN", "ADJ", "DET") and (
+        _MEDIA_NAME.search(name) or any(doc[toks[k]].ent_type_ == lab for lab in ("ORG", "PERSON"))
+    ):
+        return toks[j:]
+    return toks
+
+
+def _dangling_peg(verb: Any) -> bool:
+    """"X come(s) (the day) after" with nothing after the preposition: a news peg whose object the
+    parser hung elsewhere."""
+    if verb.lower_ not in ("come", "comes", "came", "coming"):
+        return False
+    preps = [t for t in verb.subtree if t.dep_ == "prep" and t.lower_ in ("after", "as", "following", "amid")]
+    return bool(preps) and not any(c.dep_ in ("pobj", "pcomp") for c in preps[-1].children)
+
+
 def _comes_as(span: Any, covered: set[int]) -> bool:
     """'The figures released by the Ministry come as China's tax chief confirmed that ...': the
     news peg says nothing once the report it introduces is taken out ("The figures ... come.")."""
     root = span.root
+    if _dangling_peg(root):
+        return True
     return root.lower_ in ("come", "comes", "came", "coming") and any(
         c.dep_ == "advcl" and c.i in covered
-        and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+        and any(m.dep_ in ("mark", "advmod", "prep") and m.lower_ in ("as", "after", "amid", "following")
+                for m in c.children)
         for c in root.children
-    )
+    )  # (also "Mr Solana's comments come the day after Sir Ian Blair said ...")
 
 
 def _author() -> Holder:

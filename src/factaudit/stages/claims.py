@@ -919,6 +919,10 @@ def _balance_quotes(text: str) -> str:
 
 def _finish(text: str) -> str:
     text = _balance_quotes(_SPACE_PUNCT.sub(r"\1", _SPACE.sub(" ", text)).strip(" ,;:"))
+    if "]" in text and text.count("]") > text.count("[") and (
+        "[" not in text or text.find("]") < text.find("[")
+    ):
+        text = "[" + text  # the article's own bracket, whose opening the trimming took off
     if text.count("(") == text.count(")") + 1 and text.rfind("(") > text.rfind(")"):
         text += ")"  # the statement ended inside the article's parenthesis: "Daesh (ISIS)"
     if text and text[0].islower():
