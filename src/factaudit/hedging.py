@@ -63,6 +63,8 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             kind = "adjective"  # "a series of expected share offers"
         elif low in PASSIVE_HEDGES and tok.tag_ == "VBN" and passive_evidential(tok):
             kind = "evidential"
+        elif low == "said" and _said_to_be(tok):
+            kind = "evidential"  # "Others said to be considered ...": "[who are] said to be"
         elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
             c.dep_ in ("acl", "ccomp") for c in tok.children
         ):
@@ -92,6 +94,13 @@ def hedging_verb(verb: Any) -> bool:
             return False
     return not (verb.lower_.startswith(("believ", "expect", "think", "thought", "anticipat"))
                 and any(c.dep_ == "neg" or c.lower_ == "never" for c in kids))
+
+
+def _said_to_be(verb: Any) -> bool:
+    doc = verb.doc
+    return verb.i + 2 < len(doc) and doc[verb.i + 1].lower_ == "to" and (
+        doc[verb.i + 2].lower_ in ("be", "have")
+    )
 
 
 def passive_evidential(verb: Any) -> bool:

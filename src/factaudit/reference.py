@@ -104,6 +104,13 @@ _NEVER_PERSONS = frozenset(
 )
 
 
+#: Party and people words NER sometimes labels PERSON.
+_PARTY_WORDS = frozenset(
+    {"conservative", "conservatives", "tory", "tories", "labour", "democrat", "democrats", "republican",
+     "republicans", "liberal", "liberals", "unionist", "nationalist", "socialist", "green", "greens"}
+)
+
+
 #: Last words that make a "PERSON" entity a role ("Chief of Staff", "Secretary of State").
 _ROLE_HEADS = TITLE_WORDS | {"staff", "state", "defense", "defence", "justice", "treasury", "interior"}
 
@@ -255,11 +262,13 @@ class People:
         book. He then changed his mind" are not certain.
         """
         skipped = set(skip)
-        # A "PERSON" that ends in a title ("Obama’s Chief of Staff") is a role, not a name.
+        # A "PERSON" that ends in a title ("Obama’s Chief of Staff") is a role, not a name; a party
+        # or a people NER read as a person ("the Conservative's record") is nobody.
         persons = [
             e
             for e in doc.ents
             if e.label_ == "PERSON" and lo <= e.start and e.end <= hi and e[-1].lower_ not in _ROLE_HEADS
+            and not (len(e) == 1 and e[0].lower_ in _PARTY_WORDS)
         ]
         in_ents = {t.i for e in doc.ents for t in e}
         in_persons = {t.i for e in persons for t in e}

@@ -950,3 +950,21 @@ def test_a_news_peg_the_parser_made_a_complement_and_an_outlet_told() -> None:
     b = analyse("The prime minister spoke on Sunday. He told The Observer government life was a \"constant "
                 "barrage of attack\".", claims=True)
     assert b.claims[-1].text == 'Government life was a "constant barrage of attack".'
+
+
+def test_content_the_parser_hung_on_the_frame_a_reduced_relative_and_a_party_read_as_a_person() -> None:
+    # BBC politics/129 and 175, Horne 2017 (random real/191).
+    a = analyse("Downing Street has confirmed British troops are on standby in case they need to help "
+                "evacuate several hundred UK citizens from Ivory Coast.", claims=True)
+    assert a.claims[0].text == ("British troops are on standby in case they need to help evacuate several "
+                                "hundred UK citizens from Ivory Coast.")
+    b = analyse("Mr Brown spoke. He said Tory plans to cut £35bn tax would \"cut deep into public service\".",
+                claims=True)
+    assert b.claims[-1].text == 'Tory plans to cut £35bn tax would "cut deep into public service".'
+    [c] = analyse("Others said to be considered for the post include former Massachusetts Sen. Scott Brown "
+                  "and Pete Hegseth.").assertions
+    assert c.holder.kind == "agentless" and [h.cue for h in c.hedges] == ["said"]
+    d = analyse("The chancellor spoke at the conference. Laying into the Conservative's record in government "
+                "he said: \"I give you this promise - with Labour, Britain will never return to the mistakes "
+                "of ERM.\"")
+    assert d.assertions[-1].holder.name != "Conservative"

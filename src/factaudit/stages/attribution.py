@@ -340,6 +340,14 @@ class AttributionStage(BaseStage):
                     # "anyone who believes what our government tells us", "to put his fortune to what
                     # he believes is good use": a free relative, no report.
                     continue
+                if low == "said" and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to" and (
+                    tok.doc[tok.i + 2].lower_ in ("be", "have")
+                ) and any(c.dep_ == "ccomp" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                          for c in children):
+                    # "Others said to be considered for the post include ...": a reduced relative
+                    # ("others [who are] said to be ..."), a view nobody is named for.
+                    agentless.append((tok, "said to be"))
+                    continue
                 if tok.tag_ == "VB" and tok.head.lower_.startswith(("made", "make", "let", "help")) and any(
                     c.dep_ == "nsubj" and c.lower_ in ("her", "him", "them", "me", "us") for c in children
                 ):
@@ -525,6 +533,18 @@ class AttributionStage(BaseStage):
                 more = [c for c in verb.children if c.dep_ == "ccomp" and c.i > comp.i > verb.i
                         and span.doc[c.left_edge.i - 1].text == ","
                         and c.left_edge.i - 1 <= comp.right_edge.i + 1]
+                # "Downing Street has confirmed British troops are on | standby in case they need to
+                # ...", "He said Tory plans to cut £35bn tax | would “cut deep into public service”":
+                # the parser hung the rest of the content on the frame's verb.
+                end = max(t.i for t in comp.subtree)
+                for c in sorted(verb.children, key=lambda c: c.i):
+                    if c.i > comp.i > verb.i and c not in more and c.left_edge.i <= end + 2 and (
+                        (c.dep_ == "ccomp" and span.doc[c.left_edge.i - 1].text != ",")
+                        or (c.dep_ == "conj" and (
+                            c.pos_ != "VERB" or any(g.dep_ == "nsubj" for g in c.children)))
+                    ):
+                        more.append(c)
+                        end = max(end, c.right_edge.i)
                 if more:
                     # "claim that of the £750m the prime minister pledged ..., only £41m had been
                     # spent": the parser split one complement in two.

@@ -23,6 +23,7 @@ Needs the ``train`` extra (torch, transformers, onnx, scikit-learn)::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
@@ -121,6 +122,20 @@ def export_onnx(model: Any, path: Path, *, opset: int = 17) -> None:
     )
 
 
+def previous_sentences(
+    texts: Sequence[str], ids: np.ndarray, *, max_gap: int = 3, words: int = 40
+) -> list[str]:
+    """For each row, the text of the sentence just before it in its CT24 debate (within ``max_gap``
+    ids; "" when there is none), cut to its last ``words`` words."""
+    groups = ct24_debate_groups(ids)
+    order = np.argsort(ids, kind="stable")
+    out = [""] * len(texts)
+    for a, b in itertools.pairwise(order):
+        if groups[a] == groups[b] and 0 < ids[b] - ids[a] <= max_gap:
+            out[int(b)] = " ".join(texts[int(a)].split()[-words:])
+    return out
+
+
 def train_checkworthiness(
     train_tsv: Path,
     out_dir: Path,
@@ -142,6 +157,7 @@ def train_checkworthiness(
     split: str = "random",
     split_seed: int = 0,
     init: Path | None = None,
+    context: str | None = None,
 ) -> dict[str, Any]:
     """Fine-tune, export and quantise; returns the metadata written to ``out_dir/checkworthiness.json``.
 
@@ -181,7 +197,13 @@ def train_checkworthiness(
     if max_train is not None:
         tr_idx = tr_idx[:max_train]
     tokenizer = load_tokenizer(base / "tokenizer.json", max_len)
-    all_ids = [e.ids for e in tokenizer.encode_batch(texts)]
+    if context == "prev":
+        # The sentence before in the same debate as a second segment (an experiment: the issue asks
+        # for the surrounding sentence as context). Only the last 40 words of it.
+        prev = previous_sentences(texts, read_ct24_ids(Path(train_tsv)))
+        all_ids = [e.ids for e in tokenizer.encode_batch(list(zip(texts, prev, strict=True)))]
+    else:
+        all_ids = [e.ids for e in tokenizer.encode_batch(texts)]
     tr_ids = [all_ids[i] for i in tr_idx]
     tr_y = gold[tr_idx]
     va_ids = [all_ids[i] for i in va_idx]
@@ -818,6 +840,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="held-out split: stratified random (--val-fraction) or whole debates (CT24)")
     ap.add_argument("--split-seed", type=int, default=0)
     ap.add_argument("--init", type=Path, default=None, help="torch state dict to start from")
+    ap.add_argument("--context", choices=["prev"], default=None,
+                    help="experiment: the previous sentence of the debate as a second segment")
     ap.add_argument("--eval", type=Path, action="append", default=[], help="TSV to report once at the end")
     ap.add_argument("--ship", action="store_true", help="copy the result into factaudit/models/files")
     ap.add_argument("--requantize", action="store_true",
@@ -851,6 +875,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         class_weighting=args.class_weighting,
         max_train=args.max_train,
         threads=args.threads,
+        context=args.context,
         eval_tsvs=args.eval,
         split=args.split,
         split_seed=args.split_seed,
