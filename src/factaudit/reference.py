@@ -214,6 +214,17 @@ class People:
         # A surname shared by two people ("James Comey", "Peter Comey") stands for neither.
         people.aliases = {k: next(iter(v)) for k, v in people.full_names.items() if len(v) == 1}
         people.shared = {k for k, v in people.full_names.items() if len(v) > 1}
+        # "Sir Nicholas Scott" ... "Sir Nicholas": a knight or dame goes by the given name.
+        knighted: dict[str, set[str]] = {}
+        for doc in docs_list:
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and len(ent) >= 2 and ent.start > 0 and (
+                    doc[ent.start - 1].lower_ in ("sir", "dame")
+                ):
+                    knighted.setdefault(ent[0].text, set()).add(ent.text)
+        for given, names in knighted.items():
+            if len(names) == 1 and given not in people.full_names:
+                people.aliases[given] = next(iter(names))
         for doc in docs_list:
             # "Mr Cable" where NER missed the person: the honorific still gives the gender.
             for t in doc[1:]:

@@ -968,3 +968,12 @@ def test_content_the_parser_hung_on_the_frame_a_reduced_relative_and_a_party_rea
                 "he said: \"I give you this promise - with Labour, Britain will never return to the mistakes "
                 "of ERM.\"")
     assert d.assertions[-1].holder.name != "Conservative"
+
+
+def test_a_knight_goes_by_his_given_name() -> None:
+    # BBC politics/183: "Sir Nicholas" was held by "Nicholas" and rewritten "[Nicholas]".
+    a = analyse("Former Northern Ireland minister Sir Nicholas Scott has died at a London hospice. Sir "
+                "Nicholas claimed strong painkillers he was taking for a back problem had reacted badly with "
+                "alcohol.", claims=True)
+    assert a.assertions[1].holder.name == "Nicholas Scott"
+    assert "[Sir Nicholas] was taking" in a.claims[1].text

@@ -797,8 +797,9 @@ class AttributionStage(BaseStage):
         if own is None and person is not None and not (indefinite and person.root.dep_ == "compound"):
             # "retired neurosurgeon Ben Carson", "Mr Crosby's statement": the person named in it (not
             # "a former Clinton White House advisor": someone described by whom they worked for).
-            return Holder(kind="named", name=person.text, start=person.start_char, end=person.end_char,
-                          entity_type="PERSON")
+            knight = person.start > 0 and doc[person.start - 1].lower_ in ("sir", "dame")
+            return Holder(kind="named", name=refs.people.full_name(person) if knight else person.text,
+                          start=person.start_char, end=person.end_char, entity_type="PERSON")
         if (
             own is None
             and (not indefinite or head_low not in SOURCE_NOUNS | GROUP_NOUNS)
@@ -945,8 +946,10 @@ class AttributionStage(BaseStage):
             label = e.label_
             if label != "PERSON" and refs.people.is_person(e.text):
                 label = "PERSON"  # NER's "Trump" as an ORG where the article names Donald Trump
-            return Holder(kind="named", name=_clean_name(e.text), start=e.start_char, end=e.end_char,
-                          entity_type=label)
+            name = _clean_name(e.text)
+            if label == "PERSON" and e.start > 0 and doc[e.start - 1].lower_ in ("sir", "dame"):
+                name = refs.people.full_name(e)  # "Sir Nicholas" is Sir Nicholas Scott
+            return Holder(kind="named", name=name, start=e.start_char, end=e.end_char, entity_type=label)
         if tok.like_num or tok.text == "%" or any(c.text == "%" for c in tok.children) or (
             tok.pos_ == "NUM"
         ):

@@ -391,6 +391,9 @@ def _resolve(
             if not surname and " " not in ent.text and ent.text in ctx.people.shared:
                 continue  # a bare "Comey" where the article has two Comeys: not certain
             name = surname or ent.text.removesuffix("’s").removesuffix("'s")
+            title = ent.doc[ent.start - 1] if ent.start > 0 else None
+            if not surname and " " not in name and title is not None and title.lower_ in ("sir", "dame"):
+                name = f"{title.text} {name}"  # "Sir Nicholas", as the article calls him
             shown = f"{name}’s" if possessive else name
             base = (doc_offsets or {}).get(id(ent.doc), 0)
             out.append(_Resolved(tok.i, tok.i + 1, shown, (base + ent.start_char, base + ent.end_char)))
