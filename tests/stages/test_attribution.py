@@ -977,3 +977,18 @@ def test_a_knight_goes_by_his_given_name() -> None:
                 "alcohol.", claims=True)
     assert a.assertions[1].holder.name == "Nicholas Scott"
     assert "[Sir Nicholas] was taking" in a.claims[1].text
+
+
+def test_an_appositive_given_name_an_idiom_and_a_frame_around_a_stance() -> None:
+    # Horne 2017 (random real/179, real/165): NER read "Samantha Power" as an organisation, so "the
+    # U.S. ambassador ..., Samantha Power, accused" was an unnamed group; "Easier said than done."
+    # was a claim held by "Easier"; "The European Union and NATO are afraid that ..., he said." gave
+    # each claim twice, once with the frame.
+    [a] = analyse("The U.S. ambassador to the United Nations, Samantha Power, accused Russia of bearing "
+                  "responsibility for atrocities.").assertions
+    assert (a.holder.kind, a.holder.name) == ("named", "Samantha Power")
+    b = analyse("Agencies must review the rules. Easier said than done. The European Union and NATO are "
+                "afraid that Russia will join forces with Iran and Turkey, he said.", claims=True)
+    assert [c.text for c in b.claims] == ["Agencies must review the rules.",
+                                          "Russia will join forces with Iran.",
+                                          "Russia will join forces with Turkey."]

@@ -19,8 +19,10 @@ from ..hedging import hedges_in, modality_of
 from ..lexicon import (
     CONCERN_NOUNS,
     CONCERN_VERBS,
+    FEMALE_NAMES,
     GROUP_NOUNS,
     INTERVIEWER_LABELS,
+    MALE_NAMES,
     OPINION_FORMS,
     REPORT_FORMS,
     SOURCE_NOUNS,
@@ -340,6 +342,8 @@ class AttributionStage(BaseStage):
                     # "anyone who believes what our government tells us", "to put his fortune to what
                     # he believes is good use": a free relative, no report.
                     continue
+                if any(c.dep_ == "nsubj" and c.tag_ in ("JJR", "RBR") for c in children):
+                    continue  # "Easier said than done.": an idiom, nobody speaking
                 if low == "said" and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to" and (
                     tok.doc[tok.i + 2].lower_ in ("be", "have")
                 ) and any(c.dep_ == "ccomp" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
@@ -465,9 +469,12 @@ class AttributionStage(BaseStage):
                 and (_has_outer_ccomp(verb) or _closes_quote(verb, subj, quoted))
             )
             if whole and verb.dep_ == "ROOT" and any(
-                c.dep_ == "ccomp" and c.i < verb.i and c.i in reporter_tokens and c.i not in quoted
+                c.dep_ == "ccomp" and c.i < verb.i and c.i not in quoted and (
+                    c.i in reporter_tokens
+                    or any(g.dep_ == "acomp" and g.i in reporter_tokens for g in c.children)
+                )
                 for c in verb.children
-            ):
+            ):  # (also "The European Union and NATO are afraid that ..., he said.")
                 # "Privately ministers believe this will be the “less painful” option, our
                 # correspondent added.": what the correspondent reports is the ministers' view; the
                 # view is the claim, held by them, and the frame adds none of its own.
@@ -794,6 +801,18 @@ class AttributionStage(BaseStage):
             # person on the body's "for"; whoever is named right before the verb is speaking.
             return Holder(kind="named", name=before_verb.text, start=before_verb.start_char,
                           end=before_verb.end_char, entity_type="PERSON")
+        if own is None and person is None and (
+            low in HUMAN_NOUNS or low in TITLE_WORDS or low in _PERSON_ROLES
+        ):
+            app = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            words = [t for t in app.subtree if not t.is_punct] if app is not None else []
+            if len(words) >= 2 and words[0].lower_ in FEMALE_NAMES | MALE_NAMES and all(
+                t.pos_ == "PROPN" for t in words
+            ):
+                # "The U.S. ambassador to the United Nations, Samantha Power, accused ...": NER read
+                # the name as an organisation; a given name says it is a person.
+                return Holder(kind="named", name=_joined(words), start=words[0].idx,
+                              end=words[-1].idx + len(words[-1].text), entity_type="PERSON")
         if own is None and person is not None and not (indefinite and person.root.dep_ == "compound"):
             # "retired neurosurgeon Ben Carson", "Mr Crosby's statement": the person named in it (not
             # "a former Clinton White House advisor": someone described by whom they worked for).

@@ -426,6 +426,9 @@ _POINTER = re.compile(
     r"|(?:screenshot|screen\s?grab|screen shot)s?\s+(?:of|from|shows|showing)\b)",  # an image's caption
     re.I | re.S,
 )
+#: Stock phrases that state nothing checkable on their own.
+_IDIOM = re.compile(r"^\W*(?:(?:that is |that's |it's |it is )?easier said than done|so far,? so good"
+                    r"|time will tell|only time will tell|the rest is history)\W*$", re.I)
 #: Verbs that open a call to action ("Share this story", "Watch the speech below", "Find out how").
 _ACTION_VERBS = frozenset(
     {
@@ -526,6 +529,8 @@ def _non_claim(
     if _TRAILING_DATE.sub("", span.text.rstrip()).rstrip().rstrip("”’\"') ").endswith("?"):
         return "question"  # also a linked headline with its date: "Can X Keep You Safe? SEPT. 24, 2016"
     first = toks[0]
+    if _IDIOM.match(span.text):
+        return "a rhetorical remark (an idiom)"
     if _POINTER.match(span.text.lstrip()) or _EMBED.search(span.text) or _link_list(toks):
         return "a pointer to other content (here is ..., a video or link line)"
     verb = toks[1] if first.lower_ == "please" and len(toks) > 1 else first
