@@ -506,3 +506,9 @@ def test_the_articles_own_square_bracket_is_kept_whole() -> None:
     a = analyse('Mr Solana told ITV1\'s Jonathan Dimbleby programme: "[Phone-tap evidence in court] '
                 'works, it is normal that it is done."', claims=True)
     assert a.claims[0].text.startswith("[Phone-tap evidence in court] works")
+
+
+def test_blessings_and_stock_phrases_are_no_claims() -> None:
+    a = analyse("The Senate voted 52-48 on Tuesday. God bless America. Easier said than done. Only time will "
+                "tell.", claims=True)
+    assert [c.text for c in a.claims] == ["The Senate voted 52-48 on Tuesday."]

@@ -428,7 +428,10 @@ _POINTER = re.compile(
 )
 #: Stock phrases that state nothing checkable on their own.
 _IDIOM = re.compile(r"^\W*(?:(?:that is |that's |it's |it is )?easier said than done|so far,? so good"
-                    r"|time will tell|only time will tell|the rest is history)\W*$", re.I)
+                    r"|time will tell|only time will tell|the rest is history"
+                    r"|(?:may |and )?god bless"
+                    r"(?: you| you all| america| the united states(?: of america)?| us all)?)"
+                    r"\W*$", re.I)
 #: Verbs that open a call to action ("Share this story", "Watch the speech below", "Find out how").
 _ACTION_VERBS = frozenset(
     {
