@@ -112,3 +112,16 @@ def test_claim_problems_and_language() -> None:
 )
 def test_value_judgements(claim: str, reason: str | None) -> None:
     assert value_judgement(claim) == reason
+
+
+def test_a_claim_whose_subject_is_an_unresolved_pronoun_gets_no_verdict() -> None:
+    # Horne 2017 (random satire/293, an interview): "Me: The telephone. That was invented by
+    # Alexander Graham Bell." came out SUPPORTED 0.88 from Bell's page, about a "that" the claim
+    # does not name.
+    assert claim_problem("That was invented by Alexander Graham Bell.") == (
+        "the claim's subject (“That”) is not named in it")
+    assert claim_problem("She also visited Paris in May.") is not None
+    for fine in ("This year Apple sold 10m phones.", "That Obama was born in Kenya is false.",
+                 "It is estimated that 10 people died in Paris.", "[Obama] was born in Hawaii.",
+                 "Those of us in Texas know it well."):
+        assert claim_problem(fine) is None, fine

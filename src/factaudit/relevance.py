@@ -78,6 +78,15 @@ _NOT_NAMES: Final = frozenset(
 )
 #: A claim opening with one of these refers to something it does not name ("It was great.").
 _EMPTY_SUBJECT = re.compile(r"^\W*(?:it|they|this|that|these|those|he|she|we|you|i|there|here)\b", re.I)
+#: A claim whose subject is a pronoun or demonstrative left unresolved ("That was invented by ...",
+#: "They met Putin in 2015"); not the expletive "it" nor "there".
+_UNNAMED_SUBJECT = re.compile(
+    r"^\W*(that|this|these|those|he|she|they)\s+(?:(?:also|then|still|never|later|now|once)\s+)?"
+    r"(?:is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|did|does|do|"
+    r"said|told|met|made|went|took|gave|got|won|lost|led|ran|became|began|came|saw|found|left|held|"
+    r"kept|paid|sold|bought|built|wrote|spent|\w+ed)\b",
+    re.I,
+)
 #: Designators dropped when matching organisation and person names ("Apple Inc." is "Apple").
 _DESIGNATORS: Final = frozenset(
     ["inc", "ltd", "corp", "corporation", "co", "plc", "llc", "group", "company", "jr", "sr", "ii", "iii"]
@@ -313,6 +322,10 @@ def claim_problem(claim: str) -> str | None:
         return "the claim is a fragment, too short to check"
     if not claim_names(claim) and _EMPTY_SUBJECT.match(claim):
         return "the claim names no one and nothing the evidence could be about"
+    if (m := _UNNAMED_SUBJECT.match(claim)) is not None:
+        # "That was invented by Alexander Graham Bell." (the article's "that" is the telephone): the
+        # evidence can speak to Bell, never to what "that" is.
+        return f"the claim's subject (“{m.group(1)}”) is not named in it"
     return None
 
 
