@@ -512,3 +512,14 @@ def test_blessings_and_stock_phrases_are_no_claims() -> None:
     a = analyse("The Senate voted 52-48 on Tuesday. God bless America. Easier said than done. Only time will "
                 "tell.", claims=True)
     assert [c.text for c in a.claims] == ["The Senate voted 52-48 on Tuesday."]
+
+
+def test_cant_and_wont_make_finite_clauses() -> None:
+    # BBC politics/219: spaCy gives the "ca" of "can't" no VerbForm, so "We can't get away from the
+    # fact that ..." was a fragment and the claim fell back to 'She said: "We can't ...".
+    a = analyse("Ms Jamieson spoke on Monday. She said: \"We can't get away from the fact that some of the "
+                "religious hatred boils over into violence.\" The club won't pay the fine.", claims=True)
+    texts = [c.text for c in a.claims]
+    assert ("We can't get away from the fact that some of the religious hatred boils over into violence."
+            in texts)
+    assert "The club won't pay the fine." in texts

@@ -583,7 +583,8 @@ def _non_claim(
         if not subj and t.dep_ == "conj":
             subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
         fin = "Fin" in t.morph.get("VerbForm") or any(
-            "Fin" in c.morph.get("VerbForm") for c in t.children if c.dep_ in ("aux", "auxpass")
+            "Fin" in c.morph.get("VerbForm") or c.tag_ == "MD"  # "ca" of "can't" has no VerbForm
+            for c in t.children if c.dep_ in ("aux", "auxpass")
         )
         if not fin and t.tag_ in ("VBN", "VB") and any(c.dep_ == "nsubj" for c in subj) and not any(
             c.dep_ in ("aux", "auxpass") for c in t.children
