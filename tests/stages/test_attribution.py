@@ -992,3 +992,17 @@ def test_an_appositive_given_name_an_idiom_and_a_frame_around_a_stance() -> None
     assert [c.text for c in b.claims] == ["Agencies must review the rules.",
                                           "Russia will join forces with Iran.",
                                           "Russia will join forces with Turkey."]
+
+
+def test_double_frames_adding_after_the_content_and_a_party_run_into_a_name() -> None:
+    # BBC politics/361 and business/386: 'X said: "...," he said.' gave each claim twice;
+    # "Krispy Kreme said accounting errors had forced the move, adding that ..." was held by
+    # "accounting errors"; NER's "the Lib Dems David Laws" was the holder's name.
+    a = analyse("For the Lib Dems David Laws said: \"The chancellor will no doubt tell us today how "
+                "wonderfully the economy is doing,\" he said.", claims=True)
+    assert a.assertions[0].holder.name == "David Laws"
+    assert [c.text for c in a.claims] == ["The chancellor will no doubt tell us today how wonderfully the "
+                                          "economy is doing."]
+    b = analyse("Krispy Kreme said accounting errors had forced the move, adding that its board of "
+                "directors made the decision to restate its accounts on 28 December.")
+    assert [x.holder.name for x in b.assertions] == ["Krispy Kreme", "Krispy Kreme"]

@@ -392,8 +392,13 @@ class AttributionStage(BaseStage):
                     tok.dep_ == "conj" or (tok.dep_ == "advcl" and low in _SAYING)
                 ):
                     # "the Indiana governor looked into the camera and said, ...", "Obama issued a
-                    # statement, saying ...": the first verb's subject.
-                    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+                    # statement, saying ...": the first verb's subject; but in "Krispy Kreme said
+                    # accounting errors had forced the move, adding that ..." the parser hung "adding"
+                    # on the content's verb: the reporting verb's subject adds.
+                    host = tok.head
+                    if tok.dep_ == "advcl" and host.dep_ == "ccomp" and host.head.lower_ in REPORT_FORMS:
+                        host = host.head
+                    subj = next((c for c in host.children if c.dep_ == "nsubj"), None)
                 if subj is None and tok.dep_ == "xcomp" and tok.head.lower_ == "able" and "ccomp" in deps:
                     # "Sources were able to confirm that ...": the subject of "were able".
                     subj = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
@@ -968,6 +973,11 @@ class AttributionStage(BaseStage):
             name = _clean_name(e.text)
             if label == "PERSON" and e.start > 0 and doc[e.start - 1].lower_ in ("sir", "dame"):
                 name = refs.people.full_name(e)  # "Sir Nicholas" is Sir Nicholas Scott
+            elif label != "PERSON" and len(e) >= 3 and e[-2].lower_ in FEMALE_NAMES | MALE_NAMES and (
+                e[-1].pos_ == "PROPN" and e[-1].is_title
+            ):
+                # "For the Lib Dems David Laws said": NER ran the party into the person's name.
+                name, label = f"{e[-2].text} {e[-1].text}", "PERSON"
             return Holder(kind="named", name=name, start=e.start_char, end=e.end_char, entity_type=label)
         if tok.like_num or tok.text == "%" or any(c.text == "%" for c in tok.children) or (
             tok.pos_ == "NUM"

@@ -212,6 +212,16 @@ class ClaimsStage(BaseStage):
                     )
                 )
             _update_ctx(span, ctx, resolved)
+        # The same words twice from one sentence ('George Osborne said: "Everyone who looks at ...,"
+        # he said.', a double frame in the copy) are one claim: the first holder's.
+        seen_texts: set[tuple[str | None, str]] = set()
+        distinct: list[Claim] = []
+        for c in claims:
+            key = (c.sentence_id, c.text)
+            if key not in seen_texts:
+                seen_texts.add(key)
+                distinct.append(c)
+        claims = distinct
         for i, c in enumerate(claims, 1):
             c.id = f"c{i}"
         if non_claims:
