@@ -1006,3 +1006,15 @@ def test_double_frames_adding_after_the_content_and_a_party_run_into_a_name() ->
     b = analyse("Krispy Kreme said accounting errors had forced the move, adding that its board of "
                 "directors made the decision to restate its accounts on 28 December.")
     assert [x.holder.name for x in b.assertions] == ["Krispy Kreme", "Krispy Kreme"]
+
+
+def test_it_for_a_body_already_speaking_and_a_that_the_parser_misread() -> None:
+    # BBC politics/298 and 379.
+    a = analyse("Even without changes the commission does urge political parties to seek out more "
+                "small-scale donations. It also suggests increasing state funding for parties to £3m.")
+    assert (a.assertions[-1].holder.kind, a.assertions[-1].holder.name) == ("unnamed_group", "commission")
+    b = analyse("Earlier, writing in the Daily Telegraph, the prime minister conceded that plans to detain "
+                "suspects under house arrest without trial were \"difficult issues for any government\".",
+                claims=True)
+    assert b.claims[0].text == ('Plans to detain suspects under house arrest without trial were "difficult '
+                                'issues for any government".')

@@ -565,6 +565,12 @@ class AttributionStage(BaseStage):
                 while toks and (
                     (span.doc[toks[0]].dep_ == "mark"
                      and (span.doc[toks[0]].head.i == comp.i or span.doc[toks[0]].lower_ == "that"))
+                    # "conceded that plans to detain suspects ... were": no "that" before a plural
+                    # noun is a determiner; it is the complementizer the parser misread
+                    or (span.doc[toks[0]].lower_ == "that" and (
+                        span.doc[toks[0]].pos_ == "SCONJ"
+                        or (span.doc[toks[0]].dep_ == "det"
+                            and span.doc[toks[0]].head.tag_ in ("NNS", "NNPS"))))
                     or span.doc[toks[0]].is_punct
                 ):
                     # "said that X" → X; not the "If" of "If they persist, the Fed may raise rates".
@@ -738,6 +744,7 @@ class AttributionStage(BaseStage):
             follows_on = near_quote or tok.head.lower_ in ("added", "adds", "continued") or any(
                 c.lower_ == "also" for c in tok.head.children
             )
+            follows_on = follows_on or (tok.i == tok.sent.start and tok.head.lower_ in REPORT_FORMS)
             if sp is not None and sp.kind == "unnamed_group" and follows_on and any(
                 w.lower() in HUMAN_NOUNS and not w.endswith("s") for w in sp.name.split()
             ):
@@ -758,6 +765,12 @@ class AttributionStage(BaseStage):
                 if low == "it" and h.entity_type == "ORG":
                     return Holder(kind="named", name=h.name, start=start, end=end, resolved_from=tok.text,
                                   entity_type="ORG")
+                if low == "it" and h.kind == "unnamed_group" and h.name.split()[-1:] and (
+                    h.name.split()[-1].lower() in _IT_BODIES
+                ):
+                    # "the commission does urge ... It also suggests ...": the body already speaking
+                    return Holder(kind="unnamed_group", name=h.name, start=start, end=end,
+                                  resolved_from=tok.text)
             return Holder(kind="named", name=tok.text, start=start, end=end, unresolved=True)
         if tok.text in refs.people.aliases and tok.text[:1].isupper() and tok.ent_type_ != "PERSON":
             # "Figures, a former assistant U.S. Attorney, also testified ...": the surname of a person
@@ -1398,6 +1411,14 @@ def _main_runs(doc: Any, toks: list[int]) -> list[int]:
             runs.append([i])
     kept = [r for r in runs if any(not doc[i].is_punct for i in r)] or runs
     return [i for r in kept for i in r]
+
+
+#: Singular bodies an "it" can stand for when one of them is already speaking unnamed.
+_IT_BODIES = frozenset(
+    {"commission", "committee", "company", "firm", "report", "study", "survey", "watchdog", "government",
+     "ministry", "department", "agency", "bank", "union", "council", "board", "group", "regulator",
+     "organisation", "organization", "association", "party", "court", "panel", "review", "inquiry"}
+)
 
 
 #: Third-person report verbs the tagger reads as plural nouns after ", the <noun>" ("the paper
