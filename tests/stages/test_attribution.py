@@ -1018,3 +1018,17 @@ def test_it_for_a_body_already_speaking_and_a_that_the_parser_misread() -> None:
                 claims=True)
     assert b.claims[0].text == ('Plans to detain suspects under house arrest without trial were "difficult '
                                 'issues for any government".')
+
+
+def test_a_nested_stance_takes_its_copula_and_a_possessive_mark_leaves_the_name() -> None:
+    # BBC politics/094, 270 and 054.
+    a = analyse("A Highland councillor has also defended Mr McConnell. Margaret Davidson, the independent "
+                "member for the Loch Ness West, said the first minister was speaking in a very general way "
+                "and she was sure he was speaking about adults at the time.", claims=True)
+    assert [c.text for c in a.claims][1:] == ["The first minister was speaking in a very general way.",
+                                              "He was speaking about adults at the time."]
+    b = analyse("With polls suggesting voters would rather any government cash surpluses were spent on "
+                "schools, Mr Howard said the Tories would do both.", claims=True)
+    assert "Voters would." not in [c.text for c in b.claims]
+    [c] = analyse("The Lib Dems' Vince Cable said first-time buyers were being squeezed out.").assertions
+    assert not c.holder.name.endswith(("'", "’"))

@@ -459,6 +459,13 @@ class AttributionStage(BaseStage):
                     continue  # inside the quotation the frame reports: still the speaker's words
                 if ov.i != verb.i and ov.i in subtree and ov.i != verb.head.i:
                     subtree -= {t.i for t in ov.subtree}
+                    if ov.dep_ == "acomp" and ov.head.i != verb.i and ov.head.i in subtree:
+                        # "... and she was sure he was speaking about adults": the stance's copula and
+                        # subject go with it, not a dangling "and she was."
+                        head = ov.head
+                        subtree -= {t.i for t in head.subtree}
+                        if head.dep_ == "conj":
+                            subtree -= {c.i for c in head.head.children if c.dep_ == "cc" and c.i < head.i}
             # A concessive clause before the subject ("While X did Y, critics argue ...") is the author's.
             for child in verb.children:
                 if child.dep_ == "advcl" and child.i < subj.i and child.i not in reporter_tokens:
@@ -1224,6 +1231,7 @@ def _asked_person(span: Any, people: People) -> Holder | None:
 
 def _clean_name(name: str) -> str:
     """A sentence's full stop is not part of a name ("... said M&S."), an abbreviation's is ("U.S.")."""
+    name = name.rstrip(" '’") if name.endswith(("s'", "s’", " '", " ’")) else name  # "Lib Dems'" → "Lib Dems"
     return name[:-1] if name.endswith(".") and name.count(".") == 1 and len(name) > 2 else name
 
 

@@ -610,6 +610,9 @@ def _non_claim(
             break
     if not finite and not implied_subject:
         return "fragment (no finite verb with a subject)"
+    if root.tag_ == "MD" and not any(c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "dobj", "advmod", "prep")
+                                     for c in root.children):
+        return "fragment (a modal with no verb: 'Voters would.')"
     if any(c.dep_ in _COMPLEMENTS and c.i not in inside for c in root.children) and not any(
         c.dep_ in _COMPLEMENTS and c.i in inside for c in root.children
     ):
