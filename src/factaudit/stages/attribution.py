@@ -383,6 +383,8 @@ class AttributionStage(BaseStage):
                 # (a subject outside the quotation first: '“..., Donald,” Kilmeade intervened.')
                 subjects = [c for c in children if c.dep_ == "nsubj"]
                 subj = next((c for c in subjects if c.i not in in_quotes), subjects[0] if subjects else None)
+                if subj is not None and subj.lower_ in ("that", "which", "who") and tok.dep_ == "relcl":
+                    subj = tok.head  # 'a button is pushed that says, "..."': the relative's antecedent
                 if len(subjects) > 1:
                     # "Veteran Labour MP and former Cabinet minister Jack Cunningham has said": the
                     # parser gave the verb two subjects; the person named is the one speaking.
