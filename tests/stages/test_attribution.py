@@ -1032,3 +1032,17 @@ def test_a_nested_stance_takes_its_copula_and_a_possessive_mark_leaves_the_name(
     assert "Voters would." not in [c.text for c in b.claims]
     [c] = analyse("The Lib Dems' Vince Cable said first-time buyers were being squeezed out.").assertions
     assert not c.holder.name.endswith(("'", "’"))
+
+
+def test_holder_names_keep_hyphenated_surnames_and_drop_ages_and_dashes() -> None:
+    # BBC politics/157, 144, 242 and 385.
+    a = analyse("Robert Kilroy-Silk spoke first. Mr Kilroy-Silk said he was very angry.")
+    assert a.assertions[-1].holder.name == "Kilroy-Silk"
+    [b] = analyse("Mr Davies, 60, said the mugging occurred 100 yards from the hotel.").assertions
+    assert b.holder.name == "Mr Davies"
+    [c] = analyse("Committee chairman Alan Beith - who sits on the committee - said the claims were "
+                  "serious.").assertions
+    assert c.holder.name == "Alan Beith"
+    d = analyse("As well as pledging £960m over 15 years to the immunisation IFF, Britain urged other donors "
+                "to contribute.", claims=True)
+    assert d.claims[0].text.startswith("As well as pledging £960m")

@@ -784,7 +784,13 @@ class AttributionStage(BaseStage):
         if tok.text in refs.people.aliases and tok.text[:1].isupper() and tok.ent_type_ != "PERSON":
             # "Figures, a former assistant U.S. Attorney, also testified ...": the surname of a person
             # the article names in full ("Thomas Figures"), whatever the tagger made of it (a plural).
-            return Holder(kind="named", name=tok.text, start=tok.idx,
+            # A hyphenated surname keeps its first part: "Mr Kilroy-Silk" is Kilroy-Silk, not Silk.
+            first = tok.i
+            while first >= 2 and doc[first - 1].text == "-" and not doc[first - 1].whitespace_ and (
+                not doc[first - 2].whitespace_ and doc[first - 2].is_title
+            ):
+                first -= 2
+            return Holder(kind="named", name=doc[first : tok.i + 1].text, start=doc[first].idx,
                           end=tok.idx + len(tok.text), entity_type="PERSON")
         # The holder is the noun phrase's core: an entity inside its relative clause or its
         # prepositional phrase ("An Army veteran who reached out to Fox News said ...") is not it.
@@ -1038,8 +1044,10 @@ class AttributionStage(BaseStage):
             while lo < hi and (
                 (doc[lo].dep_ in _EDGE_TRIM and doc[lo].is_punct)
                 or doc[lo].lower_ in (SUBORDINATE_MARKS - {"if"}) | {"and", "but", ","}
+            ) and not (
+                doc[lo].lower_ == "as" and lo + 1 < hi and doc[lo + 1].lower_ in ("well", "much", "long")
             ):
-                lo += 1
+                lo += 1  # (not the "As" of "As well as pledging £960m, Britain urged ...")
             while hi > lo and (
                 (doc[hi - 1].is_punct and doc[hi - 1].text not in (".", "!", "”", '"', ")"))
                 or doc[hi - 1].dep_ in ("cc", "mark")
@@ -1232,7 +1240,9 @@ def _asked_person(span: Any, people: People) -> Holder | None:
 
 
 def _clean_name(name: str) -> str:
-    """A sentence's full stop is not part of a name ("... said M&S."), an abbreviation's is ("U.S.")."""
+    """A sentence's full stop is not part of a name ("... said M&S."), an abbreviation's is ("U.S.");
+    nor are a trailing dash or an age ("Alan Beith -", "Mr Davies, 60")."""
+    name = re.sub(r"(?:\s*[-–—]+|,\s*\d{1,3})\s*$", "", name)
     name = name.rstrip(" '’") if name.endswith(("s'", "s’", " '", " ’")) else name  # "Lib Dems'" → "Lib Dems"
     return name[:-1] if name.endswith(".") and name.count(".") == 1 and len(name) > 2 else name
 
