@@ -523,3 +523,13 @@ def test_cant_and_wont_make_finite_clauses() -> None:
     assert ("We can't get away from the fact that some of the religious hatred boils over into violence."
             in texts)
     assert "The club won't pay the fine." in texts
+
+
+def test_a_free_relative_cut_off_its_sentence_is_no_claim_and_a_party_leaves_a_name() -> None:
+    # BBC business/249 and politics/389.
+    a = analyse("Aid comes with conditions. What the US considers to be good governance and sound policies.",
+                claims=True)
+    assert [c.text for c in a.claims] == ["Aid comes with conditions."]
+    [b] = analyse("Tory David Heathcoat-Amory said the folly of the system was in trying to run Europe's "
+                  "varied economies on one set of rules.").assertions
+    assert b.holder.name == "David Heathcoat-Amory"

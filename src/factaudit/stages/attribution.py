@@ -1243,6 +1243,9 @@ def _clean_name(name: str) -> str:
     """A sentence's full stop is not part of a name ("... said M&S."), an abbreviation's is ("U.S.");
     nor are a trailing dash or an age ("Alan Beith -", "Mr Davies, 60")."""
     name = re.sub(r"(?:\s*[-–—]+|,\s*\d{1,3})\s*$", "", name)
+    # "Tory David Heathcoat-Amory": NER took the party into the person's name
+    name = re.sub(r"^(?:Tory|Labour|Conservative|Democrat|Republican|Liberal|Lib Dem|Green|SNP|UKIP)\s+"
+                  r"(?=[A-Z][a-z]+\s+[A-Z])", "", name)
     name = name.rstrip(" '’") if name.endswith(("s'", "s’", " '", " ’")) else name  # "Lib Dems'" → "Lib Dems"
     return name[:-1] if name.endswith(".") and name.count(".") == 1 and len(name) > 2 else name
 

@@ -557,6 +557,12 @@ def _non_claim(
     ):
         # "Who says." — not "When some wanted to delay the raid, she refused" (a main clause follows).
         return "question or rhetorical remark"
+    if first.lower_ in ("what", "whatever") and span.root.lower_ not in ("is", "was", "are", "were") and (
+        not any(c.dep_ in ("csubj", "csubjpass") for c in span.root.children)
+    ) and not span.text.rstrip().endswith("?"):
+        # "What the US considers to be good governance and sound policies.": a free relative cut off
+        # its sentence (not "What he said was true.", whose clause is the subject).
+        return "relative clause fragment"
     lead = toks[1] if first.dep_ == "advmod" and first.lower_ in _FOCUS and len(toks) > 1 else first
     if lead.dep_ == "mark" and lead.lower_ in _FRAGMENT_MARKS and lead.head.i == span.root.i:
         # The whole statement is the subordinate clause ("Because he said so."); "Since the inquiry
