@@ -313,6 +313,11 @@ class People:
                 continue  # "Director, David Caldwell, said": the title is the person named beside it
             if (t.pos_ == "PROPN" and t.i not in in_ents) or (
                 t.pos_ in ("NOUN", "PROPN") and t.lower_ in HUMAN_NOUNS
+            ) or (
+                # "Trump himself has acknowledged his ...": a capitalised subject the tagger read as
+                # a common noun or a verb ("trump") may be anyone
+                t.pos_ in ("NOUN", "VERB", "ADJ") and t.is_title and t.dep_ in ("nsubj", "nsubjpass")
+                and t.i not in in_ents
             ):
                 blockers.append(doc[t.i : t.i + 1])
         for e in doc.ents:

@@ -533,3 +533,20 @@ def test_a_free_relative_cut_off_its_sentence_is_no_claim_and_a_party_leaves_a_n
     [b] = analyse("Tory David Heathcoat-Amory said the folly of the system was in trying to run Europe's "
                   "varied economies on one set of rules.").assertions
     assert b.holder.name == "David Heathcoat-Amory"
+
+
+def test_a_list_of_names_is_no_appositive_and_a_verb_tagged_name_blocks_a_rewrite() -> None:
+    # Found by the independent second reader (BBC politics/146, Horne real/181): "Moazzam Begg, Martin
+    # Mubanga, Feroz Abbasi and Richard Belmar were held ..." gave "Moazzam Begg [is] Martin Mubanga,
+    # ..."; "Trump himself has acknowledged his ..." (the tagger's verb "trump") was rewritten
+    # "[Gingrich's]" from the sentence before.
+    a = analyse("Moazzam Begg, Martin Mubanga, Feroz Abbasi and Richard Belmar were held for three years. "
+                "Viola, founder and chairman of Virtu Financial and owner of the Florida Panthers, spoke.",
+                claims=True)
+    texts = [c.text for c in a.claims]
+    assert not [t for t in texts if t.startswith("Moazzam Begg [is]")]
+    assert "Viola [is] founder and chairman of Virtu Financial and owner of the Florida Panthers." in texts
+    b = analyse("Newt Gingrich said the phrase was gone. But this should really come as no surprise. Trump "
+                "himself has acknowledged his on-again, off-again relationship with the phrase.", claims=True)
+    assert b.claims[-1].text == ("Trump himself has acknowledged his on-again, off-again relationship with "
+                                 "the phrase.")

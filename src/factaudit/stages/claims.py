@@ -318,6 +318,13 @@ def _appositive_claims(
             t.ent_type_ in _APPOSITIVE_FACTS or t.like_num for t in words
         ):
             continue
+        if (app.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and app.pos_ == "PROPN") or (
+            any(t.dep_ == "cc" for t in words)
+            and sum(1 for t in words if t.pos_ == "PROPN") >= len(words) - 2
+        ):
+            # "Moazzam Begg, Martin Mubanga, Feroz Abbasi and Richard Belmar were held ...", a video
+            # credit "(McKenna Ewen, Whitney Shefte, ...)": a list of names, not a description.
+            continue
         seen.add(off + app.idx)
         name = people.full_name(ent) if ent.label_ == "PERSON" else ent.text
         first = ent.start
