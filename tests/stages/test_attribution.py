@@ -1046,3 +1046,16 @@ def test_holder_names_keep_hyphenated_surnames_and_drop_ages_and_dashes() -> Non
     d = analyse("As well as pledging £960m over 15 years to the immunisation IFF, Britain urged other donors "
                 "to contribute.", claims=True)
     assert d.claims[0].text.startswith("As well as pledging £960m")
+
+
+def test_a_quotation_opened_by_a_question_and_a_relative_who_speaks_for_himself() -> None:
+    # Found by the independent second reader (BBC politics/146): 'Massoud Shadjareh ... said: "What
+    # sort of homecoming is this? They are innocent people."' left the second sentence to the author,
+    # and "Mr Begg's father, Azmat, said" was held by Begg, the son.
+    a = analyse('The detainees were arrested on Tuesday. Massoud Shadjareh, from the Muslim Safety Forum, '
+                'said: "What sort of homecoming is this? They are innocent people."')
+    assert a.assertions[-1].holder.name == "Massoud Shadjareh"
+    [b] = analyse("Mr Begg's father, Azmat, said he had been told he could see his son.").assertions
+    assert b.holder.name == "Azmat"
+    [c] = analyse("Mr Smith's lawyer said the charges were false.").assertions
+    assert (c.holder.kind, c.holder.name) == ("unnamed_group", "Mr Smith's lawyer")

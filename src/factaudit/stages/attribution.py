@@ -114,6 +114,8 @@ class AttributionStage(BaseStage):
         turn: tuple[Holder, str] | None = None
         # Pass 1, in reading order: each sentence's clauses (pronoun holders look back at earlier ones).
         rows: list[tuple[Sentence, Any, Any, list[_Clause], bool]] = []
+        #: The block whose question sentence's frame set the speaker (its narration came before it).
+        asked_in: str | None = None
         for sent in article.sentences:
             block = blocks[sent.block_id]
             if block.kind in ("question", "reference", "aside"):
@@ -123,6 +125,11 @@ class AttributionStage(BaseStage):
                     # "DT: Why does everyone ...? No one in my house ever said that.": the question
                     # is no statement, but its label still opens the turn.
                     speaker, turn = _turn_at(sent.text, block.id, order[block.id], speaker, turn)
+                elif (asker := self._question_speaker(article, sent, recent, people, before, document)):
+                    # 'Massoud Shadjareh ... said: "What sort of homecoming is this? They are innocent
+                    # people."': the question is no statement, but its frame opens the quotation.
+                    speaker = (asker, order[block.id])
+                    asked_in = sent.block_id
                 continue
             refs = _Refs(people, before.get(block.id, []), speaker[0] if speaker else None,
                          article.text[: sent.start], document)
@@ -190,7 +197,7 @@ class AttributionStage(BaseStage):
                 and (quoted or label)
                 and speaker is not None
                 and order[block.id] - speaker[1] <= 2
-                and (label or not narrated_before)
+                and (label or not narrated_before or asked_in == block.id)
             ):
                 # (Not a quotation after the author's own words in its paragraph: "We asked him
                 # if ... “I am still undecided.”" is the asked person's; see pass 2.)
@@ -670,6 +677,27 @@ class AttributionStage(BaseStage):
                 clauses.append(_Clause(tokens=set(rest), holder=_author(), verb=None, category="author"))
         return clauses
 
+    def _question_speaker(
+        self, article: Article, sent: Sentence, recent: list[Holder], people: People,
+        before: dict[str, list[Any]], document: Holder | None,
+    ) -> Holder | None:
+        """The named speaker whose frame opens a quotation with a question ('X said: "What ...?'),
+        or None."""
+        if not re.search(r"[:,]\s*[“\"]", sent.text):
+            return None
+        span = _sentence_span(article, sent)
+        if span is None:
+            return None
+        refs = _Refs(people, before.get(sent.block_id, []), None, article.text[: sent.start], document)
+        quoted = quoted_tokens(span.doc)
+        for c in self._clauses(span, recent, refs):
+            speaks = c.category in ("say", "opinion") and c.holder.kind in ("named", "unnamed_group")
+            if speaks and not c.in_quote and not c.holder.unresolved and c.content is not None and (
+                c.content[0] in quoted
+            ):
+                return c.holder
+        return None
+
     def _narrated_speaker(self, span: Any, recent: list[Holder], refs: _Refs) -> Holder | None:
         """The named person the sentence narrates speaking (its main verb, or a verb hanging on it,
         is a speech act in :data:`SPEECH_ACT_FORMS` with that person as subject), else None."""
@@ -846,6 +874,18 @@ class AttributionStage(BaseStage):
                 # the name as an organisation; a given name says it is a person.
                 return Holder(kind="named", name=_joined(words), start=words[0].idx,
                               end=words[-1].idx + len(words[-1].text), entity_type="PERSON")
+        if own is None and person is not None and person.root.dep_ == "poss" and (
+            person.root.head.i == tok.i and (low in HUMAN_NOUNS or low in _KIN)
+        ):
+            # "Mr Begg's father, Azmat, said ...": the father speaks, not Mr Begg; his name is the
+            # appositive when there is one.
+            app = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            if app is not None:
+                words = [t for t in app.subtree if not t.is_punct]
+                return Holder(kind="named", name=_joined(words), start=words[0].idx,
+                              end=words[-1].idx + len(words[-1].text), entity_type="PERSON")
+            words = [doc[i] for i in sorted(core) if not doc[i].is_punct and doc[i].dep_ != "appos"]
+            return Holder(kind="unnamed_group", name=_joined(words), start=start, end=end)
         if own is None and person is not None and not (indefinite and person.root.dep_ == "compound"):
             # "retired neurosurgeon Ben Carson", "Mr Crosby's statement": the person named in it (not
             # "a former Clinton White House advisor": someone described by whom they worked for).
@@ -1434,6 +1474,12 @@ def _main_runs(doc: Any, toks: list[int]) -> list[int]:
             runs.append([i])
     kept = [r for r in runs if any(not doc[i].is_punct for i in r)] or runs
     return [i for r in kept for i in r]
+
+
+#: Family members, who speak for themselves, not for the relative they are named by.
+_KIN = frozenset({"father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "widow",
+                  "widower", "uncle", "aunt", "cousin", "nephew", "niece", "grandfather", "grandmother",
+                  "parents", "partner", "fiancee", "fiancée", "fiance"})
 
 
 #: Singular bodies an "it" can stand for when one of them is already speaking unnamed.
