@@ -550,3 +550,12 @@ def test_a_list_of_names_is_no_appositive_and_a_verb_tagged_name_blocks_a_rewrit
                 "himself has acknowledged his on-again, off-again relationship with the phrase.", claims=True)
     assert b.claims[-1].text == ("Trump himself has acknowledged his on-again, off-again relationship with "
                                  "the phrase.")
+
+
+def test_a_quoted_title_after_the_frame_is_no_continuation_of_the_quotation() -> None:
+    # Found by the independent second reader (Horne real/181): '“I'm told he now just disclaims
+    # that,” Gingrich said on “Morning Edition.”' became "I'm told he now just disclaims
+    # that,Morning Edition." (the programme's title read as the quotation going on).
+    a = analyse("Newt Gingrich spoke. “I'm told he now just disclaims that,” Gingrich said on “Morning "
+                "Edition.”", claims=True)
+    assert a.claims[-1].text == "“I'm told he now just disclaims that,” Gingrich said on “Morning Edition”."

@@ -515,7 +515,9 @@ class AttributionStage(BaseStage):
             ):
                 # '“With Mick at the head of OMB,” Trump said in his statement, “my administration is
                 # going to ...”': a frame interrupting the quotation it reports.
-                inside = sorted(i for i in quoted if span.start <= i < span.end and not span.doc[i].is_punct)
+                titles = _quoted_titles(span, quoted)
+                inside = sorted(i for i in quoted if span.start <= i < span.end and not span.doc[i].is_punct
+                                and i not in titles)
                 if inside:
                     whole = True
                     content = (inside[0], inside[-1] + 1)
@@ -1544,6 +1546,20 @@ def _dangling_peg(verb: Any) -> bool:
         return False
     preps = [t for t in verb.subtree if t.dep_ == "prep" and t.lower_ in ("after", "as", "following", "amid")]
     return bool(preps) and not any(c.dep_ in ("pobj", "pcomp") for c in preps[-1].children)
+
+
+def _quoted_titles(span: Any, quoted: frozenset[int]) -> set[int]:
+    """Tokens of quoted runs opened right after a preposition ('Gingrich said on “Morning Edition.”'):
+    a programme's or a book's title, not the quotation going on."""
+    doc = span.doc
+    out: set[int] = set()
+    for i in range(max(span.start, 1), span.end):
+        if doc[i].text in ("“", '"') and doc[i - 1].pos_ == "ADP" and i + 1 < span.end and (i + 1) in quoted:
+            j = i + 1
+            while j < span.end and j in quoted:
+                out.add(j)
+                j += 1
+    return out
 
 
 def _comes_as(span: Any, covered: set[int]) -> bool:

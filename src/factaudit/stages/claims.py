@@ -785,8 +785,8 @@ def _interrupting_frame(toks: list[Any]) -> set[int]:
         if t.text != "”":
             continue
         b = next((k for k in range(a + 1, min(a + 14, len(toks))) if toks[k].text == "“"), None)
-        if b is None:
-            return set()
+        if b is None or toks[b - 1].pos_ == "ADP":
+            return set()  # (not 'said on “Morning Edition.”': a title after a preposition)
         between = toks[a + 1 : b]
         if any(x.lower_ in REPORT_FORMS or x.lower_ in _SAY_FORMS for x in between):
             keep_comma = toks[b - 1].text == ","
@@ -945,6 +945,12 @@ def _balance_quotes(text: str) -> str:
         text, opening = text[1:].lstrip(), opening - 1
     if opening > closing and "“" in text:
         text = text[:-1] + "”" + text[-1] if text[-1:] in ".!?" else text + "”."
+    marks = [ch for ch in text if ch in "“”"]
+    if marks and marks[0] == "”" and opening == closing:
+        # 'I'm told he now just disclaims that,” Gingrich said on “Morning Edition.': the quotation's
+        # opening and the title's closing marks were trimmed off the two ends
+        text = "“" + text
+        text = text[:-1] + "”" + text[-1] if text[-1:] in ".!?" else text + "”"
     if text.count('"') % 2:
         if text.startswith('"'):
             text = text[1:].lstrip()
