@@ -1059,3 +1059,14 @@ def test_a_quotation_opened_by_a_question_and_a_relative_who_speaks_for_himself(
     assert b.holder.name == "Azmat"
     [c] = analyse("Mr Smith's lawyer said the charges were false.").assertions
     assert (c.holder.kind, c.holder.name) == ("unnamed_group", "Mr Smith's lawyer")
+
+
+def test_a_finding_reported_and_those_counted_in_a_total() -> None:
+    # Found by the independent second reader (BBC business/329).
+    a = analyse("House prices fell further in November and property sale times lengthened as rate rises "
+                "took their toll, the Royal Institute of Chartered Surveyors found. A total of 48% of "
+                "chartered surveyor estate agents reported lower prices in the three months to November. "
+                "Police found the body on Monday.")
+    assert [(x.holder.kind, x.holder.name) for x in a.assertions] == [
+        ("named", "the Royal Institute of Chartered Surveyors"),
+        ("unnamed_group", "48% of chartered surveyor estate agents"), ("author", "the author")]

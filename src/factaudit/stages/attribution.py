@@ -333,7 +333,12 @@ class AttributionStage(BaseStage):
                 # is named for.
                 agentless.append((tok, f"{_phrase(tok)}"))
                 continue
-            if (low in REPORT_FORMS or identifies or _frames_quote(tok, in_quotes)) and tok.pos_ == "VERB":
+            # "House prices fell further ..., the Royal Institute of Chartered Surveyors found.": a
+            # finding reported, only with what was found as its complement ("found the body" is none).
+            finding = low in ("found", "finds") and any(c.dep_ == "ccomp" for c in tok.children)
+            if (low in REPORT_FORMS or identifies or finding or _frames_quote(tok, in_quotes)) and (
+                tok.pos_ == "VERB"
+            ):
                 if tok.dep_ == "amod" or _participle_before_noun(tok):
                     continue  # "highlighting claimed improvements": a participle describing a noun
                 if tok.dep_ in ("relcl", "acl") and not _opens_quotation(tok):
@@ -836,6 +841,11 @@ class AttributionStage(BaseStage):
                 core.add(c.i)
                 core.update(g.i for g in c.children if g.dep_ in ("advmod", "npadvmod", "compound"))
         of_group = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        if low in ("total", "majority", "proportion", "share", "percentage") and of_group:
+            # "A total of 48% of chartered surveyor estate agents reported ...": those counted speak.
+            body = of_group[0]
+            return Holder(kind="unnamed_group", name=doc[body.left_edge.i : body.right_edge.i + 1].text,
+                          start=start, end=end)
         bare = len(sub) == 1 and not tok.like_num
         if low in _PARTITIVES and (bare or any(g.lower_ in ("them", "these", "those") for g in of_group)):
             # "several of them believe ...", "one of these sources said ...", "most say ...": some of
