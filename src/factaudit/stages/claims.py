@@ -23,6 +23,7 @@ from ..models.checkworthiness import get_model
 from ..models.nlp import article_words, text_length
 from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
 from . import BaseStage
+from ._nonclaims import COMPLEMENTS, POINTER, SAY_FORMS, Resolved, non_claim
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW")
 #: Heads of noun phrases that "this ..." / "these ..." commonly points back to.
@@ -96,17 +97,6 @@ class _Ctx:
     antecedent_sentence: Any = None
 
 
-@dataclass
-class _Resolved:
-    """One rewrite of the claim: token range replaced, text shown in brackets, antecedent offsets
-    in the article text."""
-
-    lo: int
-    hi: int
-    text: str
-    antecedent: tuple[int, int] | None = None
-
-
 class ClaimsStage(BaseStage):
     """Stand-alone claims from the assertions (a complete clause each; fragments and remarks left
     out), rewritten only where a referent is certain, and ranked by the check-worthiness model."""
@@ -169,7 +159,7 @@ class ClaimsStage(BaseStage):
                 # '“Grab on, kid!” said Kerry, flinging the lifeline ... to the boy, an orphan ...':
                 # the narration after the frame has the frame's subject ("[Kerry was flinging] ...").
                 resolved = [*resolved, implied]
-            why = _non_claim(span, resolved, title=title, implied_subject=implied is not None)
+            why = non_claim(span, resolved, title=title, implied_subject=implied is not None)
             if why is not None and not why.startswith(_NO_FALLBACK):
                 whole = _assertion_tokens(article, a, content=False)
                 if whole is not None and whole[0] != span:
@@ -182,9 +172,9 @@ class ClaimsStage(BaseStage):
                       sentence_id=a.sentence_id, rewrites=[rw])
                 for text, cs, ce, rw in appositives
             )
-            if _non_claim(span, resolved, title=title, implied_subject=implied is not None) is not None or (
+            if non_claim(span, resolved, title=title, implied_subject=implied is not None) is not None or (
                 a.reporting_verb and _bare_frame(span, a.reporting_verb)
-            ) or _POINTER.match(a.text.lstrip()):  # (the whole statement: "Screenshot of ... admitting that")
+            ) or POINTER.match(a.text.lstrip()):  # (the whole statement: "Screenshot of ... admitting that")
                 non_claims += 1
                 _update_ctx(span, ctx, resolved)
                 continue
@@ -340,7 +330,7 @@ def _appositive_claims(
     return out
 
 
-def _update_ctx(span: Any, ctx: _Ctx, resolved: list[_Resolved]) -> None:
+def _update_ctx(span: Any, ctx: _Ctx, resolved: list[Resolved]) -> None:
     for tok in span:
         kind = REFERRING_NOUNS.get(tok.lower_)
         if kind and not any(c.lower_ in ("this", "these", "that", "those") for c in tok.children):
@@ -350,7 +340,7 @@ def _update_ctx(span: Any, ctx: _Ctx, resolved: list[_Resolved]) -> None:
                 ctx.antecedent_sentence = span.sent
 
 
-def _antecedent_phrase(noun: Any, span: Any, resolved: list[_Resolved]) -> str | None:
+def _antecedent_phrase(noun: Any, span: Any, resolved: list[Resolved]) -> str | None:
     """'partnerships with Russian energy companies' (+ the owner when the clause names it; a pronoun
     inside it only when it was resolved with certainty: "his collaborations" → "Musk’s ...")."""
     keep = [noun]
@@ -388,10 +378,10 @@ def _resolve(
     question: str | None,
     prev_docs: Sequence[Any] = (),
     doc_offsets: dict[int, int] | None = None,
-) -> list[_Resolved]:
+) -> list[Resolved]:
     """What the claim replaces to stand alone, each replacement certain (see :func:`_referent`)."""
     doc = span.doc
-    out: list[_Resolved] = []
+    out: list[Resolved] = []
     quoted = quoted_tokens(doc)
     for tok in span:
         low = tok.lower_
@@ -413,7 +403,7 @@ def _resolve(
                 name = f"{title.text} {name}"  # "Sir Nicholas", as the article calls him
             shown = f"{name}’s" if possessive else name
             base = (doc_offsets or {}).get(id(ent.doc), 0)
-            out.append(_Resolved(tok.i, tok.i + 1, shown, (base + ent.start_char, base + ent.end_char)))
+            out.append(Resolved(tok.i, tok.i + 1, shown, (base + ent.start_char, base + ent.end_char)))
         elif (
             low == "they"
             and tok.dep_ == "nsubj"
@@ -423,85 +413,21 @@ def _resolve(
             and ctx.antecedent_sentence.start == span.sent.start
             and tok.i not in quoted
         ):
-            out.append(_Resolved(tok.i, tok.i + 1, ctx.antecedents["collab"]))
+            out.append(Resolved(tok.i, tok.i + 1, ctx.antecedents["collab"]))
         elif low in ("this", "these") and tok.dep_ == "det" and tok.i not in quoted:
             head = tok.head
             kind = REFERRING_NOUNS.get(head.lower_)
             if kind and kind in ctx.antecedents and tok.i < head.i < span.end:
-                out.append(_Resolved(tok.i, head.i + 1, ctx.antecedents[kind]))
+                out.append(Resolved(tok.i, head.i + 1, ctx.antecedents[kind]))
             elif head.lower_ in CONTEXT_NOUNS and question and tok.i < head.i < span.end:
-                out.append(_Resolved(tok.i, head.i + 1, f"the question “{question}”"))
+                out.append(Resolved(tok.i, head.i + 1, f"the question “{question}”"))
     return out
 
 
-#: Lines that point at other content instead of saying something: "Here is the transcript.",
-#: "Below is the video", "Watch: ...", "Click here to ...".
-_POINTER = re.compile(
-    r"(?:(?:here|below)(?:'s|’s| is| are)\b.*(?:\b(?:transcript|video|clip|footage|guide|list|look|text|"
-    r"statement|photos?|pictures?|map|timeline|breakdown|rundown|summary|excerpts?|what|how|why)\b|:\s*$)"
-    r"|read more\b|click here\b|(?:related|see also|also read|more)\s*:"
-    r"|(?:screenshot|screen\s?grab|screen shot)s?\s+(?:of|from|shows|showing)\b)",  # an image's caption
-    re.I | re.S,
-)
-#: Stock phrases that state nothing checkable on their own.
-_IDIOM = re.compile(r"^\W*(?:(?:that is |that's |it's |it is )?easier said than done|so far,? so good"
-                    r"|time will tell|only time will tell|the rest is history"
-                    r"|(?:may |and )?god bless"
-                    r"(?: you| you all| america| the united states(?: of america)?| us all)?)"
-                    r"\W*$", re.I)
-#: Verbs that open a call to action ("Share this story", "Watch the speech below", "Find out how").
-_ACTION_VERBS = frozenset(
-    {
-        "share", "watch", "look", "tell", "find", "take", "click", "read", "see", "follow", "subscribe",
-        "sign", "join", "call", "contact", "donate", "vote", "help", "like", "comment", "listen", "check",
-        "learn", "visit", "download", "get", "send", "write", "support", "tweet", "imagine", "remember",
-        "think", "consider", "stand", "act", "spread", "sound", "leave", "let", "keep", "stay", "pray",
-        "demand",
-    }
-)
-_TRAILING_DATE = re.compile(r"\s+[A-Za-z]{3,9}\.?\s+\d{1,2},\s+\d{4}\.?$")
-#: Embedded video or link titles ("Trump rally speech (VIDEO)", "... - YouTube").
-_EMBED = re.compile(
-    r"\((?:video|watch|photos?|audio)\)|\[(?:video|watch|photos?|audio)\]|\bVIDEO:|- YouTube\b|\bWATCH:"
-    r"|\s\d{1,2}:\d{2}\s*$"  # a video's caption with its running time ("... for Clinton 01:18")
-    r"|\bPlay Video|\bEmbed\s*$",  # player chrome ("... meetings Play Video1:54", "... Google Plus Embed")
-    re.I,
-)
 #: A news agency glued to the first word by the tokenizer: "(CNN)The".
 _GLUED_SOURCE = re.compile(r"^[A-Z][A-Za-z]{1,10}\)(\w+)$")
 #: Reasons a content clause is no claim that its whole statement ("X said: <remark>") shares.
 _NO_FALLBACK = ("a first-person", "question", "a general remark", "an exclamation", "a condition")
-#: Subordinators that make a clause a fragment when it opens the statement ("That some said ...").
-_FRAGMENT_MARKS = {"that", "because", "although", "though", "if", "whether", "while", "unless", "since",
-                   "before", "after", "until", "as"}
-#: Focus adverbs that may open a fragment: "Just because he’s Barack Obama." (not "only", "even":
-#: "Only because the Fed cut rates did the economy recover" has its main clause).
-#: A verb's complements: without any of them in the statement, what is left is a frame.
-_COMPLEMENTS = ("ccomp", "xcomp", "dobj", "attr", "acomp", "oprd")
-_FOCUS = {"just", "simply", "mainly", "partly", "precisely", "exactly"}
-_WH = {"who", "what", "which", "whom", "whose", "why", "how", "where", "when"}
-#: A speaker's own state of mind ("I love beautiful women", "I don't know what I would have done"):
-#: not something a fact-checker can check.
-_MENTAL_FORMS = {
-    "love", "like", "hate", "know", "knew", "think", "thought", "feel", "felt", "hope", "hoped", "wish",
-    "wished", "realize", "realized", "realise", "realised", "want", "wanted", "wonder", "wondered",
-    "guess", "imagine", "imagined", "believe", "believed", "fear", "feared", "suppose", "doubt",
-}
-#: Reporting verbs (inflected: the parser runs without a lemmatizer) that say nothing on their own.
-_SAY_FORMS = {
-    "say", "says", "said", "add", "adds", "added", "tell", "tells", "told", "note", "notes", "noted",
-    "write", "writes", "wrote", "explain", "explains", "explained", "continue", "continues", "continued",
-    "conclude", "concludes", "concluded", "ask", "asks", "asked", "reply", "replies", "replied",
-}
-
-
-def _link_list(toks: list[Any]) -> bool:
-    """'Trump Claims Not Deporting Obamas Would Be ‘Discriminatory’ | Obama refusing to leave': other
-    stories' headlines run together with a separator, in title case."""
-    if not any(t.text in ("|", "•") for t in toks):
-        return False
-    words = [t for t in toks if t.is_alpha and len(t.text) > 3]
-    return bool(words) and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
 
 
 def _bare_frame(span: Any, verb: str) -> bool:
@@ -509,11 +435,11 @@ def _bare_frame(span: Any, verb: str) -> bool:
     reporting verb with nothing reported (its content is another sentence's)."""
     root = span.root
     return root.text == verb and not any(
-        c.dep_ in (*_COMPLEMENTS, "dative", "parataxis") for c in root.children
+        c.dep_ in (*COMPLEMENTS, "dative", "parataxis") for c in root.children
     )
 
 
-def _participle_subject(span: Any, off: int) -> _Resolved | None:
+def _participle_subject(span: Any, off: int) -> Resolved | None:
     """The participle opening a statement cut from after a frame ("..., said Kerry, flinging the
     lifeline ...") rewritten with the frame's named subject: "[Kerry was flinging]"."""
     toks = [t for t in span if not t.is_punct]
@@ -530,146 +456,10 @@ def _participle_subject(span: Any, off: int) -> _Resolved | None:
     ent = next((e for e in doc.ents if e.start <= subj.i < e.end), None)
     name = ent.text if ent is not None else subj.text
     at = (ent.start_char, ent.end_char) if ent is not None else (subj.idx, subj.idx + len(subj.text))
-    return _Resolved(first.i, first.i + 1, f"{name} was {first.text}", (off + at[0], off + at[1]))
+    return Resolved(first.i, first.i + 1, f"{name} was {first.text}", (off + at[0], off + at[1]))
 
 
-def _non_claim(
-    span: Any, resolved: list[_Resolved], *, title: bool = False, implied_subject: bool = False
-) -> str | None:
-    """Why ``span`` is not a claim (a fragment, a byline or source line, a rhetorical remark), or None.
-
-    A claim is a complete clause: a finite verb (or a finite auxiliary) with its subject, not opened
-    by a subordinator or a wh-word, and something checkable in it: a noun, a name or a number (a
-    resolved pronoun counts as a name). "It started here." and "Scheindlin added." say nothing
-    checkable; "Not to vote for him." and "Source: The Atlantic." are not clauses.
-    """
-    toks = [t for t in span if not t.is_punct and not t.is_space]
-    if not toks:
-        return "empty"
-    if _TRAILING_DATE.sub("", span.text.rstrip()).rstrip().rstrip("”’\"') ").endswith("?"):
-        return "question"  # also a linked headline with its date: "Can X Keep You Safe? SEPT. 24, 2016"
-    first = toks[0]
-    if _IDIOM.match(span.text):
-        return "a rhetorical remark (an idiom)"
-    if _POINTER.match(span.text.lstrip()) or _EMBED.search(span.text) or _link_list(toks):
-        return "a pointer to other content (here is ..., a video or link line)"
-    verb = toks[1] if first.lower_ == "please" and len(toks) > 1 else first
-    if verb.tag_ == "VB" and verb.dep_ == "ROOT" and verb.lower_ in _ACTION_VERBS and not any(
-        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children
-    ):
-        # "Share this if you agree.", "Please call your senator.", "Watch the full speech below."
-        return "a call to action (an imperative)"
-    if first.lower_ in _WH and first.dep_ in ("nsubj", "nsubjpass", "attr", "advmod", "dobj") and (
-        first.head.i == span.root.i
-    ):
-        # "Who says." — not "When some wanted to delay the raid, she refused" (a main clause follows).
-        return "question or rhetorical remark"
-    if first.lower_ in ("what", "whatever") and span.root.lower_ not in ("is", "was", "are", "were") and (
-        not any(c.dep_ in ("csubj", "csubjpass") for c in span.root.children)
-    ) and not span.text.rstrip().endswith("?"):
-        # "What the US considers to be good governance and sound policies.": a free relative cut off
-        # its sentence (not "What he said was true.", whose clause is the subject).
-        return "relative clause fragment"
-    lead = toks[1] if first.dep_ == "advmod" and first.lower_ in _FOCUS and len(toks) > 1 else first
-    if lead.dep_ == "mark" and lead.lower_ in _FRAGMENT_MARKS and lead.head.i == span.root.i:
-        # The whole statement is the subordinate clause ("Because he said so."); "Since the inquiry
-        # began, Marsh has replaced its chief executive" has its main clause after it.
-        return "subordinate clause fragment"
-    if (
-        first.lower_ in ("should", "had", "were")
-        and first.dep_ in ("aux", "auxpass", "ROOT")
-        and len(toks) > 2
-        and toks[1].dep_ in ("nsubj", "nsubjpass", "det")
-        and first.head.i == span.root.i
-        and not span.text.rstrip().endswith("?")
-    ):
-        # "Should the offer be fully accepted." cut from "Should the offer be fully accepted, Mr
-        # Murray said he expected ...": a condition without its consequence.
-        return "a condition without its consequence"
-    if first.lower_ in ("that", "which", "whom", "whose") and (
-        first.dep_ in ("dobj", "pobj", "mark") or first.tag_ in ("WDT", "WP", "WP$")
-    ):
-        return "relative clause fragment"
-    inside = {t.i for t in span}
-    finite = False
-    # The clause's own verb: the span's root and the verbs coordinated with it ("X rose and Y fell"),
-    # not a verb inside a relative clause ("Democrats to question the system by which ... chooses").
-    root = span.root
-    heads = [root, *[c for c in root.conjuncts if c.i in inside]]
-    for t in heads:
-        if t.pos_ not in ("VERB", "AUX"):
-            continue
-        subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "csubjpass")]
-        # (the parser can hang the subject on the auxiliary: "that the investigation ... was closed")
-        subj += [c for a in t.children if a.dep_ in ("aux", "auxpass") for c in a.children
-                 if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subj and t.dep_ == "conj":
-            subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
-        fin = "Fin" in t.morph.get("VerbForm") or any(
-            "Fin" in c.morph.get("VerbForm") or c.tag_ == "MD"  # "ca" of "can't" has no VerbForm
-            for c in t.children if c.dep_ in ("aux", "auxpass")
-        )
-        if not fin and t.tag_ in ("VBN", "VB") and any(c.dep_ == "nsubj" for c in subj) and not any(
-            c.dep_ in ("aux", "auxpass") for c in t.children
-        ):
-            # The small tagger's misreadings of a finite verb with its own subject: "Trump accused
-            # Cruz of ..." (VBN), "Taxpayers also end up paying ..." (VB).
-            fin = True
-        if title and not fin:
-            # Headlinese: "Trump to visit China", "Bill passed by Senate".
-            fin = any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) or t.tag_ == "VBN"
-        if fin and any(s.i in inside for s in subj):
-            finite = True
-            break
-    if not finite and not implied_subject:
-        return "fragment (no finite verb with a subject)"
-    if root.tag_ == "MD" and not any(c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "dobj", "advmod", "prep")
-                                     for c in root.children):
-        return "fragment (a modal with no verb: 'Voters would.')"
-    if any(c.dep_ in _COMPLEMENTS and c.i not in inside for c in root.children) and not any(
-        c.dep_ in _COMPLEMENTS and c.i in inside for c in root.children
-    ):
-        # "Prime minister's questions also saw.", "Erdogan said in his Tuesday comments.": the verb's
-        # complement is a statement of its own; what is left is a frame.
-        return "a frame whose content is its own statement"
-    replaced = {i for r in resolved for i in range(r.lo, r.hi)}
-    checkable = any(
-        t.pos_ in ("NOUN", "PROPN", "NUM") or t.i in replaced or t.like_num for t in toks
-    )
-    if not checkable:
-        return "nothing checkable (only pronouns and function words)"
-    if span.text.rstrip().rstrip("”’\"') ").endswith("!") and not any(
-        t.pos_ in ("PROPN", "NUM") or t.like_num or t.ent_type_ for t in toks
-    ):
-        # "This is insane!", "Enough is enough!": an exclamation with nothing named or counted.
-        return "an exclamation (rhetorical)"
-    if any(c.dep_ == "nsubj" and c.lower_ == "you" for c in root.children) and not any(
-        t.pos_ in ("PROPN", "NUM") for t in toks
-    ):
-        # "When you get to the top in politics you get this huge swell around you.": generic "you".
-        return "a general remark (generic you)"
-    if root.lower_ in _MENTAL_FORMS and any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("i", "we") for c in root.children
-    ):
-        return "a first-person feeling or state of mind"
-    last_verb = next((t for t in reversed(toks) if t.pos_ in ("VERB", "AUX")), None)
-    if span.text.rstrip().endswith(":") and last_verb is not None and (
-        last_verb.lower_ in _SAY_FORMS or last_verb.lower_ in REPORT_FORMS
-    ):
-        # "In a statement about the request, the Trump transition team says:": what was said follows.
-        return "a reporting frame (what was said follows it)"
-    # What was said: for "tell" only a clause (its object is the audience: "told researchers:").
-    said = ("ccomp", "xcomp") if root.lower_ in ("tell", "tells", "told", "telling") else (
-        "ccomp", "xcomp", "dobj", "dative", "prep", "advcl"
-    )
-    if (root.lower_ in _SAY_FORMS or root.lower_ in REPORT_FORMS) and not any(
-        c.dep_ in said and c.i in inside for c in root.children
-    ):
-        return "a reporting verb without what was said"
-    return None
-
-
-def _standalone(span: Any, resolved: list[_Resolved]) -> list[tuple[str, list[_Resolved]]]:
+def _standalone(span: Any, resolved: list[Resolved]) -> list[tuple[str, list[Resolved]]]:
     """The claim texts (one per conjunct of a coordinated entity) with the rewrites each uses."""
     doc = span.doc
     repl: dict[int, str] = {}
@@ -774,7 +564,7 @@ def _interrupting_frame(toks: list[Any]) -> set[int]:
         if b is None:
             continue
         between = toks[a + 1 : b]
-        verbs = [x for x in between if x.lower_ in _SAY_FORMS and x.pos_ == "VERB"]
+        verbs = [x for x in between if x.lower_ in SAY_FORMS and x.pos_ == "VERB"]
         if len(verbs) == 1 and verbs[0] is between[-1] and all(
             x.pos_ in ("PRON", "PROPN", "DET", "NOUN") for x in between[:-1]
         ) and not any(x.dep_ == "ccomp" for x in verbs[0].children if x.i > verbs[0].i) and (
@@ -788,7 +578,7 @@ def _interrupting_frame(toks: list[Any]) -> set[int]:
         if b is None or toks[b - 1].pos_ == "ADP":
             return set()  # (not 'said on “Morning Edition.”': a title after a preposition)
         between = toks[a + 1 : b]
-        if any(x.lower_ in REPORT_FORMS or x.lower_ in _SAY_FORMS for x in between):
+        if any(x.lower_ in REPORT_FORMS or x.lower_ in SAY_FORMS for x in between):
             keep_comma = toks[b - 1].text == ","
             out = {x.i for x in toks[a : b + 1]}
             if keep_comma:
