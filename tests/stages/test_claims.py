@@ -559,3 +559,12 @@ def test_a_quoted_title_after_the_frame_is_no_continuation_of_the_quotation() ->
     a = analyse("Newt Gingrich spoke. “I'm told he now just disclaims that,” Gingrich said on “Morning "
                 "Edition.”", claims=True)
     assert a.claims[-1].text == "“I'm told he now just disclaims that,” Gingrich said on “Morning Edition”."
+
+
+def test_a_claim_opening_with_a_quotation_keeps_its_opening_mark() -> None:
+    # Horne 2017 (random fake/80): 'argued Tuesday that “justice was served” following ...' gave
+    # 'Justice was served” following ...'.
+    a = analyse("A writer for the NY Daily News argued Tuesday that “justice was served” following the "
+                "assassination of Russian Ambassador Andrei Karlov.", claims=True)
+    assert a.claims[0].text == ("“Justice was served” following the assassination of Russian Ambassador "
+                                "Andrei Karlov.")

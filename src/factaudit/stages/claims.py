@@ -731,6 +731,10 @@ def _balance_quotes(text: str) -> str:
         text, closing = text[1:].lstrip(), closing - 1
     if closing > opening and text.endswith("”"):
         text, closing = text[:-1].rstrip(), closing - 1
+    if closing > opening and text.find("”") < (text.find("“") if "“" in text else len(text)):
+        # 'Justice was served” following the assassination ...': the quotation the claim opens with
+        # lost its opening mark to trimming
+        text, opening = "“" + text, opening + 1
     if opening > closing and text.startswith("“"):
         text, opening = text[1:].lstrip(), opening - 1
     if opening > closing and "“" in text:
@@ -761,8 +765,8 @@ def _finish(text: str) -> str:
         text += ")"  # the statement ended inside the article's parenthesis: "Daesh (ISIS)"
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
-    elif text.startswith("[") and len(text) > 1 and text[1].islower():
-        text = "[" + text[1].upper() + text[2:]
+    elif text[:1] in ("[", "“") and len(text) > 1 and text[1].islower():
+        text = text[0] + text[1].upper() + text[2:]
     if text and text.rstrip("’'”\")")[-1:] not in ('.', '!', '?') and text[-1] not in '”"':
         text += "."  # not after a closing quote that already follows a stop: "with ‘negro.’"
     return text
