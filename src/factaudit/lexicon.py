@@ -187,6 +187,15 @@ HEADING_SMALL_WORDS = frozenset(["a", "an", "the", "of", "for", "to", "in", "on"
                                  "with", "from"])
 
 #: Nouns that, as a holder's head, make it an unnamed group.
+#: Head nouns of organisations and bodies ("the commission", "the Labour Party"): never a he or a
+#: she, and what an "it" can stand for when one is already speaking.
+BODY_NOUNS = frozenset(
+    {"commission", "committee", "company", "firm", "corporation", "government", "ministry", "department",
+     "office", "agency", "bank", "fund", "union", "council", "board", "group", "regulator", "watchdog",
+     "organisation", "organization", "association", "party", "court", "panel", "university", "college",
+     "school", "hospital", "exchange"}
+)
+
 GROUP_NOUNS = set(
     [
         "critic",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Article
-from .lexicon import FEMALE_NAMES, HUMAN_NOUNS, MALE_NAMES, TITLE_WORDS
+from .lexicon import BODY_NOUNS, FEMALE_NAMES, HUMAN_NOUNS, MALE_NAMES, TITLE_WORDS
 
 __all__ = ["HUMAN_NOUNS", "PERSONAL_PRONOUNS", "People", "preceding_docs", "quoted_tokens", "sentence_bounds"]
 
@@ -96,11 +96,9 @@ _NOT_AGENTS = ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDI
 
 
 #: Last words of a name that no he or she can be ("the Consumer Credit Bill", "the Labour Party").
-_NEVER_PERSONS = frozenset(
+_NEVER_PERSONS = BODY_NOUNS | frozenset(
     {"bill", "act", "law", "treaty", "agreement", "accord", "plan", "programme", "program", "report",
-     "index", "party", "committee", "commission", "council", "bank", "fund", "association", "union",
-     "university", "college", "school", "hospital", "ministry", "department", "office", "agency",
-     "company", "corporation", "group", "inc", "ltd", "plc", "airlines", "airways", "exchange"}
+     "index", "inc", "ltd", "plc", "airlines", "airways"}
 )
 
 

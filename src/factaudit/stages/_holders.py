@@ -10,6 +10,7 @@ from typing import Any
 
 from ..document import Holder
 from ..lexicon import (
+    BODY_NOUNS,
     FEMALE_NAMES,
     GROUP_NOUNS,
     MALE_NAMES,
@@ -171,11 +172,7 @@ _KIN = frozenset({"father", "mother", "son", "daughter", "brother", "sister", "w
 
 
 #: Singular bodies an "it" can stand for when one of them is already speaking unnamed.
-_IT_BODIES = frozenset(
-    {"commission", "committee", "company", "firm", "report", "study", "survey", "watchdog", "government",
-     "ministry", "department", "agency", "bank", "union", "council", "board", "group", "regulator",
-     "organisation", "organization", "association", "party", "court", "panel", "review", "inquiry"}
-)
+_IT_BODIES = BODY_NOUNS | frozenset({"report", "study", "survey", "review", "inquiry"})
 
 
 def author() -> Holder:
