@@ -23,7 +23,10 @@ from typing import Any
 from .document import Article
 from .lexicon import BODY_NOUNS, FEMALE_NAMES, HUMAN_NOUNS, MALE_NAMES, TITLE_WORDS
 
-__all__ = ["HUMAN_NOUNS", "PERSONAL_PRONOUNS", "People", "preceding_docs", "quoted_tokens", "sentence_bounds"]
+__all__ = [
+    "HUMAN_NOUNS", "PERSONAL_PRONOUNS", "People", "opens_title", "preceding_docs", "quoted_tokens",
+    "sentence_bounds",
+]
 
 #: Third-person personal pronouns that may be resolved, with their grammatical gender.
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -68,6 +71,12 @@ def quoted_tokens(doc: Any) -> frozenset[int]:
     # The parse cache lives on the Article and is dropped after the run; the doc is this article's.
     doc.user_data["factaudit_quoted"] = out = frozenset(inside)
     return out
+
+
+def opens_title(tok: Any) -> bool:
+    """An opening quotation mark right after a preposition ('Gingrich said on “Morning Edition.”'):
+    what it quotes is a programme's or a book's title, not a quotation going on."""
+    return tok.text in ("“", '"') and tok.i > 0 and tok.doc[tok.i - 1].pos_ == "ADP"
 
 
 def sentence_bounds(doc: Any) -> tuple[tuple[int, int], ...]:

@@ -29,6 +29,7 @@ from ..models.nlp import article_words, get_nlp, text_length
 from ..reference import (
     PERSONAL_PRONOUNS,
     People,
+    opens_title,
     preceding_docs,
     quoted_tokens,
 )
@@ -495,7 +496,7 @@ class AttributionStage(BaseStage):
             ):
                 # '“With Mick at the head of OMB,” Trump said in his statement, “my administration is
                 # going to ...”': a frame interrupting the quotation it reports.
-                titles = _quoted_titles(span, quoted)
+                titles = _title_tokens(span, quoted)
                 inside = sorted(i for i in quoted if span.start <= i < span.end and not span.doc[i].is_punct
                                 and i not in titles)
                 if inside:
@@ -1084,14 +1085,12 @@ def _dangling_peg(verb: Any) -> bool:
     return bool(preps) and not any(c.dep_ in ("pobj", "pcomp") for c in preps[-1].children)
 
 
-def _quoted_titles(span: Any, quoted: frozenset[int]) -> set[int]:
-    """Tokens of quoted runs opened right after a preposition ('Gingrich said on “Morning Edition.”'):
-    a programme's or a book's title, not the quotation going on."""
-    doc = span.doc
+def _title_tokens(span: Any, quoted: frozenset[int]) -> set[int]:
+    """The quoted runs of the sentence that are titles (see :func:`~factaudit.reference.opens_title`)."""
     out: set[int] = set()
-    for i in range(max(span.start, 1), span.end):
-        if doc[i].text in ("“", '"') and doc[i - 1].pos_ == "ADP" and i + 1 < span.end and (i + 1) in quoted:
-            j = i + 1
+    for tok in span:
+        if opens_title(tok):
+            j = tok.i + 1
             while j < span.end and j in quoted:
                 out.add(j)
                 j += 1

@@ -21,7 +21,7 @@ from ..document import Article, Assertion, Claim, ModelInfo, Rewrite
 from ..lexicon import HEADING_SMALL_WORDS, INTERVIEWER_LABELS, REPORT_FORMS
 from ..models.checkworthiness import get_model
 from ..models.nlp import article_words, text_length
-from ..reference import PERSONAL_PRONOUNS, People, preceding_docs, quoted_tokens
+from ..reference import PERSONAL_PRONOUNS, People, opens_title, preceding_docs, quoted_tokens
 from . import BaseStage
 from ._nonclaims import COMPLEMENTS, POINTER, SAY_FORMS, Resolved, non_claim
 
@@ -575,7 +575,7 @@ def _interrupting_frame(toks: list[Any]) -> set[int]:
         if t.text != "”":
             continue
         b = next((k for k in range(a + 1, min(a + 14, len(toks))) if toks[k].text == "“"), None)
-        if b is None or toks[b - 1].pos_ == "ADP":
+        if b is None or opens_title(toks[b]):
             return set()  # (not 'said on “Morning Edition.”': a title after a preposition)
         between = toks[a + 1 : b]
         if any(x.lower_ in REPORT_FORMS or x.lower_ in SAY_FORMS for x in between):
