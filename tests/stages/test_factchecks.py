@@ -125,3 +125,21 @@ def test_findings_count_fact_checked_claims_and_flag_conflicts_with_the_verdict(
     debunked = {f.code: f for f in _with_match("false", None, sentence_stance="debunks").findings}
     assert debunked["previously_fact_checked"].severity == "info"
     assert "to debunk" in debunked["previously_fact_checked"].message
+
+
+def test_a_fact_check_about_another_person_is_related_not_a_match(tmp_path: Path) -> None:
+    # Horne real/133: the cross-encoder gives "Mr. Hanna ... would vote for Hillary Clinton" the
+    # Lewinsky fact-check above the threshold; its subject is someone else
+    from factaudit.factchecks.readers import FactCheck
+
+    with FactCheckLibrary(tmp_path / "lib", create=True) as lib:
+        entry = FactCheck("Monica Lewinsky has announced she's voting for Hillary Clinton.", "False",
+                          "https://www.snopes.com/fact-check/monica-lewinsky-hillary/", language="en")
+        lib.import_entries([entry], source="test", detect_language=False)
+    a = _matched("In August, Mr. Hanna became the first Republican member of Congress to announce that he "
+                 "would vote for Hillary Clinton. Monica Lewinsky has gone on record: she is voting for "
+                 "Hillary Clinton.", tmp_path / "lib")
+    hanna, lewinsky = a.claims[0], a.claims[-1]
+    assert [m.related for m in hanna.fact_checks] == [True], hanna.fact_checks
+    assert hanna.fact_checks[0].probability >= FactChecksStage(Settings()).matcher.threshold
+    assert [m.related for m in lewinsky.fact_checks][:1] == [False], lewinsky.fact_checks

@@ -42,6 +42,7 @@ import numpy as np
 from ..evidence.retrieve import Retriever, query_terms
 from .library import FactCheckLibrary
 from .readers import FactCheck
+from .subjects import subjects_conflict
 
 __all__ = ["FEATURES", "GATE", "RERANK_MAX", "Candidate", "Matcher", "candidate_features", "cheap_score",
            "coverage", "numbers_differ", "quantities"]
@@ -147,6 +148,9 @@ class Candidate:
     numbers_differ: float = 0.0
     #: Calibrated P(same claim); None when the candidate did not reach the reranker.
     probability: float | None = None
+    #: Set on a candidate at or above the threshold that is about another subject
+    #: (:func:`factaudit.factchecks.subjects.subjects_conflict`): it is related, not a match.
+    other_subject: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -301,8 +305,9 @@ class Matcher:
 
     def match(self, claim: str, sentence: str | None = None, *, language: str | None = None
               ) -> list[Candidate]:
-        """Candidates that reached the reranker, best first (``probability`` set); the caller
-        compares it with :attr:`threshold`. Empty when none passed the gate."""
+        """Candidates that reached the reranker, best first (``probability`` set, and
+        ``other_subject`` on those at the threshold that are about someone else); :meth:`is_match`
+        tells the matches. Empty when none passed the gate."""
         texts = [claim]
         if sentence and len(" ".join(claim.split())) < SENTENCE_RATIO * len(" ".join(sentence.split())):
             texts.append(sentence)
@@ -328,7 +333,14 @@ class Matcher:
         self.reranked_queries += 1
         self.rerank(texts, gated)
         gated.sort(key=lambda c: (-(c.probability or 0.0), -c.cheap))
+        for c in gated:
+            if (c.probability or 0.0) >= self.threshold:
+                c.other_subject = subjects_conflict(texts, c.entry.claim_reviewed)
         return gated
+
+    def is_match(self, candidate: Candidate) -> bool:
+        """A reranked candidate at or above the threshold and not about another subject."""
+        return (candidate.probability or 0.0) >= self.threshold and candidate.other_subject is None
 
     def rank(self, query: str, *, k: int = 10, mode: str = "rerank", rerank: int | None = None
              ) -> list[Candidate]:

@@ -4,8 +4,10 @@ Runs after claims (and relations), before verify. For each check-worthy claim, b
 (at most ``Settings.factcheck_max_claims``), :class:`factaudit.factchecks.match.Matcher` retrieves
 candidates for the claim and its whole source sentence, gates them with a cheap score and reranks
 the few that pass with the project's cross-encoder. Fact-checks at or above the model's calibrated
-threshold are matches; candidates that passed the gate but not the threshold are kept apart as
-``related``. Only entries in the article's language are matched.
+threshold are matches, unless the fact-check is about another subject (another person or place
+as the subject, neither named in the other text: ``factaudit.factchecks.subjects``); candidates
+that passed the gate but are no match are kept apart as ``related``. Only entries in the
+article's language are matched.
 
 A match is not a verdict: it fills ``Claim.fact_checks`` beside the verdict the verify stage
 gives. ``conflicts_with_verdict`` needs that verdict, so the findings stage sets it.
@@ -105,9 +107,8 @@ class FactChecksStage(BaseStage):
         same: list[FactCheckMatch] = []
         related: list[FactCheckMatch] = []
         seen: set[str] = set()
-        threshold = matcher.threshold
         for cand in matcher.match(claim.plain_text, sentence, language=language):
-            is_match = (cand.probability or 0.0) >= threshold
+            is_match = matcher.is_match(cand)
             for e in cand.entries:
                 if e.url in seen:
                     continue
