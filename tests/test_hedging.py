@@ -48,6 +48,35 @@ def test_not_hedges() -> None:
     assert _cues("The move is one that might have prevented the war.") == [("might", "modal")]
 
 
+def test_hedges_of_background_clauses_are_not_the_statements() -> None:
+    # Real articles outside the gold set (BBC business 163, 274; politics 031, 115; Horne real/1010,
+    # real/173, satire/265): the cue qualifies a noun's complement, a relative clause or a reason.
+    assert _cues("The economic figures come on the back of increased fears that the Federal Reserve "
+                 "chairman may be about to raise interest rates.") == []
+    assert _cues("The central bank was on guard against the possibility that a rebounding economy could "
+                 "trigger stronger inflation pressures.") == []
+    assert _cues("Settlements make it harder to negotiate a separate Palestinian state, which the "
+                 "administration believes is crucial to a lasting peace.") == []
+    assert _cues("The findings are based on the assumption that those who tend to exceed the limit "
+                 "slightly would also lower their drinking.") == []
+    assert _cues("News of the review was released because it was thought Mr Blunkett would make the "
+                 "official announcement.") == []
+    assert _cues("The attention-grabbing invitation, which was widely seen as retaliation for the "
+                 "decision, sparked howls of protest from Republicans.") == []
+    assert _cues("This election represents a movement that millions of men and women stood behind and "
+                 "made possible.") == []
+    assert ("expected", "verb") not in _cues("The weaker than expected growth figure makes a rise less "
+                                             "likely.")
+    # the statement's own frame hedges it however backgrounded the frame is in the sentence
+    # (BBC politics 410, a gold claim: "English Manner Limited charged clients ...")
+    text = ("The inquiry was launched after the Sunday Times alleged English Manner Limited charged "
+            "clients for access to Westminster.")
+    doc = get_nlp()(text)
+    start = text.index("the Sunday")  # the attributed statement: its frame and content
+    assert [h.cue for h in hedges_in(doc[:], 0, start, len(text))] == ["alleged"]
+    assert _cues("Many fear it could spark violence.") == [("fear", "verb"), ("could", "modal")]
+
+
 def test_modality() -> None:
     def mod(text: str, category: str = "author") -> str:
         doc = get_nlp()(text)

@@ -32,6 +32,10 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
         s = base + tok.idx
         if s < start or s >= end:
             continue
+        if tok.dep_ == "oprd" and tok.head.lower_ in ("make", "makes", "made", "making"):
+            continue  # "... stood behind and made possible": a result, not a hedge
+        if tok.i > 0 and tok.doc[tok.i - 1].lower_ == "than":
+            continue  # "the weaker than expected growth figure": a comparison
         low = tok.lower_
         kind = None
         if (
@@ -50,7 +54,7 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             # "it is possible that ...", "the alleged fraud"; not "a possible Russian invasion", "the
             # number of possible scenarios": a noun's modifier, not how sure the statement is.
             kind = "adjective"
-        elif tok.pos_ == "VERB" and (
+        elif tok.pos_ == "VERB" and not _backgrounded(tok, base, start, end) and (
             (low in VERB_HEDGES and hedging_verb(tok))
             or (
                 low in FORECAST_HEDGES
@@ -61,13 +65,14 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             kind = "verb"
         elif low == "expected" and tok.pos_ in ("ADJ", "VERB") and tok.dep_ == "amod":
             kind = "adjective"  # "a series of expected share offers"
-        elif low in PASSIVE_HEDGES and tok.tag_ == "VBN" and passive_evidential(tok):
+        elif (low in PASSIVE_HEDGES and tok.tag_ == "VBN" and passive_evidential(tok)
+              and not _backgrounded(tok, base, start, end)):
             kind = "evidential"
         elif low == "said" and _said_to_be(tok):
             kind = "evidential"  # "Others said to be considered ...": "[who are] said to be"
         elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
             c.dep_ in ("acl", "ccomp") for c in tok.children
-        ):
+        ) and not _backgrounded(tok, base, start, end):
             kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
         elif low in BELIEF_FORMS and tok.pos_ == "VERB" and hedging_verb(tok) and any(
             c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
@@ -76,6 +81,26 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
         if kind:
             out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
     return out
+
+
+def _backgrounded(tok: Any, base: int, start: int, end: int) -> bool:
+    """Whether ``tok`` sits in a clause that gives background to the statement at [start, end)
+    (:func:`background_clause`) and does not frame it: "News of the review was released because
+    it was thought ...", "The invitation, which was widely seen as retaliation, sparked ..."."""
+    verb = tok
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    return background_clause(verb) and not _frames(verb, base, start, end)
+
+
+def _frames(verb: Any, base: int, start: int, end: int) -> bool:
+    """Whether the statement at [start, end) lies inside ``verb``'s clause: "... after the Sunday
+    Times alleged [English Manner Limited charged clients ...]" is hedged by its own frame, however
+    backgrounded that frame is in the sentence."""
+    last = verb.right_edge
+    while last.i + 1 < len(last.doc) and last.doc[last.i + 1].is_punct:
+        last = last.doc[last.i + 1]  # the sentence's full stop belongs to the root, not the clause
+    return base + verb.left_edge.idx <= start and end <= base + last.idx + len(last.text)
 
 
 #: Adjectives that hedge even as a noun's modifier: "the alleged bribe" asserts no bribe.
@@ -135,7 +160,15 @@ def in_background_clause(modal: Any) -> bool:
     reason, not the statement (only when the statement's own clause is outside it). Likewise a
     modal in a relative clause that describes something the main clause asserts about: "we did
     everything we could have done", "the drug, which may cause cancer, was withdrawn"."""
-    verb = modal.head
+    return background_clause(modal.head)
+
+
+def background_clause(verb: Any) -> bool:
+    """Whether the clause of ``verb`` gives background to the statement rather than state it (see
+    :func:`in_background_clause`); also a noun's complement clause ("increased fears that the
+    chairman may raise rates", "the possibility that a rebounding economy could trigger inflation")
+    and a relative clause's own hedge verb ("a separate state, which the administration believes is
+    crucial", "a promise ..., which many Israelis fear could spark violence")."""
     described = False
     marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
     if verb.dep_ in ("ccomp", "pcomp") and marks & {"whether", "if"}:
@@ -143,10 +176,12 @@ def in_background_clause(modal: Any) -> bool:
     while verb.dep_ not in ("ROOT", "ccomp") and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and {c.lower_ for c in verb.children if c.dep_ == "mark"} & _BACKGROUND_MARKS:
             return True
-        if verb.dep_ == "relcl" and verb.head.dep_ not in ("attr", "acomp", "ROOT"):
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and (
+            verb.head.dep_ not in ("attr", "acomp", "ROOT")
+        ):
             described = True  # not "X is one that might have ...": there the clause is the claim
         verb = verb.head
-    return described and verb.pos_ in ("VERB", "AUX")
+    return described and verb.pos_ in ("VERB", "AUX", "ADJ")  # ADJ: "make it harder to ..."
 
 
 def modality_of(category: str, span: Any, base: int, start: int, end: int) -> Modality:
