@@ -1,9 +1,10 @@
 """Write a reading pack for an independent second reader: seeded random articles outside the claims
-gold set, each with its text and the claims and holders factaudit extracts (no verification).
+gold set, each with its text and the claims, holders and hedges factaudit extracts (no verification).
 
     python benchmarks/claims_review_pack.py [--n 6] [--seed 20261211] [--out runs/review]
 
-The reader judges every claim line (faithful? a real claim? holder right?) in a TSV next to the pack.
+The reader judges every claim line (faithful? a real claim? holder right? hedges right?) in a TSV
+next to the pack.
 BBC News is research use: the pack stays under runs/ (gitignored), never in the repository.
 """
 
@@ -46,13 +47,15 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for k, rel in enumerate(draw(args.n, args.seed), 1):
         art = auditor.report(ARTICLES / rel).article
+        asserted = {a.id: a for a in art.assertions}
         held = {a.id: a.holder for a in art.assertions}
         lines = [f"ARTICLE {k}: {rel}", "", art.text, "", "==== CLAIMS extracted by the tool ===="]
         for c in art.claims:
             h = held[c.assertion_id]
             who = "the author" if h.kind == "author" else f"{h.kind}: {h.name}"
             who += " (unresolved pronoun)" if h.unresolved else " (likely)" if h.likely else ""
-            lines.append(f"{c.id} | holder = {who} | claim = {c.text}")
+            hedges = ", ".join(f"{g.cue} ({g.kind})" for g in asserted[c.assertion_id].hedges) or "none"
+            lines.append(f"{c.id} | holder = {who} | hedges = {hedges} | claim = {c.text}")
         (args.out / f"article{k}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{args.n} articles written to {args.out}")
 

@@ -291,8 +291,11 @@ class FactCheckMatch:
     age_days: int | None = None
     #: How the article uses the claim: "repeats" it, "debunks" it, or None when unclear.
     stance: str | None = None
-    #: Below the same-claim threshold: listed apart as a related fact-check.
+    #: Below the same-claim threshold, or about another subject or sum: listed apart as related.
     related: bool = False
+    #: Why a fact-check that scored as the same claim is only related ("the fact-check is about
+    #: Monica Lewinsky; the claim about Hanna"); None otherwise.
+    why_related: str | None = None
     #: Set when the fact-check rates the claim false (or mostly false) while the machine verdict
     #: says SUPPORTED, and the reverse: for the reviewer.
     conflicts_with_verdict: bool = False

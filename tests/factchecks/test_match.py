@@ -11,7 +11,7 @@ import pytest
 
 from factaudit.errors import ModelError
 from factaudit.evaluation.claim_matching import average_precision_at, score_rankings
-from factaudit.factchecks.match import coverage, numbers_differ, quantities
+from factaudit.factchecks.match import amounts, amounts_conflict, coverage, numbers_differ, quantities
 from factaudit.models.claim_matcher import (
     FILES_DIR,
     META_FILE,
@@ -178,3 +178,29 @@ def test_claims_stating_different_numbers_differ_and_scales_are_read() -> None:
     assert not numbers_differ("Nearly 5,000,000 ballots were found.", "Nearly 5 million ballots were found.")
     assert not numbers_differ("Kid Rock interrupted a Clinton event in 2016.",
                               "Kid Rock interrupted a Clinton event.")
+
+
+def test_sums_of_money_are_read_with_their_sign_and_scale() -> None:
+    # CheckThat! 2020 train: "the $33 mil bond you left Puerto Ricans with" is the "$33 million" claim
+    assert amounts("never paid back the $33 mil bond; US$1.2bn, £5,000 and 40% of 22 officials") == [
+        ("$33 mil", 33e6), ("US$1.2bn", 1.2e9), ("£5,000", 5000.0)]
+    assert amounts("22 administration officials, 2016, 17 percent") == []
+
+
+def test_a_fact_check_about_another_sum_of_money_conflicts() -> None:
+    # Horne 2017 BuzzFeed fake/24: both were "previously fact-checked" above the threshold
+    why = amounts_conflict(["“Hillary Clinton’s plan would bring in 620,000 refugees in Clinton’s first term "
+                            "alone,” and would cost $400 billion."],
+                           "Hillary Clinton accidentally paid ISIS $400 million.")
+    assert why == "the fact-check is about $400 million; the claim about $400 billion"
+    assert amounts_conflict(["We have a trade deficit this year with China of approximately $500 billion."],
+                            "The U.S. has a global trade deficit of $800 billion.")
+    # the same sum written two ways, a sum on one side only, or counts that differ: no conflict
+    assert amounts_conflict(["Massive debt ... never paid back the $33 mil bond you left Puerto Ricans with"],
+                            "Trump left taxpayers on the hook for $33 million worth of debt.") is None
+    assert amounts_conflict(["I was given $3,500 to protest Donald Trump's rally."],
+                            "A man claimed he had been paid $3,500 to protest at a Trump rally.") is None
+    assert amounts_conflict(["Clinton's plan would cost taxpayers billions."],
+                            "Hillary Clinton accidentally paid ISIS $400 million.") is None
+    assert amounts_conflict(["Emails sent by 22 administration officials were erased."],
+                            "The G.W. Bush administration lost 22 million official e-mails.") is None

@@ -117,7 +117,8 @@ def article_with_map(nodes: int, *, names: list[str] | None = None) -> Article:
 
 def fact_checked_article() -> Article:
     """Three claims: one with a same-claim fact-check that disagrees with the verdict, one with a
-    related fact-check only, one with none."""
+    related fact-check only (one that scored as the same claim but is about another subject), one
+    with none."""
     art = article_with_claims(3)
     art.claims[0].verdict = Verdict(label="SUPPORTED", confidence=0.83)
     art.claims[0].fact_checks = [
@@ -150,7 +151,8 @@ def fact_checked_article() -> Article:
             url="https://www.politifact.com/factchecks/shipping/",
             publisher="PolitiFact",
             related=True,
-            probability=0.3,
+            probability=0.9,
+            why_related="the fact-check is about <i>Spain</i>; the claim about Portugal",
         )
     ]
     art.stages_run.append("factchecks")

@@ -74,6 +74,9 @@ def test_fact_checks_are_shown_beside_the_claim_and_never_styled_as_a_verdict() 
     assert "✓ Supported" in c0  # the machine verdict is untouched
     c2 = page.split('id="claim-c2"', 1)[1].split("</li>\n", 1)[0]
     assert "fact-check" not in c2  # nothing when a claim has none
+    c1 = page.split('id="claim-c1"', 1)[1].split('id="claim-c2"', 1)[0]
+    assert "not the same claim: the fact-check is about &lt;i&gt;Spain&lt;/i&gt;; the claim about" in c1
+    assert _view(page)["claims"]["c1"]["related"][0]["why"].startswith("not the same claim")  # type: ignore[index]
     summary = page.split('id="summary"', 1)[1].split("</section>", 1)[0]
     assert "1 claim was fact-checked before (ratings: Mostly False); 2 related fact-checks." in summary
     assert (

@@ -36,6 +36,8 @@ def test_markdown_shows_fact_checks_apart_from_the_verdict() -> None:
     assert md_escape("<b>Bad</b> Checks") in c0
     c2 = md.split('<a id="claim-c2"></a>', 1)[1].split("\n\n3. ", 1)[0] if "\n\n3. " in md else ""
     assert "fact-check" not in c2  # nothing shown when a claim has none
+    c1 = md.split('<a id="claim-c1"></a>', 1)[1].split('<a id="claim-', 1)[0]
+    assert md_escape("not the same claim: the fact-check is about <i>Spain</i>; the claim about") in c1
 
 
 def test_markdown_of_500_claims_and_a_30_node_map_with_hostile_names_is_escaped_and_complete() -> None:

@@ -71,6 +71,7 @@ def test_earlier_fact_checks_are_shown_beside_never_as_the_verdict(full: bool) -
     assert "https://www.snopes.com/fact-check/port-ships/" in out
     assert "⚑ disagrees with the machine verdict: for the reviewer" in out
     assert "related fact-checks (1):" in out
+    assert "not the same claim: the fact-check is about <i>Spain</i>; the claim about Portugal" in out
     assert "SUPPORTED (model confidence 83%)" in out  # the verdict is the verifier's, unchanged
 
 

@@ -143,3 +143,23 @@ def test_a_fact_check_about_another_person_is_related_not_a_match(tmp_path: Path
     assert [m.related for m in hanna.fact_checks] == [True], hanna.fact_checks
     assert hanna.fact_checks[0].probability >= FactChecksStage(Settings()).matcher.threshold
     assert [m.related for m in lewinsky.fact_checks][:1] == [False], lewinsky.fact_checks
+    assert "about Monica Lewinsky" in (hanna.fact_checks[0].why_related or "")
+    assert lewinsky.fact_checks[0].why_related is None
+
+
+def test_a_fact_check_of_another_sum_of_money_is_related_and_says_why(tmp_path: Path) -> None:
+    # Horne BuzzFeed fake/24: "$400 billion" was "previously fact-checked" by the "$400 million" check
+    from factaudit.factchecks.readers import FactCheck
+    from factaudit.report import build_report
+    from factaudit.report.markdown import to_markdown
+
+    with FactCheckLibrary(tmp_path / "lib", create=True) as lib:
+        entry = FactCheck("Hillary Clinton accidentally paid ISIS $400 million.", "False",
+                          "https://www.snopes.com/fact-check/hillary-clinton-paid-isis/", language="en")
+        lib.import_entries([entry], source="test", detect_language=False)
+    a = _matched("Hillary Clinton accidentally paid ISIS $400 billion.", tmp_path / "lib")
+    (m,) = a.claims[0].fact_checks
+    assert m.probability >= FactChecksStage(Settings()).matcher.threshold
+    assert m.related and m.why_related == "the fact-check is about $400 million; the claim about $400 billion"
+    md = to_markdown(build_report(a, started_at="2026-01-02T03:04:05+00:00", models=[], settings=Settings()))
+    assert "not the same claim: the fact-check is about $400 million" in md

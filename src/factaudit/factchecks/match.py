@@ -44,8 +44,8 @@ from .library import FactCheckLibrary
 from .readers import FactCheck
 from .subjects import subjects_conflict
 
-__all__ = ["FEATURES", "GATE", "RERANK_MAX", "Candidate", "Matcher", "candidate_features", "cheap_score",
-           "coverage", "numbers_differ", "quantities"]
+__all__ = ["FEATURES", "GATE", "RERANK_MAX", "Candidate", "Matcher", "amounts", "amounts_conflict",
+           "candidate_features", "cheap_score", "coverage", "numbers_differ", "quantities"]
 
 #: Cheap-score gate for the reranker when the model's metadata sets none (the shipped model's is
 #: chosen on CheckThat! 2020 train by ``factaudit.training.claim_matching calibrate``).
@@ -67,10 +67,13 @@ FEATURES = ("logit", "bm25", "bm25_rel", "dense", "coverage", "cheap", "inv_rank
 #: A number with its scale: "$3,500", "5 million", "17%", "2.5bn".
 _QUANTITY = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(%|percent\b|per cent\b|thousand\b|million\b|"
-    r"billion\b|trillion\b|bn\b|m\b|k\b)?",
+    r"billion\b|trillion\b|bn\b|mil\b|m\b|k\b)?",
     re.I,
 )
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mil": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+           "trillion": 1e12}
+#: A sum of money: a currency sign before a quantity ("$400 billion", "£1.2bn", "US$33 mil").
+_MONEY = re.compile(r"(?:\b(?:US|AU|C|NZ|HK))?[$£€]\s?(?=\d)")
 
 
 def _stems(text: str) -> set[str]:
@@ -107,6 +110,32 @@ def numbers_differ(query: str, candidate: str) -> bool:
     return bool(a and b) and not any(
         x[0] == y[0] and abs(x[1] - y[1]) <= 0.01 * max(abs(x[1]), abs(y[1]), 1.0) for x in a for y in b
     )
+
+
+def amounts(text: str) -> list[tuple[str, float]]:
+    """The sums of money a text states, as written and scaled ("$400 billion" → 4e11)."""
+    out = []
+    for sign in _MONEY.finditer(text):
+        m = _QUANTITY.match(text, sign.end())
+        if m and (m.group(2) or "").lower() not in ("%", "percent", "per cent"):
+            value = float(m.group(1).replace(",", "")) * _SCALES.get((m.group(2) or "").lower(), 1.0)
+            out.append((text[sign.start() : m.end()].strip(), value))
+    return out
+
+
+def amounts_conflict(texts: Sequence[str], claim_reviewed: str) -> str | None:
+    """Why the fact-check is about another sum of money than the query ``texts`` (the claim and its
+    sentence): both state sums and share none within 1% ("would cost $400 billion" against "paid ISIS
+    $400 million"). None when they may be the same claim. Counts, years and percentages are not
+    compared: "22 administration officials" is no conflict with "22 million e-mails"."""
+    ours = [a for t in texts for a in amounts(t)]
+    theirs = amounts(claim_reviewed)
+    if not ours or not theirs or any(
+        abs(x - y) <= 0.01 * max(x, y) for _, x in ours for _, y in theirs
+    ):
+        return None
+    return (f"the fact-check is about {', '.join(dict.fromkeys(a for a, _ in theirs))}; the claim about "
+            f"{', '.join(dict.fromkeys(a for a, _ in ours))}")
 
 
 def cheap_score(dense: float | None, cover: float) -> float:
@@ -148,9 +177,10 @@ class Candidate:
     numbers_differ: float = 0.0
     #: Calibrated P(same claim); None when the candidate did not reach the reranker.
     probability: float | None = None
-    #: Set on a candidate at or above the threshold that is about another subject
-    #: (:func:`factaudit.factchecks.subjects.subjects_conflict`): it is related, not a match.
-    other_subject: str | None = None
+    #: Why a candidate at or above the threshold is still not the same claim: it is about another
+    #: subject (:func:`factaudit.factchecks.subjects.subjects_conflict`) or another sum of money
+    #: (:func:`amounts_conflict`). Such a candidate is related, not a match.
+    mismatch: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -306,7 +336,7 @@ class Matcher:
     def match(self, claim: str, sentence: str | None = None, *, language: str | None = None
               ) -> list[Candidate]:
         """Candidates that reached the reranker, best first (``probability`` set, and
-        ``other_subject`` on those at the threshold that are about someone else); :meth:`is_match`
+        ``mismatch`` on those at the threshold that are about another subject or sum); :meth:`is_match`
         tells the matches. Empty when none passed the gate."""
         texts = [claim]
         if sentence and len(" ".join(claim.split())) < SENTENCE_RATIO * len(" ".join(sentence.split())):
@@ -335,12 +365,13 @@ class Matcher:
         gated.sort(key=lambda c: (-(c.probability or 0.0), -c.cheap))
         for c in gated:
             if (c.probability or 0.0) >= self.threshold:
-                c.other_subject = subjects_conflict(texts, c.entry.claim_reviewed)
+                c.mismatch = (subjects_conflict(texts, c.entry.claim_reviewed)
+                              or amounts_conflict(texts, c.entry.claim_reviewed))
         return gated
 
     def is_match(self, candidate: Candidate) -> bool:
-        """A reranked candidate at or above the threshold and not about another subject."""
-        return (candidate.probability or 0.0) >= self.threshold and candidate.other_subject is None
+        """A reranked candidate at or above the threshold and not about another subject or sum."""
+        return (candidate.probability or 0.0) >= self.threshold and candidate.mismatch is None
 
     def rank(self, query: str, *, k: int = 10, mode: str = "rerank", rerank: int | None = None
              ) -> list[Candidate]:

@@ -307,6 +307,12 @@ def fact_check_text(match: FactCheckMatch) -> str:
     return f"{lead}: {match.rating} — {where}{when}"
 
 
+def why_related_text(match: FactCheckMatch) -> str:
+    """``"not the same claim: the fact-check is about …"`` for a fact-check that scored as the same
+    claim but is about another subject or sum; empty otherwise."""
+    return f"not the same claim: {match.why_related}" if match.why_related else ""
+
+
 def fact_checks_of(claim: Claim) -> tuple[list[FactCheckMatch], list[FactCheckMatch]]:
     """(same-claim matches, related fact-checks) of a claim."""
     return [m for m in claim.fact_checks if not m.related], [m for m in claim.fact_checks if m.related]

@@ -69,6 +69,7 @@ from ._common import (
     unchecked_reason,
     verdict_style,
     verdict_text,
+    why_related_text,
 )
 from .json_report import to_json_dict
 from .relation_map import NODE_KINDS, Edge, edge_text, isolate, layout, legend_shape, render_svg
@@ -298,6 +299,7 @@ def html_environment() -> jinja2.Environment:
         fact_check_text=fact_check_text,
         cut=truncate,
         fact_checks_of=fact_checks_of,
+        why_related_text=why_related_text,
         split_nearest=split_nearest,
         legend_shape=legend_shape,
         nearest_heading=NEAREST_HEADING,
@@ -444,6 +446,7 @@ def view_data(
                 {
                     "text": f"“{m.claim_reviewed}” — {m.rating}"
                     + (f", {m.publisher}" if m.publisher else ""),
+                    "why": why_related_text(m) or None,
                     "url": _safe(m.url),
                     "conflict": FACT_CHECK_CONFLICT if m.conflicts_with_verdict else None,
                 }

@@ -34,6 +34,7 @@ from ._common import (
     traits,
     truncate,
     verdict_style,
+    why_related_text,
 )
 from .relation_map import clean_name, edge_text, edges, isolate
 from .summary import FOLDED_FINDINGS, summarise
@@ -202,6 +203,8 @@ def _fact_checks(c: Claim) -> str:
                 f"\n   - “{md_escape(m.claim_reviewed)}” — {md_escape(m.rating)}"
                 f"{', ' + md_escape(m.publisher) if m.publisher else ''} · {_link(m.url, 'fact-check')}{flag}"
             )
+            if m.why_related:
+                out += f" — *{md_escape(why_related_text(m))}*"
     return out
 
 

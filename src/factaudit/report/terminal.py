@@ -54,6 +54,7 @@ from ._common import (
     title_of,
     truncate,
     verdict_style,
+    why_related_text,
 )
 from .relation_map import edge_text, edges
 from .summary import CHECK_FIRST, FOLDED_FINDINGS, summarise
@@ -251,6 +252,8 @@ def _fact_check_lines(c: Claim, body: Text, full: bool) -> None:
                 f"\n  “{truncate(m.claim_reviewed, 100)}” — {m.rating}, {m.publisher or '?'} {m.url}",
                 style="dim",
             )
+            if m.why_related:
+                body.append(f"\n    {why_related_text(m)}", style="dim italic")
             if m.conflicts_with_verdict:
                 body.append(f" {FACT_CHECK_CONFLICT}", style="yellow")
 

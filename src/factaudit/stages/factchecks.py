@@ -120,6 +120,7 @@ class FactChecksStage(BaseStage):
                     probability=round(float(cand.probability or 0.0), 4),
                     age_days=(published - day).days if published and day else None,
                     stance=stance(sentence or claim.text, e.claim_reviewed), related=not is_match,
+                    why_related=cand.mismatch,
                 )
                 (same if is_match else related).append(m)
         return same[:MAX_MATCHES] + related[:MAX_RELATED]

@@ -111,6 +111,7 @@ var FactauditPanel = (function () {
           var li = el("li", fc.text);
           if (fc.url) { li.appendChild(document.createTextNode(" \u00b7 ")); li.appendChild(link(fc.url, "fact-check")); }
           if (fc.conflict) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("strong", fc.conflict, "fc-flag")); }
+          if (fc.why) { li.appendChild(el("br")); li.appendChild(el("span", fc.why, "muted fc-why")); }
           ul.appendChild(li);
         });
         d.appendChild(ul);
