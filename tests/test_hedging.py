@@ -48,6 +48,21 @@ def test_not_hedges() -> None:
     assert _cues("The move is one that might have prevented the war.") == [("might", "modal")]
 
 
+def test_proposals_inability_and_doubt() -> None:
+    # "suggest" as put forward is a proposal, not a hedge; as indicate it hedges
+    assert _cues("The watchdog suggests increasing state funding for parties.") == []
+    assert _cues("The watchdog suggests there should be tax relief for small gifts.") == []
+    assert _cues("I suggest the broadcaster concentrates on the issues.") == []
+    assert _cues("The data suggests that the economy is slowing.") == [("suggests", "verb")]
+    assert _cues("Polls suggest Clinton leads by four points.") == [("suggest", "verb")]
+    # "couldn't" is inability; a speaker's own doubt hedges
+    assert _cues("We tried to find it, but we couldn't.") == []
+    assert _cues("As far as I know, the papers had the same result.") == [("As far as I know", "adverb")]
+    assert _cues("I am not sure it can last too long.") == [("not sure", "adjective")]
+    assert _cues("We are unsure whether the tax works.") == [("unsure", "adjective")]
+    assert _cues("I am sure it will pass.") == []
+
+
 def test_hedges_of_background_clauses_are_not_the_statements() -> None:
     # Real articles outside the gold set (BBC business 163, 274; politics 031, 115; Horne real/1010,
     # real/173, satire/265): the cue qualifies a noun's complement, a relative clause or a reason.

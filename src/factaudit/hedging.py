@@ -43,7 +43,7 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             and tok.tag_ == "MD"
             and not purpose_or_result(tok)
             and not in_background_clause(tok)
-            and not (low == "could" and any(c.dep_ == "neg" for c in tok.head.children))
+            and not (low == "could" and any(c.dep_ == "neg" for c in (*tok.head.children, *tok.children)))
         ):
             kind = "modal"  # "could not win" is inability, not hedging
         elif low in EVIDENTIAL_HEDGES:
@@ -55,7 +55,7 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             # number of possible scenarios": a noun's modifier, not how sure the statement is.
             kind = "adjective"
         elif tok.pos_ == "VERB" and not _backgrounded(tok, base, start, end) and (
-            (low in VERB_HEDGES and hedging_verb(tok))
+            (low in VERB_HEDGES and hedging_verb(tok) and not proposes(tok))
             or (
                 low in FORECAST_HEDGES
                 and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
@@ -78,6 +78,14 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
         ):
             kind = "verb"
+        elif _unsure(tok):
+            # "I am not sure it can last", "we are unsure whether ...": the cue includes its "not"
+            neg = min((c for c in (*tok.children, *tok.head.children) if c.dep_ == "neg" and c.i < tok.i),
+                      key=lambda c: c.i, default=tok)
+            out.append(Hedge(cue=tok.doc[neg.i : tok.i + 1].text, start=base + neg.idx,
+                             end=s + len(tok.text), kind="adjective"))
+        elif (phrase := _as_far_as_i_know(tok)) is not None:
+            out.append(Hedge(cue=phrase.text, start=s, end=base + phrase.end_char, kind="adverb"))
         if kind:
             out.append(Hedge(cue=tok.text, start=s, end=s + len(tok.text), kind=kind))
     return out
@@ -119,6 +127,48 @@ def hedging_verb(verb: Any) -> bool:
             return False
     return not (verb.lower_.startswith(("believ", "expect", "think", "thought", "anticipat"))
                 and any(c.dep_ == "neg" or c.lower_ == "never" for c in kids))
+
+
+def _unsure(tok: Any) -> bool:
+    """The speaker doubts the statement: "I am not sure (that) ...", "we are unsure whether ..."."""
+    if tok.pos_ != "ADJ" or tok.lower_ not in ("sure", "certain", "unsure", "uncertain"):
+        return False
+    negated = any(c.dep_ == "neg" for c in (*tok.children, *tok.head.children))
+    if tok.lower_ in ("sure", "certain") and not negated:
+        return False
+    return tok.head.lower_ in ("am", "are", "'m", "’m", "'re", "’re", "was", "were") and any(
+        c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.head.children)
+
+
+def _as_far_as_i_know(tok: Any) -> Any | None:
+    """The words "as far as I know" (or "we know", "I can tell") starting at ``tok``, else None."""
+    doc = tok.doc
+    words = [t.lower_ for t in doc[tok.i : tok.i + 5]]
+    if words[:3] == ["as", "far", "as"] and len(words) >= 5 and words[3] in ("i", "we") and words[4] in (
+        "know", "can", "understand", "recall", "remember", "am", "'m", "’m"
+    ):
+        end = tok.i + 5 + (1 if words[4] == "can" and tok.i + 5 < len(doc) else 0)
+        return doc[tok.i : end]
+    return None
+
+
+def proposes(verb: Any) -> bool:
+    """"suggests increasing state funding", "suggests there should be tax relief", "I suggest the BBC
+    concentrates on ...": "suggest" as put forward (a proposal), not as indicate (a hedge)."""
+    if not verb.lower_.startswith("suggest"):
+        return False
+    comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj")]
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if (nxt is not None and nxt.tag_ == "VBG") or any(
+        c.tag_ == "VBG" and not any(k.dep_ in ("nsubj", "aux", "nsubjpass") for k in c.children)
+        for c in comps
+    ):
+        return True  # a gerund, not "suggests that the economy is slowing"
+    if any(g.lower_ == "should" or (g.tag_ == "VB" and any(k.dep_ == "nsubj" for k in g.children))
+           for c in comps for g in [c, *c.children]):
+        return True
+    return verb.tag_ in ("VBP", "VB") and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we")
+                                              for c in verb.children)
 
 
 def _said_to_be(verb: Any) -> bool:

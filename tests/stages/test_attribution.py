@@ -1012,7 +1012,11 @@ def test_it_for_a_body_already_speaking_and_a_that_the_parser_misread() -> None:
     # BBC politics/298 and 379.
     a = analyse("Even without changes the commission does urge political parties to seek out more "
                 "small-scale donations. It also suggests increasing state funding for parties to £3m.")
-    assert (a.assertions[-1].holder.kind, a.assertions[-1].holder.name) == ("unnamed_group", "commission")
+    # "the commission" is a body (named as the article says it: it names no commission in full), and
+    # "it" is that body; "suggests increasing ..." puts a proposal forward (no hedge), which the
+    # author narrates like any named holder's act without a propositional complement
+    assert (a.assertions[0].holder.kind, a.assertions[0].holder.name) == ("named", "the commission")
+    assert (a.assertions[-1].holder.kind, a.assertions[-1].hedges) == ("author", [])
     b = analyse("Earlier, writing in the Daily Telegraph, the prime minister conceded that plans to detain "
                 "suspects under house arrest without trial were \"difficult issues for any government\".",
                 claims=True)
@@ -1070,3 +1074,32 @@ def test_a_finding_reported_and_those_counted_in_a_total() -> None:
     assert [(x.holder.kind, x.holder.name) for x in a.assertions] == [
         ("named", "the Royal Institute of Chartered Surveyors"),
         ("unnamed_group", "48% of chartered surveyor estate agents"), ("author", "the author")]
+
+
+def test_a_body_described_is_the_body_the_article_names_never_an_unnamed_group() -> None:
+    # BBC politics (the Electoral Commission's report; "the German exchange" for Deutsche Boerse),
+    # reworded
+    a = analyse("The Electoral Commission has published its review of party funding. The commission said "
+                "a cap on donations was not needed yet. The assembly government said councils had enough "
+                "money.")
+    held = [(x.holder.kind, x.holder.name) for x in a.assertions]
+    assert held[1] == ("named", "The Electoral Commission"), held
+    assert held[2] == ("named", "The assembly government"), held  # no such body named: as written
+    b = analyse("Euronext's chief met the LSE's chief executive a day after rival Deutsche Boerse set out "
+                "its own bid. The German exchange said the talks were friendly.")
+    assert (b.assertions[-1].holder.kind, b.assertions[-1].holder.name) == ("named", "Deutsche Boerse")
+    # "would consider the proposals" weighs them: no nested view of "it"; the government said it all
+    [x] = analyse("The government said it would consider the proposals.").assertions
+    assert (x.holder.kind, x.holder.name, x.text) == (
+        "named", "The government", "The government said it would consider the proposals.")
+
+
+def test_a_hope_is_narrated_not_a_claim_of_the_hopeful() -> None:
+    # BBC politics (the Guildford Four apology), reworded: the families' hope is no claim that the
+    # apology was made at question time (it was not)
+    a = analyse("The families had hoped the apology would be made at question time in the Commons. "
+                "Instead it came in a televised statement.", claims=True)
+    first = a.assertions[0]
+    assert (first.holder.kind, first.text) == (
+        "author", "The families had hoped the apology would be made at question time in the Commons.")
+    assert not any(c.text.startswith("The apology would be made") for c in a.claims)

@@ -91,7 +91,7 @@ _DESCRIBED_ENTITY: dict[str, tuple[str, ...]] = {
     **{w: _ORG_LABELS for w in (
         "company", "firm", "group", "agency", "bank", "insurer", "broker", "airline", "retailer",
         "carmaker", "publisher", "union", "charity", "regulator", "watchdog", "organisation",
-        "organization", "business", "giant", "operator", "lender")},
+        "organization", "business", "giant", "operator", "lender", "exchange")},
     **{w: _MEDIA_LABELS for w in (
         "newspaper", "paper", "broadcaster", "network", "magazine", "channel", "website", "outlet",
         "daily", "tabloid", "station")},
@@ -121,6 +121,35 @@ def _nearest_entity(tok: Any, labels: tuple[str, ...], prev_docs: list[Any]) -> 
     sents = [b for b in sentence_bounds(doc) if b[1] <= start][-2:]
     lo = sents[0][0] if sents else start
     here = [e for e in doc.ents if fits(e) and lo <= e.start and e.end <= tok.i and e.start not in quoted]
+    if here:
+        return here[-1]
+    for earlier in prev_docs:
+        q = quoted_tokens(earlier)
+        found = [e for e in earlier.ents if fits(e) and e.start not in q]
+        if found:
+            return found[-1]
+    return None
+
+
+def _described(name: str) -> bool:
+    """A body as a description, not a name: "The government", "the assembly government"."""
+    words = name.split()
+    return len(words) >= 2 and words[0].lower() in ("the", "this", "that") and all(
+        w == w.lower() for w in words[1:])
+
+
+def _named_body(words: list[Any], tok: Any, prev_docs: list[Any]) -> Any | None:
+    """The organisation named last before ``tok`` (outside quotations) whose name holds every word of
+    the description ``words``: "the commission" is the Electoral Commission, "the assembly
+    government" the Welsh Assembly Government. None when the article names no such body."""
+    want = {w.lower_ for w in words}
+
+    def fits(e: Any) -> bool:
+        return e.label_ in ("ORG", "FAC") and len(e) > len(want) and want <= {t.lower_ for t in e}
+
+    doc = tok.doc
+    quoted = quoted_tokens(doc)
+    here = [e for e in doc.ents if fits(e) and e.end <= tok.i and e.start not in quoted]
     if here:
         return here[-1]
     for earlier in prev_docs:
@@ -401,12 +430,26 @@ def holder_of(tok: Any, recent: list[Holder], refs: Refs) -> Holder:
     definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children) or (
         tok.dep_ == "compound" and tok.i > 0 and doc[tok.i - 1].lower_ == "the"  # "the paper states"
     )
+    if own is None and definite and tok.tag_ == "NN" and head_low in BODY_NOUNS:
+        # "The commission said ...", "the assembly government": a body, named when the article
+        # names it ("the Electoral Commission"), else as the article says it ("the government"),
+        # never an unnamed group.
+        words = [doc[i] for i in sorted(core) if doc[i].dep_ not in ("det", "poss") and not doc[i].is_punct]
+        body = _named_body(words, tok, refs.prev_docs)
+        if body is not None:
+            return Holder(kind="named", name=re.sub(r"[’']s$", "", body.text), start=start, end=end,
+                          resolved_from=phrase, entity_type=body.label_)
+        if head_low not in _DESCRIBED_ENTITY:
+            det = min(c.i for c in tok.children if c.dep_ == "det") if any(
+                c.dep_ == "det" for c in tok.children) else tok.i
+            return Holder(kind="named", name=doc[det : tok.i + 1].text, start=start, end=end,
+                          entity_type="ORG")
     if own is None and definite and tok.tag_ == "NN" and head_low in _DESCRIBED_ENTITY:
         # "..., the firm has said", "The book, by Robert Peston, said ...": the organisation or
         # work the article named last.
         labels = _DESCRIBED_ENTITY[head_low]
         speaking = next((h for h in reversed(recent[-4:]) if h.kind == "named" and not h.unresolved
-                         and h.entity_type in labels
+                         and h.entity_type in labels and not _described(h.name)
                          and (labels != _MEDIA_LABELS or MEDIA_NAME.search(h.name))), None)
         if speaking is not None:
             # "PFAW notes that ... He also didn't include ..., according to the group": the

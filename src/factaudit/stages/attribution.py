@@ -904,7 +904,8 @@ _AMOUNTS = frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
 
 def _act_not_report(verb: Any) -> bool:
     """'It agreed to leave the door open', 'officials hoped to secure the release', 'Deutsche Boerse
-    might consider selling', 'efforts have claimed a victim': an act or an intention in the author's
+    might consider selling', 'the government would consider the proposals', 'efforts have claimed a
+    victim': an act or an intention in the author's
     narration, not a reported statement."""
     low = verb.lower_
     if low.startswith("claim") and any(c.dep_ == "dobj" and c.lower_ in _CLAIMED_THINGS
@@ -932,6 +933,12 @@ def _act_not_report(verb: Any) -> bool:
         not _opens_quotation(verb)
     ):
         return True  # "his administration would respond to Russian meddling": an act, not a reply
+    if low.startswith(("hope", "hoping", "wish")) and any(c.dep_ == "ccomp" for c in verb.children):
+        return True  # "The families had hoped the apology would be made ...": a wish, not a claim
+    if low.startswith("consider") and any(c.dep_ == "dobj" for c in verb.children) and not any(
+        c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp", "advcl") for c in verb.children
+    ):
+        return True  # "it would consider the proposals": weighing them, not a view
     xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
     # (a complement after the "to" clause is the parser hanging the next clause on the verb: "the
     # £750m the prime minister pledged in 2000 to invest on school sports, only £41m had been spent")
