@@ -58,6 +58,7 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             (low in VERB_HEDGES and hedging_verb(tok) and not proposes(tok))
             or (
                 low in FORECAST_HEDGES
+                and low != "hoped"  # a past hope is narrated (attribution's "hoped"), not hedged
                 and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
                 and hedging_verb(tok)
             )

@@ -376,7 +376,7 @@ VERB_HEDGES = _forms(["appear", "seem", "indicate", "tend", "speculate", "sugges
 #: Verbs that present what follows as a belief or a forecast ("analysts expect Jet to raise ...",
 #: "he believes the Electoral College is outdated"): a hedge on the content they govern.
 FORECAST_HEDGES = _forms(
-    ["expect", "believe", "predict", "forecast", "anticipate", "estimate", "suspect", "fear"]
+    ["expect", "believe", "predict", "forecast", "anticipate", "estimate", "suspect", "fear", "hope"]
 )
 #: Passive evidentials: "is expected to", "was seen as", "is said to be", "is believed to".
 PASSIVE_HEDGES = {

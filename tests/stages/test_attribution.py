@@ -1103,3 +1103,7 @@ def test_a_hope_is_narrated_not_a_claim_of_the_hopeful() -> None:
     assert (first.holder.kind, first.text) == (
         "author", "The families had hoped the apology would be made at question time in the Commons.")
     assert not any(c.text.startswith("The apology would be made") for c in a.claims)
+    assert first.hedges == []  # the author states the hope as a fact about the families
+    # a present hope is the hopeful's view, hedged
+    [b] = analyse("Umbro hopes that its sales will rise next year.").assertions
+    assert (b.holder.kind, b.holder.name, [h.cue for h in b.hedges]) == ("named", "Umbro", ["hopes"])

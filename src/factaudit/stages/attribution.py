@@ -933,8 +933,10 @@ def _act_not_report(verb: Any) -> bool:
         not _opens_quotation(verb)
     ):
         return True  # "his administration would respond to Russian meddling": an act, not a reply
-    if low.startswith(("hope", "hoping", "wish")) and any(c.dep_ == "ccomp" for c in verb.children):
-        return True  # "The families had hoped the apology would be made ...": a wish, not a claim
+    if low in ("hoped", "wished") and any(c.dep_ == "ccomp" for c in verb.children):
+        # "The families had hoped the apology would be made ...", "he hoped Obama would die": a past
+        # wish, narrated, not a claim ("Umbro hopes that sales will rise" is Umbro's hedged view)
+        return True
     if low.startswith("consider") and any(c.dep_ == "dobj" for c in verb.children) and not any(
         c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp", "advcl") for c in verb.children
     ):
