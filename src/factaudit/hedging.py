@@ -72,7 +72,7 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
         elif low == "said" and _said_to_be(tok):
             kind = "evidential"  # "Others said to be considered ...": "[who are] said to be"
         elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
-            c.dep_ in ("acl", "ccomp") for c in tok.children
+            c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and _content_clause(c)) for c in tok.children
         ) and not _backgrounded(tok, base, start, end):
             kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
         elif low in BELIEF_FORMS and tok.pos_ == "VERB" and hedging_verb(tok) and any(
@@ -128,6 +128,15 @@ def hedging_verb(verb: Any) -> bool:
             return False
     return not (verb.lower_.startswith(("believ", "expect", "think", "thought", "anticipat"))
                 and any(c.dep_ == "neg" or c.lower_ == "never" for c in kids))
+
+
+def _content_clause(clause: Any) -> bool:
+    """A content clause the parser read as a relative one ("speculation the pair were trying ..."):
+    it has a subject of its own that is no relative pronoun, and no relative word opens it."""
+    first = clause.doc[clause.left_edge.i]
+    return first.tag_ not in ("WDT", "WP", "WP$", "WRB") and any(
+        k.dep_ in ("nsubj", "nsubjpass") and k.tag_ not in ("WDT", "WP") and k.lower_ != "that"
+        for k in clause.children)
 
 
 def _unsure(tok: Any) -> bool:

@@ -1107,3 +1107,16 @@ def test_a_hope_is_narrated_not_a_claim_of_the_hopeful() -> None:
     # a present hope is the hopeful's view, hedged
     [b] = analyse("Umbro hopes that its sales will rise next year.").assertions
     assert (b.holder.kind, b.holder.name, [h.cue for h in b.hedges]) == ("named", "Umbro", ["hopes"])
+
+
+def test_speculation_and_fears_held_by_no_one_named_are_agentless() -> None:
+    # BBC business (Google's share lock-up; the Euronext bid), reworded: a "from Tuesday" inside the
+    # fear is no holder; a content clause the parser read as relative; a view spreading
+    a = analyse("There were fears that the release of more shares from Tuesday would ease demand for the "
+                "stock. There was speculation the two men were trying to outdo each other. Speculation is "
+                "mounting that the Germans may raise their offer.")
+    assert [x.holder.kind for x in a.assertions] == ["agentless"] * 3
+    assert [h.cue for h in a.assertions[1].hedges] == ["speculation"]
+    # a holder among them is still theirs, and a fact about speculation is the author's
+    [b] = analyse("There was speculation of a rift between the two men.").assertions
+    assert b.holder.kind == "author"

@@ -410,14 +410,25 @@ class AttributionStage(BaseStage):
                 low in ("is", "are", "was", "were", "been")
                 and "expl" in deps
                 and tok.dep_ == "ROOT"
-                and not any(c.dep_ == "prep" and c.lower_ in ("among", "from", "by") for c in tok.subtree)
+                and not any(c.dep_ == "prep" and c.lower_ in ("among", "from", "by") for c in (
+                    *children, *(g for a in children if a.dep_ == "attr" for g in a.children)))
             ):
                 # "There was speculation the pair were ...", "There are fears that ...": a view
                 # held by no one named (not "there has been speculation of a rift": a fact about it).
+                # (also a content clause the parser read as a relative one: "speculation the pair
+                # were trying ...", whose own subject is no relative pronoun)
                 attr = next((c for c in children if c.dep_ in ("attr", "nsubj") and c.lower_ in CONCERN_NOUNS
-                             and any(g.dep_ in ("acl", "ccomp") for g in c.children)), None)
+                             and any(g.dep_ in ("acl", "ccomp") or (g.dep_ == "relcl" and _own_subject(g))
+                                     for g in c.children)), None)
                 if attr is not None:
                     agentless.append((tok, f"there {tok.text} {attr.text}"))
+                continue
+            hit = next((c for c in children if c.dep_ == "nsubj" and c.lower_ in CONCERN_NOUNS), None)
+            if low in _SPREADING and tok.pos_ == "VERB" and hit is not None and any(
+                c.dep_ == "ccomp" for c in children
+            ):
+                # "Speculation is mounting that the Germans may raise their bid": held by no one named
+                agentless.append((tok, f"{hit.text} {tok.text}"))
                 continue
             if (low in CONCERN_VERBS or low in ("exist", "exists", "existed")) and tok.pos_ == "VERB":
                 nouns = [c for c in children if c.dep_ in ("nsubjpass", "nsubj", "dobj")]
@@ -900,6 +911,18 @@ _WORDS_GIVEN = frozenset({"context", "comment", "comments", "details", "explanat
                           "statement", "remarks", "testimony", "interview", "answer"})
 #: Entity types of an amount ("added 1.7%", "added $2bn").
 _AMOUNTS = frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
+
+
+#: Verbs of a view spreading: "speculation is mounting that ...", "fears grew that ...".
+_SPREADING = frozenset({"mount", "mounts", "mounting", "mounted", "grow", "grows", "growing", "grew",
+                        "swirl", "swirls", "swirling", "swirled", "abound", "abounds", "intensify",
+                        "intensified", "intensifying"})
+
+
+def _own_subject(clause: Any) -> bool:
+    """The clause has a subject of its own that is no relative pronoun."""
+    return any(k.dep_ in ("nsubj", "nsubjpass") and k.lower_ not in ("that", "which", "who", "whom")
+               for k in clause.children)
 
 
 def _act_not_report(verb: Any) -> bool:
