@@ -1120,3 +1120,13 @@ def test_speculation_and_fears_held_by_no_one_named_are_agentless() -> None:
     # a holder among them is still theirs, and a fact about speculation is the author's
     [b] = analyse("There was speculation of a rift between the two men.").assertions
     assert b.holder.kind == "author"
+
+
+def test_a_party_before_a_title_is_an_affiliation_not_a_body_speaking() -> None:
+    # BBC politics (Lord Dubs' succession bill), reworded: "the Labour peer" is a person described,
+    # never the unnamed group "Labour peer former minister"; "the Senate historian" stays a role
+    a = analyse("Lord Dubs said his bill would end the ban. The Labour peer and former minister said the "
+                "law was discriminatory.")
+    assert a.assertions[-1].holder.kind == "named" and "Dubs" in a.assertions[-1].holder.name
+    [b] = analyse("The Senate historian said the vote was rare.").assertions
+    assert b.holder.kind == "unnamed_group"

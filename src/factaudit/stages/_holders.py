@@ -64,7 +64,7 @@ _EPITHETS = frozenset(
      "president", "premier", "chancellor", "mayor", "minister", "ambassador", "candidate", "neurosurgeon",
      "surgeon", "magnate", "entrepreneur", "heiress", "rapper", "comedian", "filmmaker",
      "frontrunner", "front-runner", "challenger", "hopeful", "cardinal", "archbishop", "bishop", "pope",
-     "leader", "chairman", "chairwoman", "chief"}
+     "leader", "chairman", "chairwoman", "chief", "peer", "peeress", "mp", "mep", "msp"}
 )
 
 
@@ -160,13 +160,17 @@ def _named_body(words: list[Any], tok: Any, prev_docs: list[Any]) -> Any | None:
     return None
 
 
+#: A party's name before a title ("the Labour peer", "Tory David Heathcoat-Amory"): an affiliation.
+_PARTY_WORDS = "Tory|Labour|Conservative|Democrat|Democratic|Republican|Liberal|Lib Dem|Green|SNP|UKIP|Plaid"
+_PARTY = re.compile(rf"^(?:{_PARTY_WORDS})$")
+
+
 def _clean_name(name: str) -> str:
     """A sentence's full stop is not part of a name ("... said M&S."), an abbreviation's is ("U.S.");
     nor are a trailing dash or an age ("Alan Beith -", "Mr Davies, 60")."""
     name = re.sub(r"(?:\s*[-–—]+|,\s*\d{1,3})\s*$", "", name)
     # "Tory David Heathcoat-Amory": NER took the party into the person's name
-    name = re.sub(r"^(?:Tory|Labour|Conservative|Democrat|Republican|Liberal|Lib Dem|Green|SNP|UKIP)\s+"
-                  r"(?=[A-Z][a-z]+\s+[A-Z])", "", name)
+    name = re.sub(rf"^(?:{_PARTY_WORDS})\s+(?=[A-Z][a-z]+\s+[A-Z])", "", name)
     name = name.rstrip(" '’") if name.endswith(("s'", "s’", " '", " ’")) else name  # "Lib Dems'" → "Lib Dems"
     return name[:-1] if name.endswith(".") and name.count(".") == 1 and len(name) > 2 else name
 
@@ -489,7 +493,7 @@ def holder_of(tok: Any, recent: list[Holder], refs: Refs) -> Holder:
         # "the Indiana governor", "the Manhattan billionaire"; not "the Senate historian" (a role
         # in a body: an unnamed source).
         and not any(c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"
-                    and c.ent_type_ not in ("GPE", "NORP") for c in tok.children)
+                    and c.ent_type_ not in ("GPE", "NORP") and not _PARTY.match(c.text) for c in tok.children)
         and not any(_restrictive(c) for c in tok.children)
     )
     if epithet:
