@@ -5,6 +5,7 @@ unresolved, or likely). The attribution stage's holder naming, kept apart from i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,7 +112,6 @@ def _nearest_entity(tok: Any, labels: tuple[str, ...], prev_docs: list[Any]) -> 
     """The entity with one of ``labels`` named last before ``tok`` (its sentence and the two before,
     then the paragraphs before), outside quotations, or None."""
     doc = tok.doc
-    quoted = quoted_tokens(doc)
     media = labels == _MEDIA_LABELS
 
     def fits(e: Any) -> bool:
@@ -119,7 +119,14 @@ def _nearest_entity(tok: Any, labels: tuple[str, ...], prev_docs: list[Any]) -> 
 
     start = next((lo for lo, hi in sentence_bounds(doc) if lo <= tok.i < hi), tok.i)
     sents = [b for b in sentence_bounds(doc) if b[1] <= start][-2:]
-    lo = sents[0][0] if sents else start
+    return _last_entity(tok, prev_docs, fits, sents[0][0] if sents else start)
+
+
+def _last_entity(tok: Any, prev_docs: list[Any], fits: Callable[[Any], bool], lo: int = 0) -> Any | None:
+    """The last entity that ``fits``, outside quotations: in ``tok``'s parse from token ``lo`` up
+    to ``tok``, else in the nearest earlier paragraph that has one; None when there is none."""
+    doc = tok.doc
+    quoted = quoted_tokens(doc)
     here = [e for e in doc.ents if fits(e) and lo <= e.start and e.end <= tok.i and e.start not in quoted]
     if here:
         return here[-1]
@@ -147,17 +154,7 @@ def _named_body(words: list[Any], tok: Any, prev_docs: list[Any]) -> Any | None:
     def fits(e: Any) -> bool:
         return e.label_ in ("ORG", "FAC") and len(e) > len(want) and want <= {t.lower_ for t in e}
 
-    doc = tok.doc
-    quoted = quoted_tokens(doc)
-    here = [e for e in doc.ents if fits(e) and e.end <= tok.i and e.start not in quoted]
-    if here:
-        return here[-1]
-    for earlier in prev_docs:
-        q = quoted_tokens(earlier)
-        found = [e for e in earlier.ents if fits(e) and e.start not in q]
-        if found:
-            return found[-1]
-    return None
+    return _last_entity(tok, prev_docs, fits)
 
 
 #: A party's name before a title ("the Labour peer", "Tory David Heathcoat-Amory"): an affiliation.
