@@ -21,7 +21,7 @@ from .lexicon import (
     VERB_HEDGES,
 )
 
-__all__ = ["hedges_in", "modality_of"]
+__all__ = ["content_clause", "hedges_in", "modality_of"]
 
 
 def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
@@ -72,7 +72,7 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
         elif low == "said" and _said_to_be(tok):
             kind = "evidential"  # "Others said to be considered ...": "[who are] said to be"
         elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
-            c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and _content_clause(c)) for c in tok.children
+            c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and content_clause(c)) for c in tok.children
         ) and not _backgrounded(tok, base, start, end):
             kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
         elif low in BELIEF_FORMS and tok.pos_ == "VERB" and hedging_verb(tok) and any(
@@ -130,7 +130,7 @@ def hedging_verb(verb: Any) -> bool:
                 and any(c.dep_ == "neg" or c.lower_ == "never" for c in kids))
 
 
-def _content_clause(clause: Any) -> bool:
+def content_clause(clause: Any) -> bool:
     """A content clause the parser read as a relative one ("speculation the pair were trying ..."):
     it has a subject of its own that is no relative pronoun, and no relative word opens it."""
     first = clause.doc[clause.left_edge.i]

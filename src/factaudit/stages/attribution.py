@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document import Article, Assertion, Holder, Sentence, Span
-from ..hedging import hedges_in, modality_of
+from ..hedging import content_clause, hedges_in, modality_of
 from ..lexicon import (
     CONCERN_NOUNS,
     CONCERN_VERBS,
@@ -418,7 +418,7 @@ class AttributionStage(BaseStage):
                 # (also a content clause the parser read as a relative one: "speculation the pair
                 # were trying ...", whose own subject is no relative pronoun)
                 attr = next((c for c in children if c.dep_ in ("attr", "nsubj") and c.lower_ in CONCERN_NOUNS
-                             and any(g.dep_ in ("acl", "ccomp") or (g.dep_ == "relcl" and _own_subject(g))
+                             and any(g.dep_ in ("acl", "ccomp") or (g.dep_ == "relcl" and content_clause(g))
                                      for g in c.children)), None)
                 if attr is not None:
                     agentless.append((tok, f"there {tok.text} {attr.text}"))
@@ -917,12 +917,6 @@ _AMOUNTS = frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
 _SPREADING = frozenset({"mount", "mounts", "mounting", "mounted", "grow", "grows", "growing", "grew",
                         "swirl", "swirls", "swirling", "swirled", "abound", "abounds", "intensify",
                         "intensified", "intensifying"})
-
-
-def _own_subject(clause: Any) -> bool:
-    """The clause has a subject of its own that is no relative pronoun."""
-    return any(k.dep_ in ("nsubj", "nsubjpass") and k.lower_ not in ("that", "which", "who", "whom")
-               for k in clause.children)
 
 
 def _act_not_report(verb: Any) -> bool:
