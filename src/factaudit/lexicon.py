@@ -130,6 +130,8 @@ OPINION_VERBS = [
     "forecast",
     "project",
     "anticipate",
+    "rumour",
+    "rumor",
 ]
 _IRREGULAR = {
     "say": ["said", "says", "saying"],
@@ -266,6 +268,8 @@ SOURCE_NOUNS = set(
         "paper",
     ]
 )
+#: Nouns of a report with no source named: "There are reports that ..." is held by no one named.
+REPORT_NOUNS = frozenset({"report", "reports", "suggestion", "suggestions", "talk", "indications"})
 #: Nouns whose raising/voicing without an agent makes an agentless attribution.
 CONCERN_NOUNS = set(
     [

@@ -1130,3 +1130,38 @@ def test_a_party_before_a_title_is_an_affiliation_not_a_body_speaking() -> None:
     assert a.assertions[-1].holder.kind == "named" and "Dubs" in a.assertions[-1].holder.name
     [b] = analyse("The Senate historian said the vote was rare.").assertions
     assert b.holder.kind == "unnamed_group"
+
+
+def test_a_report_naming_its_source_in_the_passive_is_the_source_s() -> None:
+    # Reader D on BBC business (Reuters' report of a contract), reworded; an act in the passive
+    # stays the author's report
+    [a] = analyse("Boeing is reported by Reuters to have won the contract.").assertions
+    assert (a.holder.kind, a.holder.name, [h.cue for h in a.hedges]) == ("named", "Reuters", ["reported"])
+    [b] = analyse("The plan was criticised by the Tories.").assertions
+    assert b.holder.kind == "author"
+
+
+def test_what_someone_did_by_saying_is_theirs() -> None:
+    # Reader C on a Horne fake (a rally's close), reworded: the speaker is the subject of "finished",
+    # and the author's part keeps no dangling "by"
+    said, did = analyse("Murray finished the rally by saying that he had won the vote.").assertions
+    assert (said.holder.name, said.text) == ("Murray", "by saying that he had won the vote")
+    assert (did.holder.kind, did.text) == ("author", "Murray finished the rally")
+
+
+def test_rumours_and_reports_with_no_source_are_agentless() -> None:
+    # Readers C and D: "It is rumored that ..." (Horne fake) and "there are reports that ..." (BBC)
+    a = analyse("It is rumored that the campaign will close its offices. There are reports that the "
+                "chancellor is to revise his plans.")
+    assert [x.holder.kind for x in a.assertions] == ["agentless", "agentless"]
+    [b] = analyse("There were reports of a fire at the plant.").assertions
+    assert b.holder.kind == "author"  # a fact about reports, no view reported
+
+
+def test_coordinated_holders_both_hold_it_and_outlets_stay_cited() -> None:
+    # Reader D (BBC politics, "The SNP and the Tories ... believe"), reworded; "or" names neither
+    [a] = analyse("The Scottish National Party and the Tories said the executive had failed.").assertions
+    assert a.holder.name == "The Scottish National Party and the Tories"
+    b = analyse("Reuters and the BBC reported that the minister would resign.")
+    assert b.assertions[0].holder.name == "Reuters and the BBC"
+    assert sorted(c.domain for c in b.citations) == ["bbc.co.uk", "reuters.com"]

@@ -134,6 +134,9 @@ def test_a_pronoun_is_rewritten_only_to_its_certain_referent_and_shown_in_bracke
         "Please share this story on Facebook and tell us what you think.",
         "Find out how to vote in your state.",
         "Trump speaks at the rally in Ohio (VIDEO)",
+        # readers C and D on a Horne fake and BBC business: a speech tag, a list's lead-in
+        "Murray said to the roaring crowd.",
+        "In his budget Mr Chidambaram has.",
     ],
 )
 def test_fragments_and_non_claims_never_become_claims(text: str) -> None:
@@ -568,3 +571,10 @@ def test_a_claim_opening_with_a_quotation_keeps_its_opening_mark() -> None:
                 "assassination of Russian Ambassador Andrei Karlov.", claims=True)
     assert a.claims[0].text == ("“Justice was served” following the assassination of Russian Ambassador "
                                 "Andrei Karlov.")
+
+
+def test_a_statement_ending_on_its_verb_is_still_a_claim() -> None:
+    # (beside "Mr Chidambaram has.": only an auxiliary or "have" with nothing after it is cut off)
+    assert _claims_of("Prices at the chain have fallen. Sales at the chain were up. Murray said to the "
+                      "crowd that the vote was won.") == [
+        "Prices at the chain have fallen.", "Sales at the chain were up.", "The vote was won."]

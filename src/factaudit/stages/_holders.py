@@ -205,6 +205,21 @@ _KIN = frozenset({"father", "mother", "son", "daughter", "brother", "sister", "w
 _IT_BODIES = BODY_NOUNS | frozenset({"report", "study", "survey", "review", "inquiry"})
 
 
+def _coordinated(tok: Any, first: Any, ents: list[Any]) -> Any | None:
+    """The last entity of ``ents`` coordinated with the holder's own ("The SNP and the Tories")."""
+    if tok.i not in range(first.start, first.end):
+        return None
+    last = None
+    for c in tok.children:
+        if c.dep_ != "conj" or c.i < first.end:
+            continue
+        if any(g.dep_ == "cc" and g.lower_ not in ("and", "&") for g in tok.children):
+            return None  # "Labour or the Tories": neither for certain
+        last = next((e for e in ents if c.i in range(e.start, e.end)
+                     and e.label_ in ("PERSON", "ORG", "NORP", "GPE")), None) or last
+    return last
+
+
 def author() -> Holder:
     return Holder(kind="author", name="the author")
 
@@ -547,6 +562,11 @@ def holder_of(tok: Any, recent: list[Holder], refs: Refs) -> Holder:
         ):
             # "For the Lib Dems David Laws said": NER ran the party into the person's name.
             name, label = f"{e[-2].text} {e[-1].text}", "PERSON"
+        last = _coordinated(tok, e, list(doc.ents))
+        if last is not None:
+            # "The Tories and Lib Dems said ...": both hold it, not the first alone.
+            return Holder(kind="named", name=_clean_name(doc[e.start : last.end].text), start=e.start_char,
+                          end=last.end_char, entity_type=label)
         return Holder(kind="named", name=name, start=e.start_char, end=e.end_char, entity_type=label)
     if tok.like_num or tok.text == "%" or any(c.text == "%" for c in tok.children) or (
         tok.pos_ == "NUM"

@@ -91,6 +91,8 @@ _MENTAL_FORMS = {
 }
 
 
+#: Auxiliaries and "have" that cannot end a complete statement ("Mr Chidambaram has.").
+_BARE_AUX = frozenset({"has", "have", "had", "does", "do", "did", "is", "are", "was", "were"})
 #: Reporting verbs (inflected: the parser runs without a lemmatizer) that say nothing on their own.
 SAY_FORMS = {
     "say", "says", "said", "add", "adds", "added", "tell", "tells", "told", "note", "notes", "noted",
@@ -201,6 +203,9 @@ def non_claim(
     if root.tag_ == "MD" and not any(c.dep_ in ("xcomp", "ccomp", "acomp", "attr", "dobj", "advmod", "prep")
                                      for c in root.children):
         return "fragment (a modal with no verb: 'Voters would.')"
+    if root.lower_ in _BARE_AUX and not any(c.i > root.i and not c.is_punct for c in root.children):
+        # "In his budget Mr Chidambaram has." (the lead-in to a list), "He did.": nothing follows.
+        return "fragment (a verb with nothing after it: 'Mr Chidambaram has.')"
     if any(c.dep_ in COMPLEMENTS and c.i not in inside for c in root.children) and not any(
         c.dep_ in COMPLEMENTS and c.i in inside for c in root.children
     ):
@@ -235,6 +240,9 @@ def non_claim(
         return "a reporting frame (what was said follows it)"
     # What was said: for "tell" only a clause (its object is the audience: "told researchers:").
     said = ("ccomp", "xcomp") if root.lower_ in ("tell", "tells", "told", "telling") else (
+        # "Murray said to the roaring crowd": the hearer, not what was said
+        "ccomp", "xcomp", "dobj", "dative", "advcl"
+    ) if root.lower_ in ("say", "says", "said", "add", "adds", "added") else (
         "ccomp", "xcomp", "dobj", "dative", "prep", "advcl"
     )
     if (root.lower_ in SAY_FORMS or root.lower_ in REPORT_FORMS) and not any(

@@ -22,6 +22,7 @@ from ..lexicon import (
     INTERVIEWER_LABELS,
     OPINION_FORMS,
     REPORT_FORMS,
+    REPORT_NOUNS,
     SPEECH_ACT_FORMS,
     SUBORDINATE_MARKS,
 )
@@ -255,6 +256,8 @@ class AttributionStage(BaseStage):
         reporters: list[tuple[Any, Any]] = []  # (verb token, subject token or None)
         agentless: list[tuple[Any, str]] = []
         according: list[Any] = []
+        #: A passive report naming its source ("Boeing is reported by Reuters to have won"): (verb, agent).
+        reported_by: list[tuple[Any, Any]] = []
         #: Verb index → the one quoted, where the verb's subject only carries the words ("the Post
         #: quotes a senior official as saying"): the official speaks, the Post is the medium.
         speaker_of: dict[int, Any] = {}
@@ -389,6 +392,11 @@ class AttributionStage(BaseStage):
                     if tok.dep_ == "advcl" and host.dep_ == "ccomp" and host.head.lower_ in REPORT_FORMS:
                         host = host.head
                     subj = next((c for c in host.children if c.dep_ == "nsubj"), None)
+                if subj is None and tok.dep_ == "pcomp" and tok.head.lower_ == "by" and (
+                    tok.head.head.pos_ == "VERB" and low in _SAYING
+                ):
+                    # "Murray finished the rally by saying that ...": the subject of what he did so.
+                    subj = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
                 if subj is None and tok.dep_ == "xcomp" and tok.head.lower_ == "able" and "ccomp" in deps:
                     # "Sources were able to confirm that ...": the subject of "were able".
                     subj = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
@@ -403,6 +411,14 @@ class AttributionStage(BaseStage):
                         # "... was criticised after it was revealed that ...": a subordinate
                         # clause's agentless report does not make the whole sentence agentless.
                         agentless.append((tok, f"{_phrase(tok)}"))
+                elif passive and tok.dep_ in ("ROOT", "conj", "ccomp") and ({"xcomp", "ccomp"} & deps):
+                    # "Boeing is reported by Reuters to have won ...", "It was announced by the
+                    # ministry that ...": the agent is the source of the proposition (not "the plan
+                    # was criticised by the Tories", which reports an act).
+                    agent = next(c for c in children if c.dep_ == "agent")
+                    source = next((g for g in agent.children if g.dep_ == "pobj"), None)
+                    if source is not None and source.i not in in_quotes:
+                        reported_by.append((tok, source))
                 elif subj is not None and not _act_not_report(tok):
                     reporters.append((tok, subj))
                 continue
@@ -417,7 +433,8 @@ class AttributionStage(BaseStage):
                 # held by no one named (not "there has been speculation of a rift": a fact about it).
                 # (also a content clause the parser read as a relative one: "speculation the pair
                 # were trying ...", whose own subject is no relative pronoun)
-                attr = next((c for c in children if c.dep_ in ("attr", "nsubj") and c.lower_ in CONCERN_NOUNS
+                attr = next((c for c in children if c.dep_ in ("attr", "nsubj")
+                             and (c.lower_ in CONCERN_NOUNS or c.lower_ in REPORT_NOUNS)
                              and any(g.dep_ in ("acl", "ccomp") or (g.dep_ == "relcl" and content_clause(g))
                                      for g in c.children)), None)
                 if attr is not None:
@@ -453,6 +470,8 @@ class AttributionStage(BaseStage):
             holder = holder_of(speaker_of.get(verb.i, subj), recent + same, refs)
             category = "opinion" if verb.lower_ in OPINION_FORMS else "say"
             subtree = {t.i for t in verb.subtree}
+            if verb.dep_ == "pcomp" and verb.head.lower_ == "by":
+                subtree.add(verb.head.i)  # "finished the rally | by saying ...", not "... the rally by"
             # Nested reporting clauses belong to their own holder.
             for other in reporters:
                 ov = other[0]
@@ -632,6 +651,12 @@ class AttributionStage(BaseStage):
                 _Clause(tokens=set(range(span.start, span.end)), holder=holder_of(subj, recent, refs),
                         verb=span.doc[subj.i + 1].text, category="say", whole=True,
                         content=(span.start, comma) if at_end else None)
+            )
+        if not clauses and not according and reported_by:
+            verb, agent = reported_by[0]
+            clauses.append(
+                _Clause(tokens=sent_ids, holder=holder_of(agent, recent, refs), verb=f"{verb.text} by",
+                        category="say", whole=True)
             )
         if not clauses and according:
             holder = holder_of(according[0], recent, refs)

@@ -102,11 +102,11 @@ class SourcesStage(BaseStage):
         for a in article.assertions:
             h = a.holder
             if h.kind == "named" and h.entity_type == "ORG" and h.start is not None and h.end is not None:
-                domain = cred.outlet_domain(h.name)
-                if domain:
-                    c = add("named_outlet", h.start, h.end, h.name, None)
-                    c.anchored = True
-                    c.assertion_ids.append(a.id)
+                for name, start in _outlet_names(article.text, h.name, h.start):
+                    if cred.outlet_domain(name):
+                        c = add("named_outlet", start, start + len(name), name, None)
+                        c.anchored = True
+                        c.assertion_ids.append(a.id)
 
         by_id = {a.id: a for a in article.assertions}
         for c in citations:
@@ -186,3 +186,19 @@ def _outlet_before(text: str, url_start: int) -> str | None:
     head = re.sub(r"\(?\s*URL:?\s*$", "", head, flags=re.I)
     head = _SOURCES_PREFIX.sub("", head).strip(' .,:;()–—-"“”')
     return head or None
+
+
+def _outlet_names(text: str, name: str, start: int) -> list[tuple[str, int]]:
+    """The holder's name, or each part of a coordinated one ("The Sunday Times and The Sunday
+    Telegraph reported"), with its offset in the text."""
+    if " and " not in name:
+        return [(name, start)]
+    out: list[tuple[str, int]] = []
+    at = start
+    for part in name.split(" and "):
+        pos = text.find(part, at)
+        if pos >= 0:
+            out.append((part, pos))
+            at = pos + len(part)
+    return out
+
