@@ -101,3 +101,14 @@ def test_modality() -> None:
     assert mod("The government should resign.") == "opinion"
     assert mod("The ban went into effect on December 15.") == "factual"
     assert mod("The ban went into effect on December 15.", "opinion") == "opinion"
+
+
+def test_estimates_and_reports_with_no_source_hedge() -> None:
+    # The gold guidelines list "estimated"; the gold set marks "there are reports" / "there is talk".
+    assert _cues("Sales were estimated at 5m last year.") == [("estimated", "evidential")]
+    assert _cues("He spoke to an estimated crowd of 100,000 fans.") == [("estimated", "adjective")]
+    assert _cues("There are reports that the chancellor is to revise his plans.") == [("reports", "noun")]
+    assert _cues("There is talk that the firm will close.") == [("talk", "noun")]
+    # a report as a topic or a source hedges nothing
+    assert _cues("There were reports of a fire at the plant.") == []
+    assert _cues("The reports said the firm would close.") == []

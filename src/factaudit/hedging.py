@@ -18,6 +18,7 @@ from .lexicon import (
     NORMATIVE,
     NOUN_HEDGES,
     PASSIVE_HEDGES,
+    REPORT_NOUNS,
     VERB_HEDGES,
 )
 
@@ -64,8 +65,8 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             )
         ):
             kind = "verb"
-        elif low == "expected" and tok.pos_ in ("ADJ", "VERB") and tok.dep_ == "amod":
-            kind = "adjective"  # "a series of expected share offers"
+        elif low in ("expected", "estimated") and tok.pos_ in ("ADJ", "VERB") and tok.dep_ == "amod":
+            kind = "adjective"  # "a series of expected share offers", "an estimated 100,000 fans"
         elif (low in PASSIVE_HEDGES and tok.tag_ == "VBN" and passive_evidential(tok)
               and not _backgrounded(tok, base, start, end)):
             kind = "evidential"
@@ -75,6 +76,11 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and content_clause(c)) for c in tok.children
         ) and not _backgrounded(tok, base, start, end):
             kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
+        elif low in REPORT_NOUNS and tok.pos_ == "NOUN" and tok.dep_ in ("attr", "nsubj") and any(
+            c.dep_ == "expl" for c in tok.head.children
+        ) and any(c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and content_clause(c))
+                  for c in tok.children):
+            kind = "noun"  # "There are reports that ...", "there is talk that ...": no source given
         elif low in BELIEF_FORMS and tok.pos_ == "VERB" and hedging_verb(tok) and any(
             c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
         ):
@@ -193,6 +199,8 @@ def passive_evidential(verb: Any) -> bool:
     passive = any(c.dep_ == "auxpass" for c in verb.children)
     nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     follows = nxt is not None and nxt.lower_ in ("to", "as", "that")
+    if verb.lower_ == "estimated" and nxt is not None and nxt.lower_ == "at":
+        return passive  # "Sales were estimated at 5m"
     if verb.lower_ == "set":
         return passive and nxt is not None and nxt.lower_ == "to"
     return passive and (follows or any(c.dep_ in ("xcomp", "ccomp") for c in verb.children))
