@@ -138,7 +138,26 @@ def _titles_of(ent: Any) -> set[str]:
     for c in ent.root.children:
         if c.dep_ == "appos" and c.lower_ in TITLE_WORDS:
             out.add(c.lower_)
+            out.add(title_phrase(c))  # "Jack Straw, the foreign secretary"
+    if i < ent.start - 1 and doc[ent.start - 1].lower_ in TITLE_WORDS:
+        # "Foreign Secretary Jack Straw" gives "foreign secretary", and "Shadow foreign secretary
+        # Michael Ancram" only "shadow foreign secretary", so "the foreign secretary" is Straw.
+        out.add(title_phrase(doc[ent.start - 1]))
     return out
+
+
+def _agent(mention: Any) -> bool:
+    """The mention is the agent of a passive ("denied by Jack Straw")."""
+    return bool(mention.root.dep_ == "pobj" and mention.root.head.dep_ == "agent")
+
+
+def title_phrase(tok: Any) -> str:
+    """A title noun with its modifiers before it, lower case: "the shadow foreign secretary" →
+    "shadow foreign secretary"."""
+    lo = tok.i
+    while lo > 0 and tok.doc[lo - 1].dep_ in ("compound", "amod", "nmod") and tok.doc[lo - 1].head.i >= lo:
+        lo -= 1
+    return " ".join(t.lower_ for t in tok.doc[lo : tok.i + 1])
 
 
 def _descriptions_of(ent: Any) -> set[str]:
@@ -392,8 +411,10 @@ class People:
                 continue
             # Only someone the sentence is about can be the likely "he": not a name inside a
             # prepositional phrase ("Rory Bremner's impression of him as Dracula. ... she confesses").
-            ordered = sorted((m.root.dep_ not in ("nsubj", "nsubjpass"), m.start, n) for n, m in found
-                             if n and m.root.dep_ != "pobj")
+            # (the agent of a passive is its logical subject: "His claims were denied by Jack Straw,
+            # ... EU cooperation would help ..., he argued" is Straw)
+            ordered = sorted((m.root.dep_ not in ("nsubj", "nsubjpass") and not _agent(m), m.start, n)
+                             for n, m in found if n and (m.root.dep_ != "pobj" or _agent(m)))
             compatible = [n for _, _, n in ordered if self.gender_of(n) in (gender, None)]
             if compatible:
                 return compatible[0]

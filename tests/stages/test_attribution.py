@@ -1165,3 +1165,20 @@ def test_coordinated_holders_both_hold_it_and_outlets_stay_cited() -> None:
     b = analyse("Reuters and the BBC reported that the minister would resign.")
     assert b.assertions[0].holder.name == "Reuters and the BBC"
     assert sorted(c.domain for c in b.citations) == ["bbc.co.uk", "reuters.com"]
+
+
+def test_a_title_with_its_modifiers_names_the_one_person_who_holds_it() -> None:
+    # Reader E on BBC politics/383, reworded: "the foreign secretary" is Jack Straw, not the shadow
+    # foreign secretary; the agent of a passive is the centre a following "he argued" continues
+    a = analyse("Shadow foreign secretary Michael Ancram told MPs the paper was propaganda. His claims were "
+                "denied by Foreign Secretary Jack Straw. Cooperation would help control immigration, he "
+                "argued. The foreign secretary said the Tories were running scared.")
+    assert [x.holder.name for x in a.assertions] == ["Michael Ancram", "the author", "Jack Straw",
+                                                     "Jack Straw"]
+
+
+def test_a_description_is_not_the_body_named_in_its_own_clause() -> None:
+    # Reader E on BBC business/279, reworded: the exchange in talks with the LSE is not the LSE
+    a = analyse("Deutsche Boerse has made a bid. Ahead of talks with the London Stock Exchange on "
+                "Friday, the German exchange said it may raise its offer.")
+    assert a.assertions[-1].holder.name == "Deutsche Boerse"

@@ -25,6 +25,7 @@ from ..reference import (
     People,
     quoted_tokens,
     sentence_bounds,
+    title_phrase,
 )
 
 _PRONOUN_GROUP = {"they", "them", "these", "those"}
@@ -92,7 +93,7 @@ _DESCRIBED_ENTITY: dict[str, tuple[str, ...]] = {
     **{w: _ORG_LABELS for w in (
         "company", "firm", "group", "agency", "bank", "insurer", "broker", "airline", "retailer",
         "carmaker", "publisher", "union", "charity", "regulator", "watchdog", "organisation",
-        "organization", "business", "giant", "operator", "lender", "exchange")},
+        "organization", "business", "giant", "operator", "lender", "exchange", "bourse")},
     **{w: _MEDIA_LABELS for w in (
         "newspaper", "paper", "broadcaster", "network", "magazine", "channel", "website", "outlet",
         "daily", "tabloid", "station")},
@@ -114,12 +115,25 @@ def _nearest_entity(tok: Any, labels: tuple[str, ...], prev_docs: list[Any]) -> 
     doc = tok.doc
     media = labels == _MEDIA_LABELS
 
+    verb = _clause_verb(tok)
+
     def fits(e: Any) -> bool:
-        return e.label_ in labels and (not media or bool(MEDIA_NAME.search(e.text)))
+        # (never one named in the description's own clause: "Ahead of talks with the LSE, the
+        # bourse said ..." is not the LSE)
+        return e.label_ in labels and (not media or bool(MEDIA_NAME.search(e.text))) and (
+            e.root.sent.start != tok.sent.start or _clause_verb(e.root).i != verb.i)
 
     start = next((lo for lo, hi in sentence_bounds(doc) if lo <= tok.i < hi), tok.i)
     sents = [b for b in sentence_bounds(doc) if b[1] <= start][-2:]
     return _last_entity(tok, prev_docs, fits, sents[0][0] if sents else start)
+
+
+def _clause_verb(tok: Any) -> Any:
+    """The verb whose clause ``tok`` is in (the sentence root when none)."""
+    t = tok.head
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
+        t = t.head
+    return t
 
 
 def _last_entity(tok: Any, prev_docs: list[Any], fits: Callable[[Any], bool], lo: int = 0) -> Any | None:
@@ -437,7 +451,7 @@ def holder_of(tok: Any, recent: list[Holder], refs: Refs) -> Holder:
                           resolved_from=phrase)
     if (
         the_noun
-        and (titled := refs.people.by_title(head_low)) is not None
+        and (titled := refs.people.by_title(title_phrase(tok)) or refs.people.by_title(head_low)) is not None
         and titled in refs.before
     ):
         # "The minister said: ..." after "Justice Minister Cathy Jamieson": that one person.
