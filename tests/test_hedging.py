@@ -112,3 +112,12 @@ def test_estimates_and_reports_with_no_source_hedge() -> None:
     # a report as a topic or a source hedges nothing
     assert _cues("There were reports of a fire at the plant.") == []
     assert _cues("The reports said the firm would close.") == []
+
+
+def test_seems_as_though_and_looked_as_if_hedge() -> None:
+    # Reader E on a Horne fake and BBC business (pack 7006), reworded
+    assert _cues("It seems as though the money was wasted.") == [("seems", "verb")]
+    assert _cues("The deal looked as if it would fail.") == [("looked", "verb")]
+    # a manner of looking or leaving hedges nothing
+    assert _cues("He looked at the plan as if it were a map.") == []
+    assert _cues("He left as if nothing had happened.") == []

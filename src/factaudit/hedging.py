@@ -72,6 +72,11 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             kind = "evidential"
         elif low == "said" and _said_to_be(tok):
             kind = "evidential"  # "Others said to be considered ...": "[who are] said to be"
+        elif low in ("look", "looks", "looked", "sound", "sounds", "sounded") and tok.pos_ == "VERB" and (
+            as_if(tok) and not _backgrounded(tok, base, start, end)
+            and not any(c.dep_ in ("prep", "dobj") for c in tok.children)
+        ):
+            kind = "verb"  # "The plan looked as if it would fail" (not "looked at it as if ...")
         elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
             c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and content_clause(c)) for c in tok.children
         ) and not _backgrounded(tok, base, start, end):
@@ -128,12 +133,21 @@ def hedging_verb(verb: Any) -> bool:
     (no complement), nor "did not believe he was strong", "I can't believe I'm ...", "they never
     expected the people to rise up" (a negated belief or expectation asserts its absence)."""
     kids = list(verb.children)
+    if as_if(verb):
+        return True  # "It seems as though the money was wasted"
     if not any(c.dep_ in ("ccomp", "xcomp", "acomp", "attr", "oprd") for c in kids):
         nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
         if nxt is None or nxt.lower_ not in ("to", "that"):
             return False
     return not (verb.lower_.startswith(("believ", "expect", "think", "thought", "anticipat"))
                 and any(c.dep_ == "neg" or c.lower_ == "never" for c in kids))
+
+
+def as_if(verb: Any) -> bool:
+    """The verb takes an "as if" / "as though" clause: "seems as though ...", "looked as if ..."."""
+    return any(c.dep_ == "advcl" and {"as"} < {m.lower_ for m in c.children if m.dep_ == "mark"}
+               and {"if", "though"} & {m.lower_ for m in c.children if m.dep_ == "mark"}
+               for c in verb.children)
 
 
 def content_clause(clause: Any) -> bool:
