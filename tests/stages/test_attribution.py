@@ -1182,3 +1182,13 @@ def test_a_description_is_not_the_body_named_in_its_own_clause() -> None:
     a = analyse("Deutsche Boerse has made a bid. Ahead of talks with the London Stock Exchange on "
                 "Friday, the German exchange said it may raise its offer.")
     assert a.assertions[-1].holder.name == "Deutsche Boerse"
+
+
+def test_what_someone_went_on_to_say_is_theirs() -> None:
+    # Reader E on a Horne fake (SIGAR's letter, pack 7006), reworded; going on to do something is
+    # no report
+    [a] = analyse("Sopko went on to say that only 12 of the facilities were near the coordinates.").assertions
+    assert (a.holder.name, a.text) == ("Sopko", "to say that only 12 of the facilities were near the "
+                                                "coordinates")
+    [b] = analyse("The firm went on to make cars in Detroit.").assertions
+    assert b.holder.kind == "author"

@@ -392,6 +392,13 @@ class AttributionStage(BaseStage):
                     if tok.dep_ == "advcl" and host.dep_ == "ccomp" and host.head.lower_ in REPORT_FORMS:
                         host = host.head
                     subj = next((c for c in host.children if c.dep_ == "nsubj"), None)
+                if subj is None and tok.dep_ in ("xcomp", "advcl") and (
+                    (tok.head.lower_ in ("went", "go", "goes", "going", "gone")
+                     and any(c.dep_ == "prt" and c.lower_ == "on" for c in tok.head.children))
+                    or tok.head.lower_ in ("continued", "continues", "continue")
+                ):
+                    # "Sopko went on to say that ...", "She continued to insist that ...": his.
+                    subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
                 if subj is None and tok.dep_ == "pcomp" and tok.head.lower_ == "by" and (
                     tok.head.head.pos_ == "VERB" and low in _SAYING
                 ):
