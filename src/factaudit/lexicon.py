@@ -195,7 +195,7 @@ BODY_NOUNS = frozenset(
     {"commission", "committee", "company", "firm", "corporation", "government", "ministry", "department",
      "office", "agency", "bank", "fund", "union", "council", "board", "group", "regulator", "watchdog",
      "organisation", "organization", "association", "party", "court", "panel", "university", "college",
-     "school", "hospital", "exchange", "bourse"}
+     "school", "hospital", "exchange"}
 )
 
 GROUP_NOUNS = set(

@@ -93,7 +93,7 @@ _DESCRIBED_ENTITY: dict[str, tuple[str, ...]] = {
     **{w: _ORG_LABELS for w in (
         "company", "firm", "group", "agency", "bank", "insurer", "broker", "airline", "retailer",
         "carmaker", "publisher", "union", "charity", "regulator", "watchdog", "organisation",
-        "organization", "business", "giant", "operator", "lender", "exchange", "bourse")},
+        "organization", "business", "giant", "operator", "lender", "exchange")},
     **{w: _MEDIA_LABELS for w in (
         "newspaper", "paper", "broadcaster", "network", "magazine", "channel", "website", "outlet",
         "daily", "tabloid", "station")},
