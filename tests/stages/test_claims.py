@@ -578,3 +578,12 @@ def test_a_statement_ending_on_its_verb_is_still_a_claim() -> None:
     assert _claims_of("Prices at the chain have fallen. Sales at the chain were up. Murray said to the "
                       "crowd that the vote was won.") == [
         "Prices at the chain have fallen.", "Sales at the chain were up.", "The vote was won."]
+
+
+def test_a_person_inside_another_s_description_gets_no_appositive_claim() -> None:
+    # Horne (Buzzfeed Real/101, a list of endorsers), reworded: "former U.S. ambassador to Canada"
+    # describes Teeley or Bush, never certainly Bush
+    claims = _claims_of("Pete Teeley, press secretary to then-Vice President George H.W. Bush, former U.S. "
+                        "ambassador to Canada, backs Clinton.")
+    assert not any(c.startswith("George H.W. Bush [is]") for c in claims)
+    assert any(c.startswith("Pete Teeley [is] press secretary") for c in claims)

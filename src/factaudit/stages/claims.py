@@ -295,6 +295,10 @@ def _appositive_claims(
             continue
         if ent.text.isupper():
             continue  # a dateline ("FARMVILLE, VIRGINIA (The Borowitz Report)—"), not a description
+        if ent.label_ == "PERSON" and any(a.dep_ == "appos" for a in ent.root.ancestors):
+            # "Pete Teeley, press secretary to George H.W. Bush, former U.S. ambassador to Canada":
+            # a person inside another's description; what follows may describe either of them.
+            continue
         app = next((c for c in ent.root.children if c.dep_ == "appos" and c.i > ent.end), None)
         if app is None or app.i in quoted or off + app.idx in seen:
             continue
