@@ -22,7 +22,7 @@ from .lexicon import (
     VERB_HEDGES,
 )
 
-__all__ = ["content_clause", "hedges_in", "modality_of"]
+__all__ = ["content_clause", "has_content_clause", "hedges_in", "modality_of"]
 
 
 def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
@@ -77,14 +77,13 @@ def hedges_in(span: Any, base: int, start: int, end: int) -> list[Hedge]:
             and not any(c.dep_ in ("prep", "dobj") for c in tok.children)
         ):
             kind = "verb"  # "The plan looked as if it would fail" (not "looked at it as if ...")
-        elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and any(
-            c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and content_clause(c)) for c in tok.children
-        ) and not _backgrounded(tok, base, start, end):
+        elif low in NOUN_HEDGES and tok.pos_ == "NOUN" and has_content_clause(tok) and not _backgrounded(
+            tok, base, start, end
+        ):
             kind = "noun"  # "speculation (that) the pair were ...", not "the allegations" as a topic
         elif low in REPORT_NOUNS and tok.pos_ == "NOUN" and tok.dep_ in ("attr", "nsubj") and any(
             c.dep_ == "expl" for c in tok.head.children
-        ) and any(c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and content_clause(c))
-                  for c in tok.children):
+        ) and has_content_clause(tok):
             kind = "noun"  # "There are reports that ...", "there is talk that ...": no source given
         elif low in BELIEF_FORMS and tok.pos_ == "VERB" and hedging_verb(tok) and any(
             c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
@@ -148,6 +147,11 @@ def as_if(verb: Any) -> bool:
     return any(c.dep_ == "advcl" and {"as"} < {m.lower_ for m in c.children if m.dep_ == "mark"}
                and {"if", "though"} & {m.lower_ for m in c.children if m.dep_ == "mark"}
                for c in verb.children)
+
+
+def has_content_clause(noun: Any) -> bool:
+    """The noun takes a content clause: "speculation (that) the pair were ...", "reports that ..."."""
+    return any(c.dep_ in ("acl", "ccomp") or (c.dep_ == "relcl" and content_clause(c)) for c in noun.children)
 
 
 def content_clause(clause: Any) -> bool:

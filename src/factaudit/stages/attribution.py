@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document import Article, Assertion, Holder, Sentence, Span
-from ..hedging import content_clause, hedges_in, modality_of
+from ..hedging import has_content_clause, hedges_in, modality_of
 from ..lexicon import (
     CONCERN_NOUNS,
     CONCERN_VERBS,
@@ -442,8 +442,7 @@ class AttributionStage(BaseStage):
                 # were trying ...", whose own subject is no relative pronoun)
                 attr = next((c for c in children if c.dep_ in ("attr", "nsubj")
                              and (c.lower_ in CONCERN_NOUNS or c.lower_ in REPORT_NOUNS)
-                             and any(g.dep_ in ("acl", "ccomp") or (g.dep_ == "relcl" and content_clause(g))
-                                     for g in c.children)), None)
+                             and has_content_clause(c)), None)
                 if attr is not None:
                     agentless.append((tok, f"there {tok.text} {attr.text}"))
                 continue
